@@ -1,0 +1,8 @@
+//! VPP's binary API over its Unix socket: framing, the big-endian codec, the
+//! typed core messages, and a blocking client.
+
+pub mod client;
+pub mod codec;
+pub mod messages;
+
+pub use client::ApiClient;

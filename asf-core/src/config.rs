@@ -1,0 +1,371 @@
+//! Run configuration from the environment, read once and validated: which
+//! VPP to test, where temp dirs go, and the knobs of VPP's own framework.
+
+use std::ffi::OsStr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::errors::ConfigError;
+use crate::model::Tag;
+
+/// Every environment variable asf reads, with a one-line meaning (README table).
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("VPP_BIN", "the vpp binary to test"),
+    ("WS_ROOT", "a VPP workspace; the binary is build-root/install-$TAG-native/vpp/bin/vpp"),
+    ("TAG", "the build of the workspace: vpp (release) or vpp_debug (default)"),
+    ("VPP_EXTRA_CMAKE_ARGS", "VPP's cmake args; -DVPP_ENABLE_SANITIZE_ADDR=ON marks an ASan build"),
+    ("EXTERN_PLUGINS", "colon-separated extra plugin dirs (plugins { add-path ... })"),
+    ("VPP_WORKER_COUNT", "workers for classes that do not set `workers` (default 0)"),
+    ("MAX_VPP_CPUS", "cap on the CPUs asf uses: auto (default) or a positive integer"),
+    ("VARIANT", "node variant for node { default { variant X 100 } }"),
+    ("API_FUZZ", "api-fuzz { on|off } (default off)"),
+    ("COREDUMP_SIZE", "unix { coredump-size ... }: unlimited (default) or a size like 4g"),
+    ("ASF_TMP_DIR", "base of the per-class temp dirs (default $TMPDIR or /tmp)"),
+    ("ASF_START_TIMEOUT", "seconds VPP may take to become ready (default 60)"),
+    ("ASF_TAG", "comma-separated tags: run only tests carrying one of them (like --tag)"),
+    ("ASF_SKIP_TAG", "comma-separated tags: skip tests carrying any of them (like --skip-tag)"),
+    ("ASF_OS_RELEASE", "os-release file the distro tags read (default /etc/os-release)"),
+];
+
+/// Where the VPP under test came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VppSource {
+    /// `VPP_BIN`.
+    Bin,
+    /// `WS_ROOT` + `TAG`.
+    Workspace,
+    /// The bundled stand-in.
+    Stand,
+}
+
+/// The validated configuration of a run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The VPP binary.
+    pub vpp_bin: PathBuf,
+    /// How it was found.
+    pub vpp_source: VppSource,
+    /// `TAG`, if set (or implied by `WS_ROOT`).
+    pub tag: Option<String>,
+    /// `VPP_EXTRA_CMAKE_ARGS`.
+    pub extra_cmake_args: String,
+    /// `EXTERN_PLUGINS`.
+    pub extern_plugins: Vec<PathBuf>,
+    /// `VPP_WORKER_COUNT`.
+    pub default_workers: u32,
+    /// `MAX_VPP_CPUS` (None = auto).
+    pub max_vpp_cpus: Option<usize>,
+    /// `VARIANT`.
+    pub variant: Option<String>,
+    /// `API_FUZZ` is on.
+    pub api_fuzz: bool,
+    /// `COREDUMP_SIZE` (`unlimited` or a size).
+    pub coredump_size: String,
+    /// Base of the class temp dirs.
+    pub tmp_dir: PathBuf,
+    /// How long VPP may take to become ready.
+    pub start_timeout: Duration,
+    /// `ASF_TAG`.
+    pub tags: Vec<Tag>,
+    /// `ASF_SKIP_TAG`.
+    pub skip_tags: Vec<Tag>,
+    /// The os-release file.
+    pub os_release: PathBuf,
+}
+
+/// Reads one variable from a lookup function (the environment in real runs).
+pub trait Env {
+    /// The value of `name`, if set and non-empty.
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<const N: usize> Env for [(&str, &str); N] {
+    fn get(&self, name: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from(&ProcessEnv, &stand_in_candidates())
+    }
+
+    /// Reads and validates the configuration from `env`; `stand_in` lists
+    /// where the bundled fake-vpp may be.
+    pub fn from(env: &dyn Env, stand_in: &[PathBuf]) -> Result<Config, ConfigError> {
+        let tag = env.get("TAG");
+        let (vpp_bin, vpp_source, tag) = locate_vpp(env, tag, stand_in)?;
+        let default_workers = match env.get("VPP_WORKER_COUNT") {
+            None => 0,
+            Some(v) => {
+                // VPP's make passes either "N" or "workers N".
+                let n = v.strip_prefix("workers ").unwrap_or(&v);
+                n.trim().parse().map_err(|_| bad("VPP_WORKER_COUNT", &v, "a non-negative integer"))?
+            }
+        };
+        let max_vpp_cpus = match env.get("MAX_VPP_CPUS") {
+            None => None,
+            Some(v) if v == "auto" => None,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => return Err(bad("MAX_VPP_CPUS", &v, "auto or a positive integer")),
+            },
+        };
+        let api_fuzz = match env.get("API_FUZZ").as_deref() {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(v) => return Err(bad("API_FUZZ", v, "on or off")),
+        };
+        let coredump_size = match env.get("COREDUMP_SIZE") {
+            None => "unlimited".to_string(),
+            Some(v) if v == "unlimited" || is_size(&v) => v.to_lowercase(),
+            Some(v) => return Err(bad("COREDUMP_SIZE", &v, "unlimited or a size such as 512m or 4g")),
+        };
+        let start_timeout = match env.get("ASF_START_TIMEOUT") {
+            None => Duration::from_secs(60),
+            Some(v) => match v.parse::<f64>() {
+                Ok(s) if s > 0.0 && s.is_finite() => Duration::from_secs_f64(s),
+                _ => return Err(bad("ASF_START_TIMEOUT", &v, "a positive number of seconds")),
+            },
+        };
+        let tmp_dir = match env.get("ASF_TMP_DIR") {
+            Some(v) => {
+                let p = PathBuf::from(&v);
+                if !p.is_absolute() {
+                    return Err(bad("ASF_TMP_DIR", &v, "an absolute directory path"));
+                }
+                p
+            }
+            None => std::env::temp_dir(),
+        };
+        let extern_plugins = env
+            .get("EXTERN_PLUGINS")
+            .map(|v| v.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect())
+            .unwrap_or_default();
+        Ok(Config {
+            vpp_bin,
+            vpp_source,
+            tag,
+            extra_cmake_args: env.get("VPP_EXTRA_CMAKE_ARGS").unwrap_or_default(),
+            extern_plugins,
+            default_workers,
+            max_vpp_cpus,
+            variant: env.get("VARIANT"),
+            api_fuzz,
+            coredump_size,
+            tmp_dir,
+            start_timeout,
+            tags: tag_list(env, "ASF_TAG")?,
+            skip_tags: tag_list(env, "ASF_SKIP_TAG")?,
+            os_release: env
+                .get("ASF_OS_RELEASE")
+                .map_or_else(|| PathBuf::from("/etc/os-release"), PathBuf::from),
+        })
+    }
+
+    /// Why the VPP under test is an ASan build, if it is: the cmake args as
+    /// VPP's framework checks them, or libasan linked into the binary.
+    pub fn asan_reason(&self) -> Option<String> {
+        if self.extra_cmake_args.contains("DVPP_ENABLE_SANITIZE_ADDR=ON") {
+            return Some("VPP_EXTRA_CMAKE_ARGS has -DVPP_ENABLE_SANITIZE_ADDR=ON".into());
+        }
+        if crate::vpp::binary::links_libasan(&self.vpp_bin) {
+            return Some(format!("{} links libasan", self.vpp_bin.display()));
+        }
+        None
+    }
+
+    /// Why the VPP under test is a debug build, if it is: `TAG=vpp_debug` or
+    /// a binary from a `*vpp_debug*` install tree.
+    pub fn debug_reason(&self) -> Option<String> {
+        if let Some(tag) = &self.tag {
+            if tag == "vpp_debug" || tag.ends_with("_debug") {
+                return Some(format!("TAG={tag}"));
+            }
+        }
+        let from_debug_tree = self
+            .vpp_bin
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().contains("vpp_debug"));
+        from_debug_tree.then(|| format!("{} is from a vpp_debug install tree", self.vpp_bin.display()))
+    }
+}
+
+fn bad(var: &'static str, value: &str, expected: &str) -> ConfigError {
+    ConfigError::BadEnv {
+        var,
+        value: value.to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+fn is_size(v: &str) -> bool {
+    let digits = v.trim_end_matches(['k', 'K', 'm', 'M', 'g', 'G']);
+    !digits.is_empty() && v.len() - digits.len() <= 1 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn tag_list(env: &dyn Env, var: &'static str) -> Result<Vec<Tag>, ConfigError> {
+    let Some(v) = env.get(var) else {
+        return Ok(Vec::new());
+    };
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Tag::parse(s).map_err(|_| bad(var, &v, &format!("a comma-separated list of tags: {}", Tag::valid_list())))
+        })
+        .collect()
+}
+
+/// Where the bundled stand-in may be: beside the test binary's `deps` dir
+/// (`target/<profile>/fake-vpp`), or beside the running binary.
+pub fn stand_in_candidates() -> Vec<PathBuf> {
+    let Ok(exe) = std::env::current_exe() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(dir) = exe.parent() {
+        if dir.file_name() == Some(OsStr::new("deps")) {
+            if let Some(profile) = dir.parent() {
+                out.push(profile.join("fake-vpp"));
+            }
+        }
+        out.push(dir.join("fake-vpp"));
+    }
+    out
+}
+
+fn locate_vpp(
+    env: &dyn Env,
+    tag: Option<String>,
+    stand_in: &[PathBuf],
+) -> Result<(PathBuf, VppSource, Option<String>), ConfigError> {
+    if let Some(bin) = env.get("VPP_BIN") {
+        let path = PathBuf::from(&bin);
+        check_binary(&path, "VPP_BIN".into(), "set VPP_BIN to the path of an executable vpp binary")?;
+        return Ok((path, VppSource::Bin, tag));
+    }
+    if let Some(ws) = env.get("WS_ROOT") {
+        let tag = tag.unwrap_or_else(|| "vpp_debug".to_string());
+        let path = Path::new(&ws)
+            .join("build-root")
+            .join(format!("install-{tag}-native"))
+            .join("vpp/bin/vpp");
+        check_binary(
+            &path,
+            format!("WS_ROOT={ws} with TAG={tag} gives"),
+            "build VPP there (make build or make build-release) or set TAG to the build you have, e.g. TAG=vpp",
+        )?;
+        return Ok((path, VppSource::Workspace, Some(tag)));
+    }
+    match stand_in.iter().find(|p| is_executable(p)) {
+        Some(p) => Ok((p.clone(), VppSource::Stand, tag)),
+        None => Err(ConfigError::NoVpp {
+            looked: stand_in.to_vec(),
+        }),
+    }
+}
+
+fn is_executable(p: &Path) -> bool {
+    p.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn check_binary(path: &Path, what: String, hint: &'static str) -> Result<(), ConfigError> {
+    let problem = match path.metadata() {
+        Err(_) => "does not exist",
+        Ok(m) if !m.is_file() => "is not a file",
+        Ok(m) if m.permissions().mode() & 0o111 == 0 => "is not executable",
+        Ok(_) => return Ok(()),
+    };
+    Err(ConfigError::VppBinary {
+        what,
+        path: path.to_path_buf(),
+        problem,
+        hint,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stand_in() -> (tempfile::TempDir, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("fake-vpp");
+        std::fs::write(&bin, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (dir, vec![bin])
+    }
+
+    #[test]
+    fn defaults_to_the_stand_in() {
+        let (_d, s) = stand_in();
+        let c = Config::from(&[("TAG", "")], &s).unwrap();
+        assert_eq!(c.vpp_source, VppSource::Stand);
+        assert_eq!(c.default_workers, 0);
+        assert_eq!(c.coredump_size, "unlimited");
+        assert_eq!(c.debug_reason(), None);
+    }
+
+    #[test]
+    fn missing_binaries_say_where_they_looked() {
+        let err = Config::from(&[("VPP_BIN", "/nonexistent/vpp")], &[]).unwrap_err().to_string();
+        assert!(err.contains("VPP_BIN \"/nonexistent/vpp\" does not exist"), "{err}");
+        let err = Config::from(&[("WS_ROOT", "/ws"), ("TAG", "vpp")], &[]).unwrap_err().to_string();
+        assert!(err.contains("/ws/build-root/install-vpp-native/vpp/bin/vpp"), "{err}");
+        let err = Config::from(&[("X", "")], &[PathBuf::from("/t/fake-vpp")]).unwrap_err().to_string();
+        assert!(err.contains("/t/fake-vpp") && err.contains("cargo build -p asf-fake-vpp"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_valid_ones() {
+        let (_d, s) = stand_in();
+        let cases = [
+            ("VPP_WORKER_COUNT", "two", "non-negative integer"),
+            ("MAX_VPP_CPUS", "0", "auto or a positive integer"),
+            ("API_FUZZ", "yes", "on or off"),
+            ("COREDUMP_SIZE", "huge", "unlimited or a size"),
+            ("ASF_TAG", "solo,fixme_asna", "fixme_vpp_debug"),
+            ("ASF_START_TIMEOUT", "-1", "positive number"),
+            ("ASF_TMP_DIR", "relative/dir", "absolute"),
+        ];
+        for (var, value, expect) in cases {
+            let err = Config::from(&[(var, value)], &s).unwrap_err().to_string();
+            assert!(err.contains(var) && err.contains(expect), "{var}: {err}");
+        }
+        let c = Config::from(&[("VPP_WORKER_COUNT", "workers 2"), ("ASF_TAG", "solo, fixme_asan")], &s).unwrap();
+        assert_eq!(c.default_workers, 2);
+        assert_eq!(c.tags, vec![Tag::Solo, Tag::FixmeAsan]);
+    }
+
+    #[test]
+    fn asan_and_debug_detection() {
+        let (_d, s) = stand_in();
+        let c = Config::from(&[("VPP_EXTRA_CMAKE_ARGS", "-DFOO=1 -DVPP_ENABLE_SANITIZE_ADDR=ON")], &s).unwrap();
+        assert!(c.asan_reason().unwrap().contains("SANITIZE_ADDR"));
+        let c = Config::from(&[("TAG", "vpp_debug")], &s).unwrap();
+        assert_eq!(c.debug_reason().as_deref(), Some("TAG=vpp_debug"));
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("install-vpp_debug-native/vpp/bin/vpp");
+        std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+        std::fs::write(&bin, "").unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let c = Config::from(&[("VPP_BIN", bin.to_str().unwrap())], &s).unwrap();
+        assert!(c.debug_reason().unwrap().contains("vpp_debug install tree"));
+    }
+}

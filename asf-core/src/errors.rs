@@ -1,0 +1,172 @@
+//! Error types of asf, one per area. Messages are lowercase, sources are
+//! chained with `#[source]` and never repeated in the message.
+
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A bad environment variable or flag, or a VPP binary that cannot be found.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// An environment variable has a value asf does not understand.
+    #[error("{var}={value:?} is not valid: {expected}")]
+    BadEnv {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+        /// What would have been valid.
+        expected: String,
+    },
+    /// The VPP binary named by the environment is not usable.
+    #[error("{what} {path:?} {problem}; {hint}")]
+    VppBinary {
+        /// Where the path came from (`VPP_BIN`, `WS_ROOT and TAG` ...).
+        what: String,
+        /// The path that was tried.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: &'static str,
+        /// How to point at a usable one.
+        hint: &'static str,
+    },
+    /// No VPP was named and the bundled stand-in was not found.
+    #[error(
+        "no VPP to test: VPP_BIN and WS_ROOT are unset and the stand-in fake-vpp is not at {}; \
+         build it with `cargo build -p asf-fake-vpp`, or point VPP_BIN at a vpp binary \
+         (or WS_ROOT and TAG at a VPP workspace)",
+        looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or ")
+    )]
+    NoVpp {
+        /// The places searched for fake-vpp.
+        looked: Vec<PathBuf>,
+    },
+}
+
+/// Starting, watching or stopping a VPP process failed.
+#[derive(Debug, Error)]
+pub enum VppError {
+    /// The class temp dir could not be prepared.
+    #[error("cannot prepare the class temp dir {path:?}")]
+    TempDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A socket path would not fit in `sockaddr_un`.
+    #[error("socket path {path:?} is {len} bytes, over the limit of 107; set ASF_TMP_DIR to a shorter directory")]
+    SocketPathTooLong {
+        /// The path.
+        path: PathBuf,
+        /// Its length.
+        len: usize,
+    },
+    /// `exec` of the VPP binary failed.
+    #[error("cannot start VPP {binary:?}")]
+    Spawn {
+        /// The binary.
+        binary: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// VPP exited while starting.
+    #[error("VPP died shortly after startup with {status}; the tail of its stderr:\n{stderr_tail}")]
+    DiedAtStart {
+        /// Exit code or signal, VPP-framework style.
+        status: crate::vpp::process::ExitInfo,
+        /// The last lines VPP wrote to stderr.
+        stderr_tail: String,
+    },
+    /// VPP never became ready.
+    #[error("VPP did not become ready within {secs} s: {last}; raise ASF_START_TIMEOUT if it is just slow")]
+    NotReady {
+        /// The time limit.
+        secs: f64,
+        /// The last thing that went wrong while waiting.
+        last: String,
+    },
+}
+
+/// A binary-API call failed.
+#[derive(Debug, Error)]
+pub enum ApiError {
+    /// The socket failed.
+    #[error("api socket i/o failed")]
+    Io(#[from] io::Error),
+    /// No reply within the reply time limit.
+    #[error("no reply to {msg} within {secs} s")]
+    Timeout {
+        /// The request.
+        msg: String,
+        /// The limit.
+        secs: f64,
+    },
+    /// VPP closed the connection.
+    #[error("VPP closed the api connection")]
+    Closed,
+    /// The VPP process is gone.
+    #[error("VPP subprocess died unexpectedly with {0}")]
+    VppDied(crate::vpp::process::ExitInfo),
+    /// A message VPP does not have (plugin not loaded, or unknown name).
+    #[error("message {0} is not in this VPP (plugin not loaded?)")]
+    UnknownMessage(String),
+    /// A message exists under another CRC.
+    #[error("{name} has CRC {vpp} in this VPP, the binding has {ours}")]
+    CrcMismatch {
+        /// Message name.
+        name: String,
+        /// CRC announced by VPP.
+        vpp: String,
+        /// CRC of the binding.
+        ours: String,
+    },
+    /// A reply could not be decoded.
+    #[error("malformed {msg}: {problem}")]
+    Malformed {
+        /// The message.
+        msg: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A reply carried a non-zero retval.
+    #[error("{msg} failed with retval {retval}")]
+    Retval {
+        /// The request.
+        msg: String,
+        /// The retval.
+        retval: i32,
+    },
+    /// The handshake answered with something other than `sockclnt_create_reply`.
+    #[error("invalid reply to sockclnt_create: message id {0}")]
+    BadHandshake(u16),
+}
+
+/// A CLI command sent through `cli_inband` failed.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// The API call itself failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// VPP did not understand the command.
+    #[error("cli syntax error in `{cmd}`: {reply}")]
+    Syntax {
+        /// The command.
+        cmd: String,
+        /// VPP's reply text.
+        reply: String,
+    },
+    /// The command ran and failed.
+    #[error("cli command `{cmd}` failed (retval {retval}): {reply}")]
+    Failed {
+        /// The command.
+        cmd: String,
+        /// The retval.
+        retval: i32,
+        /// VPP's reply text.
+        reply: String,
+    },
+}

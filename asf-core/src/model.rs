@@ -1,0 +1,216 @@
+//! The test model: tags, class and test descriptors, and the registry that
+//! collects them from `inventory` in a deterministic order.
+
+use std::fmt;
+
+use crate::case::{TestCase, TestResult};
+
+/// A tag written in `#[vpp_test(...)]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tag {
+    /// The class runs after all others, alone.
+    Solo,
+    /// The class is broken with VPP workers: it runs with 0 workers unless it
+    /// sets `workers` itself.
+    FixmeVppWorkers,
+    /// Skipped when the VPP under test is an ASan build.
+    FixmeAsan,
+    /// Skipped on Ubuntu 22.04.
+    FixmeUbuntu2204,
+    /// Skipped on Debian 11.
+    FixmeDebian11,
+    /// Skipped when the VPP under test is a debug build.
+    FixmeVppDebug,
+}
+
+impl Tag {
+    /// Every tag, in the order the documentation lists them.
+    pub const ALL: [Tag; 6] = [
+        Tag::Solo,
+        Tag::FixmeVppWorkers,
+        Tag::FixmeAsan,
+        Tag::FixmeUbuntu2204,
+        Tag::FixmeDebian11,
+        Tag::FixmeVppDebug,
+    ];
+
+    /// The spelling used in attributes, flags and environment variables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tag::Solo => "solo",
+            Tag::FixmeVppWorkers => "fixme_vpp_workers",
+            Tag::FixmeAsan => "fixme_asan",
+            Tag::FixmeUbuntu2204 => "fixme_ubuntu2204",
+            Tag::FixmeDebian11 => "fixme_debian11",
+            Tag::FixmeVppDebug => "fixme_vpp_debug",
+        }
+    }
+
+    /// Parses a tag name; the error names every valid tag.
+    pub fn parse(s: &str) -> Result<Tag, String> {
+        Tag::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown tag `{s}`; valid tags: {}", Tag::valid_list()))
+    }
+
+    /// The valid tag names, comma separated.
+    pub fn valid_list() -> String {
+        Tag::ALL.map(Tag::as_str).join(", ")
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A hook run by the framework: class or per-test set-up / tear-down.
+pub type Hook = fn(&mut TestCase) -> TestResult;
+
+/// A test class as declared by `#[vpp_test]` on a module.
+#[derive(Debug)]
+pub struct ClassDesc {
+    /// `module_path!()` inside the class module: unique per class.
+    pub module_path: &'static str,
+    /// Display name (the module name unless `name = "..."` was given).
+    pub name: &'static str,
+    /// The class doc comment; its first line is the header.
+    pub doc: &'static str,
+    /// Source file of the class.
+    pub file: &'static str,
+    /// Source line of the class.
+    pub line: u32,
+    /// Tags written on the class.
+    pub tags: &'static [Tag],
+    /// `workers = N`, if written.
+    pub workers: Option<u32>,
+    /// Extra startup-config tokens appended after the standard ones.
+    pub vpp_config: &'static [&'static str],
+    /// Extra tokens inside `plugins { ... }`.
+    pub plugin_config: &'static [&'static str],
+    /// Extra tokens inside `statseg { ... }`.
+    pub statseg_config: &'static [&'static str],
+    /// Run once after VPP is up, before the first test.
+    pub set_up_class: Option<Hook>,
+    /// Run once after the last test, before VPP is stopped.
+    pub tear_down_class: Option<Hook>,
+    /// Run before each test.
+    pub set_up: Option<Hook>,
+    /// Run after each test.
+    pub tear_down: Option<Hook>,
+}
+
+impl ClassDesc {
+    /// The class path without the crate name, e.g. `basic::test_cli`.
+    pub fn path(&self) -> &'static str {
+        self.module_path
+            .split_once("::")
+            .map_or(self.module_path, |(_, rest)| rest)
+    }
+
+    /// The first line of the doc comment.
+    pub fn title(&self) -> &'static str {
+        self.doc.lines().next().unwrap_or("").trim_end()
+    }
+
+    /// True if the class carries `tag`.
+    pub fn has_tag(&self, tag: Tag) -> bool {
+        self.tags.contains(&tag)
+    }
+}
+
+/// A test as declared by `#[vpp_test]` on a function inside a class.
+#[derive(Debug)]
+pub struct TestDesc {
+    /// The class the test belongs to.
+    pub class: &'static ClassDesc,
+    /// The function name.
+    pub name: &'static str,
+    /// The test's doc comment; its first line is the description.
+    pub doc: &'static str,
+    /// Source line of the test.
+    pub line: u32,
+    /// Tags written on the test itself.
+    pub tags: &'static [Tag],
+    /// The test is expected to fail.
+    pub expected_failure: bool,
+    /// `ignore` (empty reason) or `ignore = "reason"`.
+    pub ignore: Option<&'static str>,
+    /// The wrapped test function.
+    pub run: Hook,
+}
+
+impl TestDesc {
+    /// The libtest name: `<class path>::<test>`.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}", self.class.path(), self.name)
+    }
+
+    /// Class tags and test tags together, sorted, without duplicates.
+    pub fn effective_tags(&self) -> Vec<Tag> {
+        let mut tags: Vec<Tag> = self.class.tags.iter().chain(self.tags).copied().collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+
+    /// The one-line description printed for the test.
+    pub fn description(&self) -> String {
+        match self.doc.lines().next().map(str::trim) {
+            Some(line) if !line.is_empty() => line.to_string(),
+            _ => format!("{} ({}.{})", self.name, self.class.name, self.name),
+        }
+    }
+}
+
+inventory::collect!(TestDesc);
+
+/// A class and its tests, in source order.
+#[derive(Debug)]
+pub struct Class {
+    /// The class descriptor.
+    pub desc: &'static ClassDesc,
+    /// Its tests, sorted by source line then name.
+    pub tests: Vec<&'static TestDesc>,
+}
+
+/// All registered classes, sorted by module path; tests in source order.
+/// The order never depends on link order.
+pub fn registry() -> Vec<Class> {
+    group(inventory::iter::<TestDesc>.into_iter().collect())
+}
+
+/// Groups tests by class (deterministically sorted).
+pub fn group(mut tests: Vec<&'static TestDesc>) -> Vec<Class> {
+    tests.sort_by(|a, b| {
+        (a.class.module_path, a.line, a.name).cmp(&(b.class.module_path, b.line, b.name))
+    });
+    let mut classes: Vec<Class> = Vec::new();
+    for t in tests {
+        match classes.last_mut() {
+            Some(c) if std::ptr::eq(c.desc, t.class) => c.tests.push(t),
+            _ => classes.push(Class {
+                desc: t.class,
+                tests: vec![t],
+            }),
+        }
+    }
+    classes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names_round_trip() {
+        for t in Tag::ALL {
+            assert_eq!(Tag::parse(t.as_str()), Ok(t));
+        }
+        let err = Tag::parse("fixme_asna").unwrap_err();
+        assert!(err.contains("unknown tag `fixme_asna`"), "{err}");
+        assert!(err.contains("solo, fixme_vpp_workers, fixme_asan"), "{err}");
+    }
+}

@@ -1,0 +1,357 @@
+//! The tag rules, decided before any VPP boots. Pure functions of the class
+//! and test descriptors and a [`Facts`] value describing the machine and the
+//! VPP under test; no I/O here.
+
+use crate::model::{ClassDesc, Tag, TestDesc};
+
+/// What the rules need to know about the run, gathered once up front.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Why the VPP under test counts as an ASan build, if it does.
+    pub asan: Option<String>,
+    /// Why the VPP under test counts as a debug build, if it does.
+    pub debug_build: Option<String>,
+    /// The distribution from `/etc/os-release`.
+    pub os: OsRelease,
+    /// CPUs a class may use (affinity, capped by `MAX_VPP_CPUS`).
+    pub cpus_available: usize,
+    /// Workers for classes that do not set `workers` (`VPP_WORKER_COUNT`).
+    pub default_workers: u32,
+}
+
+/// The fields of `/etc/os-release` the rules look at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OsRelease {
+    /// `ID`, e.g. `debian`.
+    pub id: String,
+    /// `VERSION_ID`, e.g. `12`.
+    pub version_id: String,
+    /// `VERSION_CODENAME`, e.g. `bookworm`.
+    pub codename: String,
+}
+
+impl OsRelease {
+    /// Parses the text of an os-release file (shell-style `KEY=value`).
+    pub fn parse(text: &str) -> OsRelease {
+        let mut os = OsRelease::default();
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+            match key.trim() {
+                "ID" => os.id = value,
+                "VERSION_ID" => os.version_id = value,
+                "VERSION_CODENAME" => os.codename = value,
+                _ => {}
+            }
+        }
+        os
+    }
+
+    fn is(&self, id: &str, version: &str, codename: &str) -> bool {
+        self.id == id && (self.version_id == version || self.codename == codename)
+    }
+}
+
+/// Colour of a piece of a class header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    /// The title.
+    Green,
+    /// `SOLO RUN: ` and the CPU-shortage note.
+    Yellow,
+    /// `FIXME ...: ` prefixes.
+    Red,
+    /// Worker-count suffix.
+    Plain,
+}
+
+/// The header line printed before a class's tests, as coloured pieces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header(pub Vec<(String, Color)>);
+
+impl Header {
+    /// The header without colour.
+    pub fn plain(&self) -> String {
+        self.0.iter().map(|(s, _)| s.as_str()).collect()
+    }
+}
+
+/// What the rules decided for a class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassPlan {
+    /// Workers VPP is started with.
+    pub workers: u32,
+    /// CPUs the class needs: main core plus one per worker.
+    pub cpus_required: usize,
+    /// Runs after all non-solo classes, alone.
+    pub solo: bool,
+    /// Why the whole class is skipped, if it is.
+    pub skip: Option<String>,
+    /// The header line.
+    pub header: Header,
+}
+
+/// The worker count of a class: its own `workers`, else 0 for
+/// `fixme_vpp_workers`, else the run's default (VPP's `get_vpp_worker_count`).
+pub fn worker_count(class: &ClassDesc, facts: &Facts) -> u32 {
+    match class.workers {
+        Some(n) => n,
+        None if class.has_tag(Tag::FixmeVppWorkers) => 0,
+        None => facts.default_workers,
+    }
+}
+
+/// Why a set of tags makes something skip on this run, if it does.
+/// Only the skip tags are looked at; `solo` and `fixme_vpp_workers` never skip.
+pub fn skip_reason(tags: &[Tag], facts: &Facts) -> Option<String> {
+    for tag in tags {
+        let reason = match tag {
+            Tag::FixmeAsan => facts
+                .asan
+                .as_ref()
+                .map(|why| format!("fixme_asan: the VPP under test is an ASan build ({why})")),
+            Tag::FixmeVppDebug => facts
+                .debug_build
+                .as_ref()
+                .map(|why| format!("fixme_vpp_debug: the VPP under test is a debug build ({why})")),
+            Tag::FixmeUbuntu2204 => facts
+                .os
+                .is("ubuntu", "22.04", "jammy")
+                .then(|| "fixme_ubuntu2204: running on Ubuntu 22.04 (jammy)".to_string()),
+            Tag::FixmeDebian11 => facts
+                .os
+                .is("debian", "11", "bullseye")
+                .then(|| "fixme_debian11: running on Debian 11 (bullseye)".to_string()),
+            Tag::Solo | Tag::FixmeVppWorkers => None,
+        };
+        if reason.is_some() {
+            return reason;
+        }
+    }
+    None
+}
+
+/// Decides how a class runs, or why it is skipped.
+pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
+    let workers = worker_count(class, facts);
+    let cpus_required = 1 + workers as usize;
+    let solo = class.has_tag(Tag::Solo);
+
+    let mut skip = skip_reason(class.tags, facts);
+    let cpu_short = cpus_required > facts.cpus_available;
+    if skip.is_none() && cpu_short {
+        skip = Some(format!(
+            "not enough cpus, required={cpus_required}, available={}",
+            facts.cpus_available
+        ));
+    }
+
+    let mut pieces = vec![(class.title().to_string(), Color::Green)];
+    let mut prefix = |text: &str, color| pieces.insert(0, (text.to_string(), color));
+    if solo {
+        prefix("SOLO RUN: ", Color::Yellow);
+    }
+    if class.has_tag(Tag::FixmeVppWorkers) {
+        prefix("FIXME with VPP workers: ", Color::Red);
+    }
+    if class.has_tag(Tag::FixmeAsan) {
+        prefix("FIXME with ASAN: ", Color::Red);
+    }
+    if class.workers.is_some() || workers > 0 {
+        let suffix = match workers {
+            0 => " [main thread only]".to_string(),
+            1 => " [1 worker thread]".to_string(),
+            n => format!(" [{n} worker threads]"),
+        };
+        pieces.push((suffix, Color::Plain));
+    }
+    if cpu_short {
+        pieces.push((
+            format!(
+                " [skipped - not enough cpus, required={cpus_required}, available={}]",
+                facts.cpus_available
+            ),
+            Color::Yellow,
+        ));
+    }
+
+    ClassPlan {
+        workers,
+        cpus_required,
+        solo,
+        skip,
+        header: Header(pieces),
+    }
+}
+
+/// Why a single test is skipped on top of its class, if it is: the skip
+/// tags written on the test itself, or `ignore`.
+pub fn test_skip(test: &TestDesc, facts: &Facts) -> Option<String> {
+    skip_reason(test.tags, facts)
+}
+
+/// Orders classes for running: non-solo classes first, then solo ones;
+/// within each group the registry order is kept.
+pub fn run_order(plans: &[(usize, &ClassPlan)]) -> Vec<usize> {
+    let mut order: Vec<usize> = plans.iter().filter(|(_, p)| !p.solo).map(|(i, _)| *i).collect();
+    order.extend(plans.iter().filter(|(_, p)| p.solo).map(|(i, _)| *i));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::TestCase;
+
+    fn noop(_: &mut TestCase) -> crate::TestResult {
+        Ok(())
+    }
+
+    const fn class(tags: &'static [Tag], workers: Option<u32>) -> ClassDesc {
+        ClassDesc {
+            module_path: "suites::demo::test_demo",
+            name: "test_demo",
+            doc: "Demo class\nmore text",
+            file: "demo.rs",
+            line: 1,
+            tags,
+            workers,
+            vpp_config: &[],
+            plugin_config: &[],
+            statseg_config: &[],
+            set_up_class: None,
+            tear_down_class: None,
+            set_up: None,
+            tear_down: None,
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            cpus_available: 4,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn solo_runs_last_and_gets_prefix() {
+        static SOLO: ClassDesc = class(&[Tag::Solo], None);
+        static PLAIN: ClassDesc = class(&[], None);
+        let solo = plan_class(&SOLO, &facts());
+        let plain = plan_class(&PLAIN, &facts());
+        assert!(solo.solo && !plain.solo);
+        assert_eq!(solo.header.plain(), "SOLO RUN: Demo class");
+        assert_eq!(solo.header.0[0].1, Color::Yellow);
+        assert_eq!(plain.header.plain(), "Demo class");
+        assert_eq!(run_order(&[(0, &solo), (1, &plain), (2, &plain)]), vec![1, 2, 0]);
+    }
+
+    #[test]
+    fn fixme_vpp_workers_forces_zero_workers_unless_class_sets_them() {
+        static TAGGED: ClassDesc = class(&[Tag::FixmeVppWorkers], None);
+        static TAGGED_WITH_WORKERS: ClassDesc = class(&[Tag::FixmeVppWorkers], Some(2));
+        static UNTAGGED: ClassDesc = class(&[], None);
+        let f = Facts {
+            default_workers: 2,
+            ..facts()
+        };
+        assert_eq!(worker_count(&TAGGED, &f), 0);
+        assert_eq!(worker_count(&TAGGED_WITH_WORKERS, &f), 2);
+        assert_eq!(worker_count(&UNTAGGED, &f), 2);
+        let plan = plan_class(&TAGGED, &f);
+        assert_eq!(plan.header.plain(), "FIXME with VPP workers: Demo class");
+        assert_eq!(plan.header.0[0].1, Color::Red);
+    }
+
+    #[test]
+    fn fixme_asan_skips_only_on_asan_builds() {
+        static ASAN: ClassDesc = class(&[Tag::FixmeAsan], None);
+        let plan = plan_class(&ASAN, &facts());
+        assert_eq!(plan.skip, None);
+        assert_eq!(plan.header.plain(), "FIXME with ASAN: Demo class");
+        let f = Facts {
+            asan: Some("VPP_EXTRA_CMAKE_ARGS has -DVPP_ENABLE_SANITIZE_ADDR=ON".into()),
+            ..facts()
+        };
+        let plan = plan_class(&ASAN, &f);
+        assert_eq!(
+            plan.skip.as_deref(),
+            Some("fixme_asan: the VPP under test is an ASan build (VPP_EXTRA_CMAKE_ARGS has -DVPP_ENABLE_SANITIZE_ADDR=ON)")
+        );
+        static PLAIN: ClassDesc = class(&[], None);
+        assert_eq!(plan_class(&PLAIN, &f).skip, None);
+    }
+
+    #[test]
+    fn distro_tags_follow_os_release() {
+        let jammy = OsRelease::parse("NAME=\"Ubuntu\"\nID=ubuntu\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n");
+        let bullseye = OsRelease::parse("ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
+        let bookworm = OsRelease::parse("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
+        let on = |os: &OsRelease| Facts { os: os.clone(), ..facts() };
+        assert!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&jammy)).unwrap().contains("Ubuntu 22.04"));
+        assert_eq!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&bookworm)), None);
+        assert_eq!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&bullseye)), None);
+        assert!(skip_reason(&[Tag::FixmeDebian11], &on(&bullseye)).unwrap().contains("Debian 11"));
+        assert_eq!(skip_reason(&[Tag::FixmeDebian11], &on(&bookworm)), None);
+        assert_eq!(skip_reason(&[Tag::FixmeDebian11], &on(&jammy)), None);
+    }
+
+    #[test]
+    fn fixme_vpp_debug_skips_on_debug_builds() {
+        let f = Facts {
+            debug_build: Some("TAG=vpp_debug".into()),
+            ..facts()
+        };
+        assert_eq!(
+            skip_reason(&[Tag::FixmeVppDebug], &f).as_deref(),
+            Some("fixme_vpp_debug: the VPP under test is a debug build (TAG=vpp_debug)")
+        );
+        assert_eq!(skip_reason(&[Tag::FixmeVppDebug], &facts()), None);
+    }
+
+    #[test]
+    fn cpu_shortage_skips_with_counts() {
+        static WIDE: ClassDesc = class(&[], Some(4));
+        let plan = plan_class(&WIDE, &facts());
+        assert_eq!(plan.cpus_required, 5);
+        assert_eq!(plan.skip.as_deref(), Some("not enough cpus, required=5, available=4"));
+        static FITS: ClassDesc = class(&[], Some(3));
+        assert_eq!(plan_class(&FITS, &facts()).skip, None);
+    }
+
+    #[test]
+    fn worker_suffixes_match_vpp() {
+        static W0: ClassDesc = class(&[], Some(0));
+        static W1: ClassDesc = class(&[], Some(1));
+        static W2: ClassDesc = class(&[], Some(2));
+        static NONE: ClassDesc = class(&[], None);
+        assert_eq!(plan_class(&W0, &facts()).header.plain(), "Demo class [main thread only]");
+        assert_eq!(plan_class(&W1, &facts()).header.plain(), "Demo class [1 worker thread]");
+        assert_eq!(plan_class(&W2, &facts()).header.plain(), "Demo class [2 worker threads]");
+        assert_eq!(plan_class(&NONE, &facts()).header.plain(), "Demo class");
+    }
+
+    #[test]
+    fn test_level_skip_tags_skip_only_that_test() {
+        static CLASS: ClassDesc = class(&[], None);
+        static T: TestDesc = TestDesc {
+            class: &CLASS,
+            name: "test_x",
+            doc: "",
+            line: 2,
+            tags: &[Tag::FixmeAsan],
+            expected_failure: false,
+            ignore: None,
+            run: noop,
+        };
+        let f = Facts {
+            asan: Some("libasan linked".into()),
+            ..facts()
+        };
+        assert_eq!(plan_class(&CLASS, &f).skip, None);
+        assert!(test_skip(&T, &f).is_some());
+        assert_eq!(test_skip(&T, &facts()), None);
+    }
+}

@@ -1,0 +1,428 @@
+//! The class process: boots the class's VPP, runs its tests one by one, and
+//! reports each verdict to the parent as an [`Event`].
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::event::{ChildPlan, Event, Status};
+use crate::api::ApiClient;
+use crate::case::TestCase;
+use crate::config::Config;
+use crate::errors::{ApiError, VppError};
+use crate::model::{self, Class, Hook};
+use crate::vpp::process::VppProcess;
+use crate::vpp::startup::{self, Startup};
+
+/// Environment variable carrying the [`ChildPlan`] as JSON.
+pub const PLAN_ENV: &str = "ASF_CHILD_PLAN";
+/// The fd the class process writes events to.
+pub const EVENT_FD: i32 = 3;
+/// Grace period between SIGTERM and SIGKILL at tear-down.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// The temp dir of a class: `<base>/vpp-unittest-<module path, dotted>`.
+pub fn class_tempdir(base: &Path, module_path: &str) -> PathBuf {
+    base.join(format!("vpp-unittest-{}", module_path.replace("::", ".")))
+}
+
+struct Reporter {
+    out: File,
+}
+
+impl Reporter {
+    fn send(&mut self, e: &Event) {
+        if let Ok(mut line) = serde_json::to_string(e) {
+            line.push('\n');
+            // The parent going away ends this process via PDEATHSIG; nothing to do here.
+            let _ = self.out.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// Entry point of a class process. Returns the process exit code.
+pub fn run(plan_json: &str) -> i32 {
+    // SAFETY: the parent dup2()ed the write end of its event pipe onto
+    // EVENT_FD just before exec; nothing else in this process owns it.
+    let out = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(EVENT_FD) };
+    let mut reporter = Reporter { out };
+    let plan: ChildPlan = match serde_json::from_str(plan_json) {
+        Ok(p) => p,
+        Err(e) => {
+            reporter.send(&Event::ClassError {
+                message: format!("bad {PLAN_ENV}: {e}"),
+            });
+            return 2;
+        }
+    };
+    let classes = model::registry();
+    let Some(class) = classes.iter().find(|c| c.desc.module_path == plan.class) else {
+        reporter.send(&Event::ClassError {
+            message: format!("no class {} in this binary", plan.class),
+        });
+        return 2;
+    };
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            reporter.send(&Event::ClassError { message: e.to_string() });
+            return 2;
+        }
+    };
+    install_panic_hook();
+    let mut runner = ClassRun {
+        class,
+        plan,
+        config,
+        reporter,
+    };
+    runner.run()
+}
+
+struct ClassRun<'a> {
+    class: &'a Class,
+    plan: ChildPlan,
+    config: Config,
+    reporter: Reporter,
+}
+
+impl ClassRun<'_> {
+    fn run(&mut self) -> i32 {
+        let desc = self.class.desc;
+        let tempdir = class_tempdir(&self.config.tmp_dir, desc.module_path);
+        if let Err(e) = prepare_tempdir(&tempdir) {
+            self.reporter.send(&Event::ClassError { message: chain(&e) });
+            return 1;
+        }
+        init_log(&tempdir);
+        tracing::debug!("--- setUpClass() for {} called ---", desc.name);
+        tracing::info!("Temporary dir is {}, api socket is {}", tempdir.display(), startup::api_sock(&tempdir).display());
+
+        let mut case = match self.boot(&tempdir) {
+            Ok(case) => case,
+            Err(message) => {
+                tracing::error!("{message}");
+                self.reporter.send(&Event::ClassError { message });
+                return 1;
+            }
+        };
+        self.reporter.send(&Event::ClassStarted {
+            vpp_pid: case.vpp_pid(),
+            tempdir: tempdir.display().to_string(),
+        });
+
+        let mut class_error = run_hook(desc.set_up_class, &mut case)
+            .err()
+            .map(|e| format!("set_up_class failed: {}", died_or(&case, None, e)));
+        if let Some(message) = &class_error {
+            self.reporter.send(&Event::ClassError { message: message.clone() });
+        }
+
+        let tests: Vec<_> = self
+            .class
+            .tests
+            .iter()
+            .filter(|t| self.plan.tests.iter().any(|n| n == t.name))
+            .copied()
+            .collect();
+        for test in tests {
+            if class_error.is_some() {
+                break;
+            }
+            self.reporter.send(&Event::TestStarted { test: test.name.into() });
+            let started = Instant::now();
+            let (status, message) = if let Some(info) = case.vpp.exit_info() {
+                (Status::Error, Some(died_message(desc.name, test.name, &info)))
+            } else {
+                case.test = Some(test.name);
+                tracing::info!("--- test setUp() for {}.{} starts here ---", desc.name, test.name);
+                let outcome = run_hook(desc.set_up, &mut case)
+                    .and_then(|()| run_hook(Some(test.run), &mut case))
+                    .and_then(|()| run_hook(desc.tear_down, &mut case));
+                case.test = None;
+                let outcome = outcome.map_err(|e| died_or(&case, Some(test.name), e));
+                verdict(outcome, test.expected_failure)
+            };
+            if let Some(m) = &message {
+                tracing::info!("{}.{}: {:?}: {m}", desc.name, test.name, status);
+            }
+            self.reporter.send(&Event::TestFinished {
+                test: test.name.into(),
+                status,
+                message,
+                duration: started.elapsed().as_secs_f64(),
+            });
+            if case.vpp.exit_info().is_some() {
+                // Every later test of the class fails the same way, before it starts.
+                continue;
+            }
+        }
+
+        if class_error.is_none() && case.vpp.exit_info().is_none() {
+            if let Err(e) = run_hook(desc.tear_down_class, &mut case) {
+                class_error = Some(format!("tear_down_class failed: {}", died_or(&case, None, e)));
+                tracing::error!("{}", class_error.as_deref().unwrap_or_default());
+            }
+        }
+        self.quit(case);
+        if let Some(message) = class_error {
+            // Reported after the tests, it marks the class itself as broken.
+            self.reporter.send(&Event::ClassError { message });
+        }
+        self.reporter.send(&Event::ClassFinished);
+        0
+    }
+
+    /// Starts VPP and connects to it.
+    fn boot(&self, tempdir: &Path) -> Result<TestCase, String> {
+        let desc = self.class.desc;
+        let startup = Startup {
+            tempdir: tempdir.to_path_buf(),
+            cpus: self.plan.cpus.clone(),
+            coredump_size: self.config.coredump_size.clone(),
+            variant: self.config.variant.clone(),
+            api_fuzz: self.config.api_fuzz,
+            extern_plugins: self.config.extern_plugins.clone(),
+            debug_cli: false,
+            heap_size: None,
+            statseg_config: desc.statseg_config.iter().map(ToString::to_string).collect(),
+            plugin_config: desc.plugin_config.iter().map(ToString::to_string).collect(),
+            vpp_config: desc.vpp_config.iter().map(ToString::to_string).collect(),
+        };
+        for sock in [startup::api_sock(tempdir), startup::stats_sock(tempdir), startup::cli_sock(tempdir)] {
+            let len = sock.as_os_str().len();
+            if len > 107 {
+                return Err(chain(&VppError::SocketPathTooLong { path: sock, len }));
+            }
+        }
+        let argv = startup.argv();
+        tracing::info!("vpp_cmdline args: {:?}", argv);
+        let vpp = Arc::new(VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir).map_err(|e| chain(&e))?);
+        let api = wait_ready(&vpp, tempdir, self.config.start_timeout).map_err(|e| {
+            let _ = vpp.stop(STOP_GRACE);
+            wait_for_core(tempdir);
+            chain(&e)
+        })?;
+        Ok(TestCase {
+            class: desc,
+            test: None,
+            api,
+            vpp,
+            tempdir: tempdir.to_path_buf(),
+            cpus: self.plan.cpus.clone(),
+            workers: self.plan.workers,
+        })
+    }
+
+    /// Disconnects and stops VPP: SIGTERM, grace, SIGKILL.
+    fn quit(&self, case: TestCase) {
+        let TestCase { api, vpp, tempdir, .. } = case;
+        if vpp.exit_info().is_none() {
+            if let Err(e) = api.disconnect() {
+                tracing::debug!("disconnect: {e}");
+            }
+        } else {
+            drop(api);
+        }
+        let info = vpp.stop(STOP_GRACE);
+        tracing::info!("VPP exited with {info}");
+        wait_for_core(&tempdir);
+    }
+}
+
+/// Polls until `api.sock` accepts a connection and `sockclnt_create`
+/// succeeds, failing early when VPP dies.
+fn wait_ready(vpp: &Arc<VppProcess>, tempdir: &Path, limit: Duration) -> Result<ApiClient, VppError> {
+    let sock = startup::api_sock(tempdir);
+    let deadline = Instant::now() + limit;
+    let mut last = String::from("api.sock never appeared");
+    loop {
+        if let Some(status) = vpp.exit_info() {
+            // Let the output pumps catch the last lines before reporting.
+            std::thread::sleep(Duration::from_millis(50));
+            return Err(VppError::DiedAtStart {
+                status,
+                stderr_tail: vpp.stderr_tail(),
+            });
+        }
+        if Instant::now() >= deadline {
+            return Err(VppError::NotReady {
+                secs: limit.as_secs_f64(),
+                last,
+            });
+        }
+        if sock.exists() {
+            let remaining = deadline.saturating_duration_since(Instant::now()).min(Duration::from_secs(5));
+            match ApiClient::connect(&sock, "asf", Some(remaining.max(Duration::from_millis(100)))) {
+                Ok(mut api) => {
+                    let v = vpp.clone();
+                    api.set_liveness(Arc::new(move || v.exit_info()));
+                    api.set_timeout(Some(Duration::from_secs(5)));
+                    tracing::info!("connected to VPP's api ({} messages)", api.message_count());
+                    return Ok(api);
+                }
+                Err(e) => last = format!("connecting to {}: {}", sock.display(), chain(&e)),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits (bounded) for a core file in the temp dir to stop growing.
+fn wait_for_core(tempdir: &Path) {
+    let core = tempdir.join("core");
+    let Ok(mut size) = fs::metadata(&core).map(|m| m.len()) else {
+        return;
+    };
+    tracing::error!("waiting for coredump to complete: {}", core.display());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = fs::metadata(&core).map(|m| m.len()).unwrap_or(size);
+        if now == size {
+            tracing::error!("coredump complete: {}, size {now}", core.display());
+            return;
+        }
+        size = now;
+    }
+    tracing::error!("timed out waiting for coredump to complete: {}", core.display());
+}
+
+/// Removes and re-creates the temp dir, owner-only. `remove_dir_all` does
+/// not follow symlinks, and a symlink planted in place of the directory is
+/// removed, not followed.
+fn prepare_tempdir(dir: &Path) -> Result<(), VppError> {
+    let err = |source| VppError::TempDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(dir).map_err(err)?,
+        Ok(_) => fs::remove_file(dir).map_err(err)?,
+        Err(_) => {}
+    }
+    if let Some(parent) = dir.parent() {
+        fs::create_dir_all(parent).map_err(err)?;
+    }
+    fs::DirBuilder::new().mode(0o700).create(dir).map_err(err)?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(err)
+}
+
+/// The message of an error with its sources, `a: b: c`.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(src) = cur {
+        s.push_str(": ");
+        s.push_str(&src.to_string());
+        cur = src.source();
+    }
+    s
+}
+
+fn died_message(class: &str, test: &str, info: &crate::vpp::process::ExitInfo) -> String {
+    format!("VPP subprocess died unexpectedly while running {class}.{test} with {info}.")
+}
+
+/// A failed test or hook, replaced by the VPP-died message when VPP is gone.
+enum Failure {
+    Panic(String),
+    Error(String),
+}
+
+fn died_or(case: &TestCase, test: Option<&str>, f: Failure) -> Failure {
+    match case.vpp.exit_info() {
+        Some(info) => Failure::Error(match test {
+            Some(t) => died_message(case.class.name, t, &info),
+            None => format!("VPP subprocess died unexpectedly with {info}."),
+        }),
+        None => f,
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Panic(m) | Failure::Error(m) => f.write_str(m),
+        }
+    }
+}
+
+fn verdict(outcome: Result<(), Failure>, expected_failure: bool) -> (Status, Option<String>) {
+    match (outcome, expected_failure) {
+        (Ok(()), false) => (Status::Pass, None),
+        (Ok(()), true) => (Status::UnexpectedPass, Some("the test passed but is marked expected_failure".into())),
+        (Err(Failure::Panic(m)), false) => (Status::Fail, Some(m)),
+        (Err(Failure::Error(m)), false) => (Status::Error, Some(m)),
+        (Err(f), true) => (Status::ExpectedFail, Some(f.to_string())),
+    }
+}
+
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic with a non-string payload".to_string());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let text = format!("{msg}{at}");
+        tracing::error!("panic: {text}");
+        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+    }));
+}
+
+fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Failure> {
+    let Some(hook) = hook else {
+        return Ok(());
+    };
+    match panic::catch_unwind(AssertUnwindSafe(|| hook(case))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Failure::Error(chain(&*e))),
+        Err(_) => {
+            let msg = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+            Err(Failure::Panic(msg.unwrap_or_else(|| "the test panicked".into())))
+        }
+    }
+}
+
+/// `HH:MM:SS,mmm` (UTC), the log time format of VPP's framework.
+struct LogClock;
+
+impl tracing_subscriber::fmt::time::FormatTime for LogClock {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let s = now.as_secs() % 86_400;
+        write!(w, "{:02}:{:02}:{:02},{:03}", s / 3600, s / 60 % 60, s % 60, now.subsec_millis())
+    }
+}
+
+/// Sends the class's tracing output, debug level, to `log.txt`.
+fn init_log(tempdir: &Path) {
+    let Ok(file) = File::create(tempdir.join("log.txt")) else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_target(false)
+        .with_level(false)
+        .with_timer(LogClock)
+        .with_max_level(tracing::Level::DEBUG)
+        .try_init();
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Error(chain(&e))
+    }
+}

@@ -1,0 +1,131 @@
+//! Console output in the shape of VPP's framework: a header block per class,
+//! a line per test, the failures, then libtest's closing `test result:` line.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use colored::{ColoredString, Colorize};
+use libtest_mimic::ColorSetting;
+
+use super::event::Status;
+use crate::rules::{Color, Header};
+
+/// `=` × 78, as VPP's framework prints it.
+pub const DOUBLE_LINE: &str =
+    "==============================================================================";
+/// `-` × 78.
+pub const SINGLE_LINE: &str =
+    "------------------------------------------------------------------------------";
+
+/// Decides colour once (`--color`, `NO_COLOR`, terminal) and prints.
+pub struct Console {
+    out: std::io::Stdout,
+}
+
+/// A failed test, for the list printed at the end.
+pub struct Failure {
+    /// ERROR, FAIL or UNEXPECTED PASS.
+    pub flavour: &'static str,
+    /// Test description and name.
+    pub title: String,
+    /// The message.
+    pub message: String,
+}
+
+/// Counts for the closing line.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Totals {
+    /// Passed (expected failures included).
+    pub passed: u64,
+    /// Failed, errors and unexpected passes.
+    pub failed: u64,
+    /// Skipped or ignored.
+    pub ignored: u64,
+    /// Filtered out.
+    pub filtered_out: u64,
+}
+
+impl Console {
+    /// A console for `setting`.
+    pub fn new(setting: ColorSetting) -> Console {
+        let enabled = match setting {
+            ColorSetting::Always => true,
+            ColorSetting::Never => false,
+            ColorSetting::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        };
+        colored::control::set_override(enabled);
+        Console { out: std::io::stdout() }
+    }
+
+    fn line(&self, s: impl std::fmt::Display) {
+        let mut out = self.out.lock();
+        let _ = writeln!(out, "{s}");
+        let _ = out.flush();
+    }
+
+    /// The header block of a class.
+    pub fn header(&self, header: &Header) {
+        let title: String = header.0.iter().map(|(text, color)| paint(text, *color).to_string()).collect();
+        self.line(DOUBLE_LINE);
+        self.line(title);
+        self.line(DOUBLE_LINE);
+    }
+
+    /// A free-form line.
+    pub fn note(&self, s: &str) {
+        self.line(s);
+    }
+
+    /// The line of one test: description, duration, verdict.
+    pub fn test(&self, description: &str, duration: Duration, status: Status, reason: Option<&str>) {
+        let (word, suffix) = match status {
+            Status::Pass => ("OK".green(), String::new()),
+            Status::Fail => ("FAIL".red(), String::new()),
+            Status::Error => ("ERROR".red(), String::new()),
+            Status::Skip => ("SKIP".yellow(), reason.map(|r| format!(" [{r}]")).unwrap_or_default()),
+            Status::ExpectedFail => ("FAIL".green(), " [EXPECTED FAIL]".to_string()),
+            Status::UnexpectedPass => ("OK".red(), " [UNEXPECTED PASS]".to_string()),
+        };
+        self.line(format!("{:<67} {:4.2} {}{}", description, duration.as_secs_f64(), word, suffix));
+    }
+
+    /// The failures and errors, with their messages.
+    pub fn failures(&self, failures: &[Failure]) {
+        if failures.is_empty() {
+            return;
+        }
+        self.line("");
+        for f in failures {
+            self.line(DOUBLE_LINE);
+            self.line(format!("{}: {}", f.flavour, f.title));
+            self.line(SINGLE_LINE);
+            self.line(&f.message);
+        }
+    }
+
+    /// libtest's closing line.
+    pub fn summary(&self, t: Totals, elapsed: Duration) {
+        let outcome = if t.failed > 0 { "FAILED".red() } else { "ok".green() };
+        self.line("");
+        self.line(format!(
+            "test result: {outcome}. {} passed; {} failed; {} ignored; 0 measured; {} filtered out; finished in {:.2}s",
+            t.passed,
+            t.failed,
+            t.ignored,
+            t.filtered_out,
+            elapsed.as_secs_f64()
+        ));
+        self.line("");
+    }
+}
+
+fn paint(text: &str, color: Color) -> ColoredString {
+    match color {
+        Color::Green => text.green(),
+        Color::Yellow => text.yellow(),
+        Color::Red => text.red(),
+        Color::Plain => text.normal(),
+    }
+}

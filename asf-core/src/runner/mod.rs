@@ -1,0 +1,8 @@
+//! Running the suites: the command line, the parent scheduler, the class
+//! processes, their events, and the console.
+
+pub mod args;
+pub mod child;
+pub mod console;
+pub mod event;
+pub mod parent;

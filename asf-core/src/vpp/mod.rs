@@ -1,0 +1,6 @@
+//! The VPP under test: finding its binary, its startup command line, and its
+//! process.
+
+pub mod binary;
+pub mod process;
+pub mod startup;

@@ -1,0 +1,256 @@
+//! The VPP process of a class: spawned with `PR_SET_PDEATHSIG` so it dies
+//! with its class process, its output pumped into the class log and files,
+//! watched for death, and stopped with SIGTERM, a grace period, then SIGKILL.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+use crate::errors::VppError;
+
+/// How a process ended, printed the way VPP's framework prints it:
+/// `return code: -11 [SIGSEGV]` for a signal, `return code: 3` for an exit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExitInfo(pub ExitStatus);
+
+impl ExitInfo {
+    /// Exit code, or minus the signal number (Python's `Popen.returncode`).
+    pub fn return_code(&self) -> i32 {
+        match (self.0.code(), self.0.signal()) {
+            (Some(c), _) => c,
+            (None, Some(s)) => -s,
+            (None, None) => 0,
+        }
+    }
+
+    /// The name of the signal that killed the process, if one did.
+    pub fn signal_name(&self) -> Option<&'static str> {
+        self.0
+            .signal()
+            .and_then(|s| Signal::try_from(s).ok())
+            .map(Signal::as_str)
+    }
+}
+
+impl fmt::Display for ExitInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "return code: {}", self.return_code())?;
+        if let Some(name) = self.signal_name() {
+            write!(f, " [{name}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prepares `cmd` so the spawned process is killed when the spawning thread
+/// exits and starts with no signals blocked.
+pub fn die_with_parent(cmd: &mut Command) {
+    let parent = nix::unistd::getpid();
+    // SAFETY: the closure runs between fork and exec; it only makes the
+    // async-signal-safe calls prctl(2), sigprocmask(2) and getppid(2), and
+    // allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+            nix::sys::signal::sigprocmask(
+                nix::sys::signal::SigmaskHow::SIG_SETMASK,
+                Some(&nix::sys::signal::SigSet::empty()),
+                None,
+            )?;
+            // The parent may have died before prctl took effect.
+            if nix::unistd::getppid() != parent {
+                return Err(std::io::Error::other("parent exited before exec"));
+            }
+            Ok(())
+        });
+    }
+}
+
+/// A running (or finished) VPP.
+pub struct VppProcess {
+    child: Mutex<Child>,
+    status: Mutex<Option<ExitStatus>>,
+    pid: u32,
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    pumps: Mutex<Vec<JoinHandle<()>>>,
+}
+
+const TAIL_LINES: usize = 20;
+
+impl VppProcess {
+    /// Starts `binary` with `argv` in `tempdir`; stdout and stderr go to
+    /// `vpp_stdout.txt` / `vpp_stderr.txt` there and into the class log.
+    pub fn spawn(binary: &Path, argv: &[String], tempdir: &Path) -> Result<VppProcess, VppError> {
+        let mut cmd = Command::new(binary);
+        cmd.args(argv)
+            .current_dir(tempdir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        die_with_parent(&mut cmd);
+        let mut child = cmd.spawn().map_err(|source| VppError::Spawn {
+            binary: binary.to_path_buf(),
+            source,
+        })?;
+        let pid = child.id();
+        tracing::info!("spawned VPP with PID {pid}: {} {}", binary.display(), argv.join(" "));
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        let mut pumps = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            pumps.push(pump(out, tempdir.join("vpp_stdout.txt"), "stdout", None));
+        }
+        if let Some(err) = child.stderr.take() {
+            pumps.push(pump(err, tempdir.join("vpp_stderr.txt"), "stderr", Some(stderr_tail.clone())));
+        }
+        Ok(VppProcess {
+            child: Mutex::new(child),
+            status: Mutex::new(None),
+            pid,
+            stderr_tail,
+            pumps: Mutex::new(pumps),
+        })
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// How VPP ended, if it has (reaps it without blocking).
+    pub fn exit_info(&self) -> Option<ExitInfo> {
+        let mut status = lock(&self.status);
+        if status.is_none() {
+            if let Ok(Some(s)) = lock(&self.child).try_wait() {
+                *status = Some(s);
+            }
+        }
+        status.map(ExitInfo)
+    }
+
+    /// The last lines VPP wrote to stderr.
+    pub fn stderr_tail(&self) -> String {
+        lock(&self.stderr_tail).iter().cloned().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Waits up to `limit` for VPP to exit by itself.
+    pub fn wait_timeout(&self, limit: Duration) -> Option<ExitInfo> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(info) = self.exit_info() {
+                return Some(info);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// SIGTERM, up to `grace` to exit, then SIGKILL; reaps the process and
+    /// waits for its output to be written out.
+    pub fn stop(&self, grace: Duration) -> ExitInfo {
+        let info = match self.exit_info() {
+            Some(info) => info,
+            None => {
+                let pid = Pid::from_raw(self.pid as i32);
+                let _ = kill(pid, Signal::SIGTERM);
+                match self.wait_timeout(grace) {
+                    Some(info) => info,
+                    None => {
+                        tracing::warn!("VPP ignored SIGTERM for {grace:?}; sending SIGKILL");
+                        let _ = lock(&self.child).kill();
+                        let status = lock(&self.child).wait().ok();
+                        *lock(&self.status) = status;
+                        status.map_or(ExitInfo(ExitStatus::from_raw(9)), ExitInfo)
+                    }
+                }
+            }
+        };
+        for p in lock(&self.pumps).drain(..) {
+            let _ = p.join();
+        }
+        info
+    }
+}
+
+impl Drop for VppProcess {
+    fn drop(&mut self) {
+        if self.exit_info().is_none() {
+            let _ = lock(&self.child).kill();
+            let _ = lock(&self.child).wait();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn pump(
+    src: impl Read + Send + 'static,
+    file: PathBuf,
+    stream: &'static str,
+    tail: Option<Arc<Mutex<VecDeque<String>>>>,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut out = File::create(&file).ok();
+        let mut reader = BufReader::new(src);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            if let Some(f) = out.as_mut() {
+                let _ = f.write_all(&line);
+            }
+            let text = String::from_utf8_lossy(&line).trim_end().to_string();
+            tracing::debug!("VPP {stream}: {text}");
+            if let Some(tail) = &tail {
+                let mut t = lock(tail);
+                if t.len() == TAIL_LINES {
+                    t.pop_front();
+                }
+                t.push_back(text);
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_info_formats_like_vpps_framework() {
+        let segv = ExitInfo(ExitStatus::from_raw(11));
+        assert_eq!(segv.return_code(), -11);
+        assert_eq!(segv.to_string(), "return code: -11 [SIGSEGV]");
+        let exit3 = ExitInfo(ExitStatus::from_raw(3 << 8));
+        assert_eq!(exit3.to_string(), "return code: 3");
+    }
+
+    #[test]
+    fn stop_terminates_and_captures_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let argv = vec!["-c".to_string(), "echo hello; echo oops >&2; exec sleep 30".to_string()];
+        let vpp = VppProcess::spawn(Path::new("/bin/sh"), &argv, dir.path()).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(vpp.exit_info().is_none());
+        let info = vpp.stop(Duration::from_secs(5));
+        assert_eq!(info.signal_name(), Some("SIGTERM"));
+        assert_eq!(std::fs::read_to_string(dir.path().join("vpp_stdout.txt")).unwrap(), "hello\n");
+        assert_eq!(vpp.stderr_tail(), "oops");
+    }
+}

@@ -1,0 +1,163 @@
+//! The VPP startup command line, built as VPP's own test framework builds it
+//! (`setUpConstants` in `test/asf/asfframework.py`): one argv element per
+//! token, no shell.
+
+use std::path::{Path, PathBuf};
+
+/// Everything the command line depends on.
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    /// The class temp dir (runtime dir, socket dir).
+    pub tempdir: PathBuf,
+    /// CPUs: main core first, then one per worker.
+    pub cpus: Vec<usize>,
+    /// `unix { coredump-size ... }`.
+    pub coredump_size: String,
+    /// `node { default { variant X 100 } }`.
+    pub variant: Option<String>,
+    /// `api-fuzz { on }`.
+    pub api_fuzz: bool,
+    /// `plugins { add-path ... }` for external plugins.
+    pub extern_plugins: Vec<PathBuf>,
+    /// Adds `cli-listen localhost:5002` for interactive debugging.
+    pub debug_cli: bool,
+    /// `memory { main-heap-size ... }`.
+    pub heap_size: Option<String>,
+    /// Class extras inside `statseg { }`.
+    pub statseg_config: Vec<String>,
+    /// Class extras inside `plugins { }`.
+    pub plugin_config: Vec<String>,
+    /// Class extras after all stanzas.
+    pub vpp_config: Vec<String>,
+}
+
+/// Path of the binary API socket in a class temp dir.
+pub fn api_sock(tempdir: &Path) -> PathBuf {
+    tempdir.join("api.sock")
+}
+
+/// Path of the stats socket in a class temp dir.
+pub fn stats_sock(tempdir: &Path) -> PathBuf {
+    tempdir.join("stats.sock")
+}
+
+/// Path of the CLI socket in a class temp dir.
+pub fn cli_sock(tempdir: &Path) -> PathBuf {
+    tempdir.join("cli.sock")
+}
+
+impl Startup {
+    /// The arguments after the binary name.
+    pub fn argv(&self) -> Vec<String> {
+        let t = |s: &str| s.to_string();
+        let p = |p: PathBuf| p.display().to_string();
+        let mut v: Vec<String> = vec![t("unix"), t("{"), t("nodaemon"), t("nosyslog")];
+        if self.debug_cli {
+            v.extend([t("cli-listen"), t("localhost:5002")]);
+        }
+        v.push(t("full-coredump"));
+        v.extend([t("coredump-size"), self.coredump_size.clone()]);
+        v.extend([t("runtime-dir"), p(self.tempdir.clone())]);
+        v.extend([t("cli-listen"), p(cli_sock(&self.tempdir))]);
+        v.push(t("}"));
+        v.extend(["api-trace", "{", "on", "}"].map(t));
+        let prefix = self
+            .tempdir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        v.extend([t("api-segment"), t("{"), t("prefix"), prefix, t("}")]);
+        v.extend([t("cpu"), t("{"), t("main-core"), self.cpus.first().copied().unwrap_or(0).to_string()]);
+        if self.cpus.len() > 1 {
+            let workers: Vec<String> = self.cpus[1..].iter().map(ToString::to_string).collect();
+            v.extend([t("corelist-workers"), workers.join(",")]);
+        }
+        v.push(t("}"));
+        if let Some(heap) = &self.heap_size {
+            v.extend([t("memory"), t("{"), t("main-heap-size"), heap.clone(), t("}")]);
+        }
+        v.extend(["physmem", "{", "max-size", "32m", "}"].map(t));
+        v.extend([t("statseg"), t("{"), t("socket-name"), p(stats_sock(&self.tempdir))]);
+        v.extend(self.statseg_config.iter().cloned());
+        v.push(t("}"));
+        v.extend([t("socksvr"), t("{"), t("socket-name"), p(api_sock(&self.tempdir)), t("}")]);
+        v.extend([t("node"), t("{")]);
+        if let Some(variant) = &self.variant {
+            v.extend([t("default"), t("{"), t("variant"), variant.clone(), t("100"), t("}")]);
+        }
+        v.push(t("}"));
+        v.extend([t("api-fuzz"), t("{"), t(if self.api_fuzz { "on" } else { "off" }), t("}")]);
+        v.extend([t("plugins"), t("{")]);
+        for (plugin, state) in [
+            ("dpdk_plugin.so", "disable"),
+            ("rdma_plugin.so", "disable"),
+            ("lisp_unittest_plugin.so", "enable"),
+            ("unittest_plugin.so", "enable"),
+            ("auto_sdl_unittest_plugin.so", "enable"),
+        ] {
+            v.extend([t("plugin"), t(plugin), t("{"), t(state), t("}")]);
+        }
+        v.extend(self.plugin_config.iter().cloned());
+        if !self.extern_plugins.is_empty() {
+            let paths: Vec<String> = self.extern_plugins.iter().map(|p| p.display().to_string()).collect();
+            v.extend([t("add-path"), paths.join(":")]);
+        }
+        v.push(t("}"));
+        v.extend(self.vpp_config.iter().cloned());
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argv_is_pinned() {
+        let s = Startup {
+            tempdir: PathBuf::from("/tmp/vpp-unittest-suites.basic.test_x"),
+            cpus: vec![0, 1, 2],
+            coredump_size: "unlimited".into(),
+            variant: Some("skx".into()),
+            api_fuzz: false,
+            extern_plugins: vec![PathBuf::from("/ext/a"), PathBuf::from("/ext/b")],
+            debug_cli: false,
+            heap_size: Some("1G".into()),
+            statseg_config: vec!["per-node-counters".into(), "on".into()],
+            plugin_config: vec!["plugin".into(), "nat_plugin.so".into(), "{".into(), "enable".into(), "}".into()],
+            vpp_config: vec!["nat".into(), "{".into(), "endpoint-dependent".into(), "}".into()],
+        };
+        let expected = "unix { nodaemon nosyslog full-coredump coredump-size unlimited \
+            runtime-dir /tmp/vpp-unittest-suites.basic.test_x \
+            cli-listen /tmp/vpp-unittest-suites.basic.test_x/cli.sock } \
+            api-trace { on } api-segment { prefix vpp-unittest-suites.basic.test_x } \
+            cpu { main-core 0 corelist-workers 1,2 } memory { main-heap-size 1G } \
+            physmem { max-size 32m } \
+            statseg { socket-name /tmp/vpp-unittest-suites.basic.test_x/stats.sock per-node-counters on } \
+            socksvr { socket-name /tmp/vpp-unittest-suites.basic.test_x/api.sock } \
+            node { default { variant skx 100 } } api-fuzz { off } \
+            plugins { plugin dpdk_plugin.so { disable } plugin rdma_plugin.so { disable } \
+            plugin lisp_unittest_plugin.so { enable } plugin unittest_plugin.so { enable } \
+            plugin auto_sdl_unittest_plugin.so { enable } plugin nat_plugin.so { enable } \
+            add-path /ext/a:/ext/b } nat { endpoint-dependent }";
+        let argv = s.argv();
+        assert_eq!(argv.join(" "), expected);
+        assert!(argv.iter().all(|a| !a.is_empty() && !a.contains(' ')), "one token per element: {argv:?}");
+    }
+
+    #[test]
+    fn minimal_argv_has_no_optional_stanzas() {
+        let s = Startup {
+            tempdir: PathBuf::from("/t/c"),
+            cpus: vec![3],
+            coredump_size: "4g".into(),
+            debug_cli: true,
+            ..Startup::default()
+        };
+        let line = s.argv().join(" ");
+        assert!(line.starts_with("unix { nodaemon nosyslog cli-listen localhost:5002 full-coredump coredump-size 4g runtime-dir /t/c"));
+        assert!(line.contains("cpu { main-core 3 }"));
+        assert!(line.contains("node { } api-fuzz { off }"));
+        assert!(!line.contains("memory") && !line.contains("add-path"));
+    }
+}

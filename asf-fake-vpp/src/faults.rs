@@ -1,0 +1,91 @@
+//! Fault switches: environment variables that make the stand-in misbehave
+//! so every failure path of a client can be tested.
+//!
+//! | variable | effect |
+//! |---|---|
+//! | `FAKE_VPP_EXIT_AT_START=N` | print an error and exit with status N before opening any socket |
+//! | `FAKE_VPP_CRASH_AT_START=SIG` | kill itself with signal SIG (e.g. `SIGSEGV`, `SIGABRT`) at start |
+//! | `FAKE_VPP_SOCKET_DELAY_MS=N` | wait N ms before creating `api.sock` |
+//! | `FAKE_VPP_CRASH_ON_MSG=N` | crash on receiving the Nth API message (1 = `sockclnt_create`) |
+//! | `FAKE_VPP_CRASH_ON_CLI=TEXT` | crash when a `cli_inband` command starts with TEXT |
+//! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the two crashes above (default `SIGSEGV`) |
+//! | `FAKE_VPP_FAULT_SCOPE=TEXT` | apply the faults only when the runtime dir contains TEXT |
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use nix::sys::signal::{self, SigHandler, Signal};
+
+/// The faults in force for this process.
+#[derive(Debug, Default, Clone)]
+pub struct Faults {
+    /// Exit with this status at start.
+    pub exit_at_start: Option<i32>,
+    /// Die by this signal at start.
+    pub crash_at_start: Option<Signal>,
+    /// Delay before the API socket appears.
+    pub socket_delay: Duration,
+    /// Crash on the Nth message.
+    pub crash_on_msg: Option<u64>,
+    /// Crash on a CLI command with this prefix.
+    pub crash_on_cli: Option<String>,
+    /// Signal used for crashes.
+    pub crash_signal: Option<Signal>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn parse<T: FromStr>(name: &str) -> Result<Option<T>, String> {
+    var(name)
+        .map(|v| v.parse().map_err(|_| format!("{name}={v:?} is not valid")))
+        .transpose()
+}
+
+fn parse_signal(name: &str) -> Result<Option<Signal>, String> {
+    var(name)
+        .map(|v| {
+            let full = if v.starts_with("SIG") { v.clone() } else { format!("SIG{v}") };
+            Signal::from_str(&full).map_err(|_| format!("{name}={v:?} is not a signal name such as SIGSEGV"))
+        })
+        .transpose()
+}
+
+impl Faults {
+    /// Reads the switches; `runtime_dir` decides whether they apply.
+    pub fn from_env(runtime_dir: &str) -> Result<Faults, String> {
+        if let Some(scope) = var("FAKE_VPP_FAULT_SCOPE") {
+            if !runtime_dir.contains(&scope) {
+                return Ok(Faults::default());
+            }
+        }
+        Ok(Faults {
+            exit_at_start: parse("FAKE_VPP_EXIT_AT_START")?,
+            crash_at_start: parse_signal("FAKE_VPP_CRASH_AT_START")?,
+            socket_delay: Duration::from_millis(parse("FAKE_VPP_SOCKET_DELAY_MS")?.unwrap_or(0)),
+            crash_on_msg: parse("FAKE_VPP_CRASH_ON_MSG")?,
+            crash_on_cli: var("FAKE_VPP_CRASH_ON_CLI"),
+            crash_signal: parse_signal("FAKE_VPP_CRASH_SIGNAL")?,
+        })
+    }
+
+    /// Dies by the crash signal.
+    pub fn crash(&self, why: &str) -> ! {
+        crash(self.crash_signal.unwrap_or(Signal::SIGSEGV), why)
+    }
+}
+
+/// Dies by `sig`, with the default action (a core dump for SIGSEGV/SIGABRT).
+pub fn crash(sig: Signal, why: &str) -> ! {
+    eprintln!("fake-vpp: crashing with {sig} ({why})");
+    // SAFETY: installing the default disposition runs no code of ours in
+    // signal context; it replaces the runtime's SIGSEGV handler so the
+    // signal raised next takes its default action.
+    unsafe {
+        let _ = signal::signal(sig, SigHandler::SigDfl);
+    }
+    let _ = signal::pthread_sigmask(signal::SigmaskHow::SIG_UNBLOCK, Some(&signal::SigSet::from(sig)), None);
+    let _ = signal::raise(sig);
+    std::process::abort()
+}

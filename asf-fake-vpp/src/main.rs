@@ -1,0 +1,118 @@
+//! fake-vpp: a small, protocol-faithful stand-in for VPP, used to test asf
+//! where no real VPP can be built. It accepts VPP's startup command line,
+//! serves the binary API on the configured socket with real state, exits
+//! cleanly on SIGTERM, and misbehaves on request (see [`faults`]).
+
+mod cli;
+mod faults;
+mod server;
+mod startup;
+
+use std::os::unix::net::UnixListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let startup = match startup::Startup::parse(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("vpp[{}]: {e}", std::process::id());
+            return ExitCode::from(1);
+        }
+    };
+    let runtime_dir = startup.runtime_dir();
+    let faults = match faults::Faults::from_env(&runtime_dir.to_string_lossy()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("fake-vpp: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(code) = faults.exit_at_start {
+        eprintln!("vpp[{}]: fake-vpp: exiting at start with status {code} (FAKE_VPP_EXIT_AT_START)", std::process::id());
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
+    if let Some(sig) = faults.crash_at_start {
+        faults::crash(sig, "FAKE_VPP_CRASH_AT_START");
+    }
+    let workers = match startup.workers() {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("vpp[{}]: {e}", std::process::id());
+            return ExitCode::from(1);
+        }
+    };
+
+    // Signals are taken synchronously by the main thread; block them before
+    // any other thread exists so every thread inherits the mask.
+    let mut sigs = SigSet::empty();
+    sigs.add(Signal::SIGTERM);
+    sigs.add(Signal::SIGINT);
+    if let Err(e) = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&sigs), None) {
+        eprintln!("fake-vpp: cannot block signals: {e}");
+        return ExitCode::from(1);
+    }
+
+    let main_core = startup.main_core();
+    let mut threads = vec![cli::ThreadInfo {
+        name: "vpp_main".into(),
+        lwp: nix::unistd::gettid().as_raw(),
+        cpu: main_core,
+    }];
+    for i in 0..workers {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().name(format!("vpp_wk_{i}")).spawn(move || {
+            let _ = tx.send(nix::unistd::gettid().as_raw());
+            loop {
+                std::thread::park();
+            }
+        });
+        if spawned.is_err() {
+            eprintln!("fake-vpp: cannot start worker {i}");
+            return ExitCode::from(1);
+        }
+        threads.push(cli::ThreadInfo {
+            name: format!("vpp_wk_{i}"),
+            lwp: rx.recv().unwrap_or(0),
+            cpu: main_core + 1 + i,
+        });
+    }
+
+    std::thread::sleep(faults.socket_delay);
+    let sock = startup.api_socket();
+    // Like VPP: a stale socket file nobody answers on is replaced.
+    if sock.exists() {
+        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
+            eprintln!("vpp[{}]: socksvr: Active listener on {}", std::process::id(), sock.display());
+            return ExitCode::from(1);
+        }
+        let _ = std::fs::remove_file(&sock);
+    }
+    let listener = match UnixListener::bind(&sock) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("vpp[{}]: socksvr: cannot listen on {}: {e}", std::process::id(), sock.display());
+            return ExitCode::from(1);
+        }
+    };
+    println!(
+        "vpp[{}]: fake-vpp {} up: api socket {}, {} worker(s)",
+        std::process::id(),
+        cli::VERSION,
+        sock.display(),
+        workers
+    );
+    let server = Arc::new(server::Server::new(cli::Cli { started, threads }, faults));
+    std::thread::spawn(move || server.serve(listener));
+
+    match sigs.wait() {
+        Ok(sig) => println!("vpp[{}]: received {sig}, exiting", std::process::id()),
+        Err(e) => eprintln!("fake-vpp: sigwait: {e}"),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,148 @@
+//! VPP's startup configuration: the command-line arguments joined with
+//! spaces and parsed as `section { tokens }` or `section token`, as VPP
+//! does. Unknown sections are an error, as in VPP.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The sections VPP (with the plugins asf's tests use) accepts.
+pub const KNOWN_SECTIONS: &[&str] = &[
+    "unix", "api-trace", "api-segment", "cpu", "physmem", "statseg", "socksvr", "node", "api-fuzz",
+    "plugins", "memory", "buffers", "logging", "heapsize", "dpdk", "session", "tcp", "punt", "ip",
+    "ip6", "l2learn", "l2fib", "nat", "nat44", "lcp", "crypto-engines", "vlib", "tuntap", "acl-plugin",
+    "tls", "quic", "srv6", "policer", "mactime", "vhost-user", "linux-cp", "ipsec", "api-queue",
+];
+
+/// The parsed configuration.
+#[derive(Debug, Default)]
+pub struct Startup {
+    /// Section name → its tokens (a section written twice has its tokens appended).
+    pub sections: BTreeMap<String, Vec<String>>,
+}
+
+impl Startup {
+    /// Parses VPP's argv (without the program name).
+    pub fn parse(args: &[String]) -> Result<Startup, String> {
+        let text = args.join(" ");
+        let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+        let mut sections: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let name = &tokens[i];
+            if !KNOWN_SECTIONS.contains(&name.as_str()) {
+                return Err(format!("unknown input `{}'", tokens[i..].join(" ")));
+            }
+            i += 1;
+            let mut body = Vec::new();
+            if tokens.get(i).map(String::as_str) == Some("{") {
+                i += 1;
+                let mut depth = 1;
+                while i < tokens.len() {
+                    match tokens[i].as_str() {
+                        "{" => depth += 1,
+                        "}" => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    body.push(tokens[i].clone());
+                    i += 1;
+                }
+                if depth != 0 {
+                    return Err(format!("{name}: missing closing brace"));
+                }
+                i += 1;
+            } else if let Some(tok) = tokens.get(i) {
+                body.push(tok.clone());
+                i += 1;
+            }
+            sections.entry(name.clone()).or_default().extend(body);
+        }
+        Ok(Startup { sections })
+    }
+
+    fn value_after(&self, section: &str, key: &str) -> Option<&str> {
+        let toks = self.sections.get(section)?;
+        toks.iter().position(|t| t == key).and_then(|p| toks.get(p + 1)).map(String::as_str)
+    }
+
+    /// `unix { runtime-dir }`, else `/run/vpp`.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.value_after("unix", "runtime-dir").map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from)
+    }
+
+    fn in_runtime_dir(&self, p: &str) -> PathBuf {
+        let p = PathBuf::from(p);
+        if p.is_absolute() {
+            p
+        } else {
+            self.runtime_dir().join(p)
+        }
+    }
+
+    /// `socksvr { socket-name }`, else `<runtime-dir>/api.sock`.
+    pub fn api_socket(&self) -> PathBuf {
+        self.in_runtime_dir(self.value_after("socksvr", "socket-name").unwrap_or("api.sock"))
+    }
+
+    /// Worker threads: `corelist-workers a,b-c` or `workers N`.
+    pub fn workers(&self) -> Result<usize, String> {
+        if let Some(list) = self.value_after("cpu", "corelist-workers") {
+            let mut n = 0;
+            for part in list.split(',') {
+                match part.split_once('-') {
+                    Some((a, b)) => {
+                        let (a, b): (usize, usize) = (
+                            a.parse().map_err(|_| format!("cpu: bad corelist `{list}'"))?,
+                            b.parse().map_err(|_| format!("cpu: bad corelist `{list}'"))?,
+                        );
+                        n += b.checked_sub(a).ok_or_else(|| format!("cpu: bad corelist `{list}'"))? + 1;
+                    }
+                    None => {
+                        part.parse::<usize>().map_err(|_| format!("cpu: bad corelist `{list}'"))?;
+                        n += 1;
+                    }
+                }
+            }
+            return Ok(n);
+        }
+        match self.value_after("cpu", "workers") {
+            Some(w) => w.parse().map_err(|_| format!("cpu: bad workers `{w}'")),
+            None => Ok(0),
+        }
+    }
+
+    /// `cpu { main-core }`, else 0.
+    pub fn main_core(&self) -> usize {
+        self.value_after("cpu", "main-core").and_then(|c| c.parse().ok()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Startup, String> {
+        Startup::parse(&s.split(' ').map(str::to_string).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn parses_the_framework_command_line() {
+        let s = parse("unix { nodaemon runtime-dir /t/x cli-listen /t/x/cli.sock } cpu { main-core 1 corelist-workers 2,4-5 } socksvr { socket-name /t/x/api.sock } plugins { plugin dpdk_plugin.so { disable } }").unwrap();
+        assert_eq!(s.runtime_dir(), PathBuf::from("/t/x"));
+        assert_eq!(s.api_socket(), PathBuf::from("/t/x/api.sock"));
+        assert_eq!(s.workers().unwrap(), 3);
+        assert_eq!(s.main_core(), 1);
+        assert_eq!(parse("unix { runtime-dir /r } socksvr { socket-name a.sock }").unwrap().api_socket(), PathBuf::from("/r/a.sock"));
+    }
+
+    #[test]
+    fn rejects_unknown_sections_like_vpp() {
+        let err = parse("unix { nodaemon } bogus { x }").unwrap_err();
+        assert_eq!(err, "unknown input `bogus { x }'");
+        assert!(parse("unix { nodaemon").is_err());
+    }
+}

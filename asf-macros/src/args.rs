@@ -1,0 +1,241 @@
+//! Parsing of the options written inside `#[vpp_test(...)]`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::parse::Parser;
+use syn::{LitInt, LitStr, Path};
+
+/// Where an attribute stands: on a class module or on a test function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Class,
+    Test,
+}
+
+impl Scope {
+    fn noun(self) -> &'static str {
+        match self {
+            Scope::Class => "a class (a `mod`)",
+            Scope::Test => "a test (a `fn`)",
+        }
+    }
+}
+
+/// A tag and the place it was written.
+#[derive(Clone)]
+pub struct TagOpt {
+    pub variant: &'static str,
+    pub span: Span,
+}
+
+/// Everything `#[vpp_test(...)]` can carry, each option with its span.
+#[derive(Default)]
+pub struct Options {
+    pub tags: Vec<TagOpt>,
+    pub workers: Option<(u32, Span)>,
+    pub vpp_config: Option<LitStr>,
+    pub plugin_config: Option<LitStr>,
+    pub statseg_config: Option<LitStr>,
+    pub name: Option<LitStr>,
+    pub set_up_class: Option<Path>,
+    pub tear_down_class: Option<Path>,
+    pub set_up: Option<Path>,
+    pub tear_down: Option<Path>,
+    pub expected_failure: Option<Span>,
+    pub ignore: Option<(Option<LitStr>, Span)>,
+}
+
+/// Which scopes accept an option.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    Both,
+    ClassOnly,
+    TestOnly,
+}
+
+/// Every option: its spelling, where it may stand, and (for tags) the
+/// variant of `asf_core::__private::Tag` it maps to.
+const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
+    ("solo", Allowed::ClassOnly, Some("Solo")),
+    ("fixme_vpp_workers", Allowed::ClassOnly, Some("FixmeVppWorkers")),
+    ("fixme_asan", Allowed::Both, Some("FixmeAsan")),
+    ("fixme_ubuntu2204", Allowed::Both, Some("FixmeUbuntu2204")),
+    ("fixme_debian11", Allowed::Both, Some("FixmeDebian11")),
+    ("fixme_vpp_debug", Allowed::Both, Some("FixmeVppDebug")),
+    ("workers", Allowed::ClassOnly, None),
+    ("vpp_config", Allowed::ClassOnly, None),
+    ("plugin_config", Allowed::ClassOnly, None),
+    ("statseg_config", Allowed::ClassOnly, None),
+    ("name", Allowed::ClassOnly, None),
+    ("set_up_class", Allowed::ClassOnly, None),
+    ("tear_down_class", Allowed::ClassOnly, None),
+    ("set_up", Allowed::ClassOnly, None),
+    ("tear_down", Allowed::ClassOnly, None),
+    ("expected_failure", Allowed::TestOnly, None),
+    ("ignore", Allowed::TestOnly, None),
+];
+
+fn valid_here(scope: Scope) -> Vec<&'static str> {
+    OPTIONS
+        .iter()
+        .filter(|(_, allowed, _)| match scope {
+            Scope::Class => *allowed != Allowed::TestOnly,
+            Scope::Test => *allowed != Allowed::ClassOnly,
+        })
+        .map(|(name, _, _)| *name)
+        .collect()
+}
+
+/// Parses the tokens inside `#[vpp_test(...)]` for the given scope.
+pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
+    let mut opts = Options::default();
+    let mut seen: Vec<String> = Vec::new();
+    let parser = syn::meta::parser(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| path_text(&meta.path));
+        let Some(&(name, allowed, tag)) = OPTIONS.iter().find(|(n, _, _)| *n == key) else {
+            return Err(unknown(&meta, &key, scope));
+        };
+        match (allowed, scope) {
+            (Allowed::ClassOnly, Scope::Test) => {
+                return Err(meta.error(format_args!(
+                    "`{name}` is a class option: it changes the VPP the whole class boots, \
+                     so write it in the class module's #[vpp_test(...)]"
+                )));
+            }
+            (Allowed::TestOnly, Scope::Class) => {
+                return Err(meta.error(format_args!(
+                    "`{name}` applies to a single test: write it in that test's #[vpp_test(...)]"
+                )));
+            }
+            _ => {}
+        }
+        if seen.iter().any(|s| s == name) {
+            return Err(meta.error(format_args!(
+                "duplicate `{name}` in #[vpp_test(...)]; write each option once"
+            )));
+        }
+        seen.push(name.to_string());
+        if let Some(variant) = tag {
+            no_value(&meta, name)?;
+            opts.tags.push(TagOpt {
+                variant,
+                span: meta.path.segments[0].ident.span(),
+            });
+            return Ok(());
+        }
+        match name {
+            "workers" => opts.workers = Some(parse_workers(&meta)?),
+            "vpp_config" => opts.vpp_config = Some(parse_str(&meta, name)?),
+            "plugin_config" => opts.plugin_config = Some(parse_str(&meta, name)?),
+            "statseg_config" => opts.statseg_config = Some(parse_str(&meta, name)?),
+            "name" => opts.name = Some(parse_str(&meta, name)?),
+            "set_up_class" => opts.set_up_class = Some(parse_path(&meta, name)?),
+            "tear_down_class" => opts.tear_down_class = Some(parse_path(&meta, name)?),
+            "set_up" => opts.set_up = Some(parse_path(&meta, name)?),
+            "tear_down" => opts.tear_down = Some(parse_path(&meta, name)?),
+            "expected_failure" => {
+                no_value(&meta, name)?;
+                opts.expected_failure = Some(meta.path.segments[0].ident.span());
+            }
+            "ignore" => {
+                let span = meta.path.segments[0].ident.span();
+                let reason = if meta.input.peek(syn::Token![=]) {
+                    Some(parse_str(&meta, name)?)
+                } else {
+                    None
+                };
+                opts.ignore = Some((reason, span));
+            }
+            _ => unreachable!("every option of OPTIONS is handled"),
+        }
+        Ok(())
+    });
+    parser.parse2(tokens)?;
+    Ok(opts)
+}
+
+fn path_text(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+fn unknown(meta: &ParseNestedMeta, key: &str, scope: Scope) -> syn::Error {
+    let valid = valid_here(scope);
+    let hint = OPTIONS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .filter(|n| edit_distance(n, key) <= 2)
+        .min_by_key(|n| edit_distance(n, key))
+        .map(|n| format!("did you mean `{n}`? "))
+        .unwrap_or_default();
+    meta.error(format_args!(
+        "unknown option `{key}` for {}; {hint}valid here: {}",
+        scope.noun(),
+        valid.join(", ")
+    ))
+}
+
+fn no_value(meta: &ParseNestedMeta, name: &str) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format_args!(
+            "`{name}` takes no value: write just `{name}`"
+        )));
+    }
+    Ok(())
+}
+
+fn parse_workers(meta: &ParseNestedMeta) -> syn::Result<(u32, Span)> {
+    let msg = "`workers` takes a non-negative integer, e.g. `workers = 2`";
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), msg))?;
+    let lit: LitInt = value
+        .parse()
+        .map_err(|e: syn::Error| syn::Error::new(e.span(), msg))?;
+    if !lit.suffix().is_empty() {
+        return Err(syn::Error::new(lit.span(), msg));
+    }
+    let n: u32 = lit
+        .base10_parse()
+        .map_err(|_| syn::Error::new(lit.span(), msg))?;
+    Ok((n, lit.span()))
+}
+
+fn parse_str(meta: &ParseNestedMeta, name: &str) -> syn::Result<LitStr> {
+    let msg = format!("`{name}` takes a string, e.g. `{name} = \"...\"`");
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
+    value
+        .parse::<LitStr>()
+        .map_err(|e| syn::Error::new(e.span(), &msg))
+}
+
+fn parse_path(meta: &ParseNestedMeta, name: &str) -> syn::Result<Path> {
+    let msg = format!(
+        "`{name}` takes the path of a function `fn(&mut asf_core::TestCase) -> TestResult`, \
+         e.g. `{name} = my_hook`"
+    );
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
+    value
+        .parse::<Path>()
+        .map_err(|e| syn::Error::new(e.span(), &msg))
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,1 @@
+//! VPP test suites written with asf; the suites live in `tests/suites`.

@@ -1,0 +1,33 @@
+use asf_core::{vpp_test, TestCase, TestResult};
+
+/// VPP with a worker thread
+#[vpp_test(workers = 1)]
+mod test_workers {
+    use super::*;
+
+    /// show threads lists the main thread and one worker
+    #[vpp_test]
+    fn test_show_threads(t: &mut TestCase) -> TestResult {
+        assert_eq!(t.worker_count(), 1);
+        let out = t.cli("show threads")?;
+        let threads = out.lines().filter(|l| l.contains("vpp_main") || l.contains("vpp_wk_")).count();
+        assert_eq!(threads, 2, "expected vpp_main and vpp_wk_0 in:\n{out}");
+        assert!(out.contains("vpp_wk_0"), "{out}");
+        Ok(())
+    }
+
+    /// the worker runs on the CPU the class was given
+    #[vpp_test]
+    fn test_worker_cpu(t: &mut TestCase) -> TestResult {
+        let worker_cpu = t.cpus()[1];
+        let out = t.cli("show threads")?;
+        let line = out
+            .lines()
+            .find(|l| l.contains("vpp_wk_0"))
+            .ok_or_else(|| format!("no worker in:\n{out}"))?;
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        // ID Name LWP CPU ...
+        assert_eq!(fields.get(3).copied(), Some(worker_cpu.to_string().as_str()), "{line}");
+        Ok(())
+    }
+}
