@@ -126,9 +126,9 @@ fn class(attr: TokenStream, mut m: ItemMod) -> TokenStream {
                 });
             }
             Item::Mod(inner) => {
-                if let Some(a) = inner.attrs.iter().find(|a| valid::is_vpp_test(a)) {
+                if inner.attrs.iter().any(valid::is_vpp_test) {
                     errors.push(syn::Error::new(
-                        a.span(),
+                        inner.ident.span(),
                         "test classes cannot be nested: move this module out of the class",
                     ));
                     inner.attrs.retain(|a| !valid::is_vpp_test(a));

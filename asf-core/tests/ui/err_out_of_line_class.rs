@@ -1,0 +1,7 @@
+use asf_core::vpp_test;
+
+/// Class
+#[vpp_test]
+mod test_elsewhere;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use asf_core::vpp_test;
+
+/// Not a class
+#[vpp_test(solo)]
+struct TestThing;
+
+fn main() {}
