@@ -12,20 +12,59 @@ use crate::model::Tag;
 /// Every environment variable asf reads, with a one-line meaning (README table).
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("VPP_BIN", "the vpp binary to test"),
-    ("WS_ROOT", "a VPP workspace; the binary is build-root/install-$TAG-native/vpp/bin/vpp"),
-    ("TAG", "the build of the workspace: vpp (release) or vpp_debug (default)"),
-    ("VPP_EXTRA_CMAKE_ARGS", "VPP's cmake args; -DVPP_ENABLE_SANITIZE_ADDR=ON marks an ASan build"),
-    ("EXTERN_PLUGINS", "colon-separated extra plugin dirs (plugins { add-path ... })"),
-    ("VPP_WORKER_COUNT", "workers for classes that do not set `workers` (default 0)"),
-    ("MAX_VPP_CPUS", "cap on the CPUs asf uses: auto (default) or a positive integer"),
-    ("VARIANT", "node variant for node { default { variant X 100 } }"),
+    (
+        "WS_ROOT",
+        "a VPP workspace; the binary is build-root/install-$TAG-native/vpp/bin/vpp",
+    ),
+    (
+        "TAG",
+        "the build of the workspace: vpp (release) or vpp_debug (default)",
+    ),
+    (
+        "VPP_EXTRA_CMAKE_ARGS",
+        "VPP's cmake args; -DVPP_ENABLE_SANITIZE_ADDR=ON marks an ASan build",
+    ),
+    (
+        "EXTERN_PLUGINS",
+        "colon-separated extra plugin dirs (plugins { add-path ... })",
+    ),
+    (
+        "VPP_WORKER_COUNT",
+        "workers for classes that do not set `workers` (default 0)",
+    ),
+    (
+        "MAX_VPP_CPUS",
+        "cap on the CPUs asf uses: auto (default) or a positive integer",
+    ),
+    (
+        "VARIANT",
+        "node variant for node { default { variant X 100 } }",
+    ),
     ("API_FUZZ", "api-fuzz { on|off } (default off)"),
-    ("COREDUMP_SIZE", "unix { coredump-size ... }: unlimited (default) or a size like 4g"),
-    ("ASF_TMP_DIR", "base of the per-class temp dirs (default $TMPDIR or /tmp)"),
-    ("ASF_START_TIMEOUT", "seconds VPP may take to become ready (default 60)"),
-    ("ASF_TAG", "comma-separated tags: run only tests carrying one of them (like --tag)"),
-    ("ASF_SKIP_TAG", "comma-separated tags: skip tests carrying any of them (like --skip-tag)"),
-    ("ASF_OS_RELEASE", "os-release file the distro tags read (default /etc/os-release)"),
+    (
+        "COREDUMP_SIZE",
+        "unix { coredump-size ... }: unlimited (default) or a size like 4g",
+    ),
+    (
+        "ASF_TMP_DIR",
+        "base of the per-class temp dirs (default $TMPDIR or /tmp)",
+    ),
+    (
+        "ASF_START_TIMEOUT",
+        "seconds VPP may take to become ready (default 60)",
+    ),
+    (
+        "ASF_TAG",
+        "comma-separated tags: run only tests carrying one of them (like --tag)",
+    ),
+    (
+        "ASF_SKIP_TAG",
+        "comma-separated tags: skip tests carrying any of them (like --skip-tag)",
+    ),
+    (
+        "ASF_OS_RELEASE",
+        "os-release file the distro tags read (default /etc/os-release)",
+    ),
 ];
 
 /// Where the VPP under test came from.
@@ -114,7 +153,9 @@ impl Config {
             Some(v) => {
                 // VPP's make passes either "N" or "workers N".
                 let n = v.strip_prefix("workers ").unwrap_or(&v);
-                n.trim().parse().map_err(|_| bad("VPP_WORKER_COUNT", &v, "a non-negative integer"))?
+                n.trim()
+                    .parse()
+                    .map_err(|_| bad("VPP_WORKER_COUNT", &v, "a non-negative integer"))?
             }
         };
         let max_vpp_cpus = match env.get("MAX_VPP_CPUS") {
@@ -133,7 +174,13 @@ impl Config {
         let coredump_size = match env.get("COREDUMP_SIZE") {
             None => "unlimited".to_string(),
             Some(v) if v == "unlimited" || is_size(&v) => v.to_lowercase(),
-            Some(v) => return Err(bad("COREDUMP_SIZE", &v, "unlimited or a size such as 512m or 4g")),
+            Some(v) => {
+                return Err(bad(
+                    "COREDUMP_SIZE",
+                    &v,
+                    "unlimited or a size such as 512m or 4g",
+                ))
+            }
         };
         let start_timeout = match env.get("ASF_START_TIMEOUT") {
             None => Duration::from_secs(60),
@@ -154,7 +201,12 @@ impl Config {
         };
         let extern_plugins = env
             .get("EXTERN_PLUGINS")
-            .map(|v| v.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect())
+            .map(|v| {
+                v.split(':')
+                    .filter(|s| !s.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Config {
             vpp_bin,
@@ -180,7 +232,10 @@ impl Config {
     /// Why the VPP under test is an ASan build, if it is: the cmake args as
     /// VPP's framework checks them, or libasan linked into the binary.
     pub fn asan_reason(&self) -> Option<String> {
-        if self.extra_cmake_args.contains("DVPP_ENABLE_SANITIZE_ADDR=ON") {
+        if self
+            .extra_cmake_args
+            .contains("DVPP_ENABLE_SANITIZE_ADDR=ON")
+        {
             return Some("VPP_EXTRA_CMAKE_ARGS has -DVPP_ENABLE_SANITIZE_ADDR=ON".into());
         }
         if crate::vpp::binary::links_libasan(&self.vpp_bin) {
@@ -201,7 +256,12 @@ impl Config {
             .vpp_bin
             .components()
             .any(|c| c.as_os_str().to_string_lossy().contains("vpp_debug"));
-        from_debug_tree.then(|| format!("{} is from a vpp_debug install tree", self.vpp_bin.display()))
+        from_debug_tree.then(|| {
+            format!(
+                "{} is from a vpp_debug install tree",
+                self.vpp_bin.display()
+            )
+        })
     }
 }
 
@@ -226,7 +286,13 @@ fn tag_list(env: &dyn Env, var: &'static str) -> Result<Vec<Tag>, ConfigError> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            Tag::parse(s).map_err(|_| bad(var, &v, &format!("a comma-separated list of tags: {}", Tag::valid_list())))
+            Tag::parse(s).map_err(|_| {
+                bad(
+                    var,
+                    &v,
+                    &format!("a comma-separated list of tags: {}", Tag::valid_list()),
+                )
+            })
         })
         .collect()
 }
@@ -256,7 +322,11 @@ fn locate_vpp(
 ) -> Result<(PathBuf, VppSource, Option<String>), ConfigError> {
     if let Some(bin) = env.get("VPP_BIN") {
         let path = PathBuf::from(&bin);
-        check_binary(&path, "VPP_BIN".into(), "set VPP_BIN to the path of an executable vpp binary")?;
+        check_binary(
+            &path,
+            "VPP_BIN".into(),
+            "set VPP_BIN to the path of an executable vpp binary",
+        )?;
         return Ok((path, VppSource::Bin, tag));
     }
     if let Some(ws) = env.get("WS_ROOT") {
@@ -324,12 +394,27 @@ mod tests {
 
     #[test]
     fn missing_binaries_say_where_they_looked() {
-        let err = Config::from(&[("VPP_BIN", "/nonexistent/vpp")], &[]).unwrap_err().to_string();
-        assert!(err.contains("VPP_BIN \"/nonexistent/vpp\" does not exist"), "{err}");
-        let err = Config::from(&[("WS_ROOT", "/ws"), ("TAG", "vpp")], &[]).unwrap_err().to_string();
-        assert!(err.contains("/ws/build-root/install-vpp-native/vpp/bin/vpp"), "{err}");
-        let err = Config::from(&[("X", "")], &[PathBuf::from("/t/fake-vpp")]).unwrap_err().to_string();
-        assert!(err.contains("/t/fake-vpp") && err.contains("cargo build -p asf-fake-vpp"), "{err}");
+        let err = Config::from(&[("VPP_BIN", "/nonexistent/vpp")], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("VPP_BIN \"/nonexistent/vpp\" does not exist"),
+            "{err}"
+        );
+        let err = Config::from(&[("WS_ROOT", "/ws"), ("TAG", "vpp")], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/ws/build-root/install-vpp-native/vpp/bin/vpp"),
+            "{err}"
+        );
+        let err = Config::from(&[("X", "")], &[PathBuf::from("/t/fake-vpp")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/t/fake-vpp") && err.contains("cargo build -p asf-fake-vpp"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -348,7 +433,14 @@ mod tests {
             let err = Config::from(&[(var, value)], &s).unwrap_err().to_string();
             assert!(err.contains(var) && err.contains(expect), "{var}: {err}");
         }
-        let c = Config::from(&[("VPP_WORKER_COUNT", "workers 2"), ("ASF_TAG", "solo, fixme_asan")], &s).unwrap();
+        let c = Config::from(
+            &[
+                ("VPP_WORKER_COUNT", "workers 2"),
+                ("ASF_TAG", "solo, fixme_asan"),
+            ],
+            &s,
+        )
+        .unwrap();
         assert_eq!(c.default_workers, 2);
         assert_eq!(c.tags, vec![Tag::Solo, Tag::FixmeAsan]);
     }
@@ -356,7 +448,14 @@ mod tests {
     #[test]
     fn asan_and_debug_detection() {
         let (_d, s) = stand_in();
-        let c = Config::from(&[("VPP_EXTRA_CMAKE_ARGS", "-DFOO=1 -DVPP_ENABLE_SANITIZE_ADDR=ON")], &s).unwrap();
+        let c = Config::from(
+            &[(
+                "VPP_EXTRA_CMAKE_ARGS",
+                "-DFOO=1 -DVPP_ENABLE_SANITIZE_ADDR=ON",
+            )],
+            &s,
+        )
+        .unwrap();
         assert!(c.asan_reason().unwrap().contains("SANITIZE_ADDR"));
         let c = Config::from(&[("TAG", "vpp_debug")], &s).unwrap();
         assert_eq!(c.debug_reason().as_deref(), Some("TAG=vpp_debug"));

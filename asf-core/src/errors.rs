@@ -74,7 +74,9 @@ pub enum VppError {
         source: io::Error,
     },
     /// VPP exited while starting.
-    #[error("VPP died shortly after startup with {status}; the tail of its stderr:\n{stderr_tail}")]
+    #[error(
+        "VPP died shortly after startup with {status}; the tail of its stderr:\n{stderr_tail}"
+    )]
     DiedAtStart {
         /// Exit code or signal, VPP-framework style.
         status: crate::vpp::process::ExitInfo,

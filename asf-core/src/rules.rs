@@ -38,7 +38,10 @@ impl OsRelease {
             let Some((key, value)) = line.split_once('=') else {
                 continue;
             };
-            let value = value.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+            let value = value
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_string();
             match key.trim() {
                 "ID" => os.id = value,
                 "VERSION_ID" => os.version_id = value,
@@ -195,7 +198,11 @@ pub fn test_skip(test: &TestDesc, facts: &Facts) -> Option<String> {
 /// Orders classes for running: non-solo classes first, then solo ones;
 /// within each group the registry order is kept.
 pub fn run_order(plans: &[(usize, &ClassPlan)]) -> Vec<usize> {
-    let mut order: Vec<usize> = plans.iter().filter(|(_, p)| !p.solo).map(|(i, _)| *i).collect();
+    let mut order: Vec<usize> = plans
+        .iter()
+        .filter(|(_, p)| !p.solo)
+        .map(|(i, _)| *i)
+        .collect();
     order.extend(plans.iter().filter(|(_, p)| p.solo).map(|(i, _)| *i));
     order
 }
@@ -245,7 +252,10 @@ mod tests {
         assert_eq!(solo.header.plain(), "SOLO RUN: Demo class");
         assert_eq!(solo.header.0[0].1, Color::Yellow);
         assert_eq!(plain.header.plain(), "Demo class");
-        assert_eq!(run_order(&[(0, &solo), (1, &plain), (2, &plain)]), vec![1, 2, 0]);
+        assert_eq!(
+            run_order(&[(0, &solo), (1, &plain), (2, &plain)]),
+            vec![1, 2, 0]
+        );
     }
 
     #[test]
@@ -286,14 +296,25 @@ mod tests {
 
     #[test]
     fn distro_tags_follow_os_release() {
-        let jammy = OsRelease::parse("NAME=\"Ubuntu\"\nID=ubuntu\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n");
-        let bullseye = OsRelease::parse("ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
-        let bookworm = OsRelease::parse("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
-        let on = |os: &OsRelease| Facts { os: os.clone(), ..facts() };
-        assert!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&jammy)).unwrap().contains("Ubuntu 22.04"));
+        let jammy = OsRelease::parse(
+            "NAME=\"Ubuntu\"\nID=ubuntu\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n",
+        );
+        let bullseye =
+            OsRelease::parse("ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
+        let bookworm =
+            OsRelease::parse("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
+        let on = |os: &OsRelease| Facts {
+            os: os.clone(),
+            ..facts()
+        };
+        assert!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&jammy))
+            .unwrap()
+            .contains("Ubuntu 22.04"));
         assert_eq!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&bookworm)), None);
         assert_eq!(skip_reason(&[Tag::FixmeUbuntu2204], &on(&bullseye)), None);
-        assert!(skip_reason(&[Tag::FixmeDebian11], &on(&bullseye)).unwrap().contains("Debian 11"));
+        assert!(skip_reason(&[Tag::FixmeDebian11], &on(&bullseye))
+            .unwrap()
+            .contains("Debian 11"));
         assert_eq!(skip_reason(&[Tag::FixmeDebian11], &on(&bookworm)), None);
         assert_eq!(skip_reason(&[Tag::FixmeDebian11], &on(&jammy)), None);
     }
@@ -316,7 +337,10 @@ mod tests {
         static WIDE: ClassDesc = class(&[], Some(4));
         let plan = plan_class(&WIDE, &facts());
         assert_eq!(plan.cpus_required, 5);
-        assert_eq!(plan.skip.as_deref(), Some("not enough cpus, required=5, available=4"));
+        assert_eq!(
+            plan.skip.as_deref(),
+            Some("not enough cpus, required=5, available=4")
+        );
         static FITS: ClassDesc = class(&[], Some(3));
         assert_eq!(plan_class(&FITS, &facts()).skip, None);
     }
@@ -327,9 +351,18 @@ mod tests {
         static W1: ClassDesc = class(&[], Some(1));
         static W2: ClassDesc = class(&[], Some(2));
         static NONE: ClassDesc = class(&[], None);
-        assert_eq!(plan_class(&W0, &facts()).header.plain(), "Demo class [main thread only]");
-        assert_eq!(plan_class(&W1, &facts()).header.plain(), "Demo class [1 worker thread]");
-        assert_eq!(plan_class(&W2, &facts()).header.plain(), "Demo class [2 worker threads]");
+        assert_eq!(
+            plan_class(&W0, &facts()).header.plain(),
+            "Demo class [main thread only]"
+        );
+        assert_eq!(
+            plan_class(&W1, &facts()).header.plain(),
+            "Demo class [1 worker thread]"
+        );
+        assert_eq!(
+            plan_class(&W2, &facts()).header.plain(),
+            "Demo class [2 worker threads]"
+        );
         assert_eq!(plan_class(&NONE, &facts()).header.plain(), "Demo class");
     }
 

@@ -61,10 +61,15 @@ impl Cli {
             )),
             ["show", "clock"] => {
                 let now = self.started.elapsed().as_secs_f64();
-                let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+                let wall = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
                 let mut out = format!("Time now {now:.6}, {} GMT\n", utc(wall));
                 for (i, _) in self.threads.iter().enumerate() {
-                    out.push_str(&format!("{i}: Time now {now:.6}\nThread {i} offset 0.000000000 error 0.000000000\n"));
+                    out.push_str(&format!(
+                        "{i}: Time now {now:.6}\nThread {i} offset 0.000000000 error 0.000000000\n"
+                    ));
                 }
                 Ok(out)
             }
@@ -75,7 +80,10 @@ impl Cli {
                     "ID", "Name", "LWP", "CPU", "Sched"
                 );
                 for (i, t) in self.threads.iter().enumerate() {
-                    out.push_str(&format!("{:<7}{:<20}{:<8}{:<8}{:<12}\n", i, t.name, t.lwp, t.cpu, "other (0)"));
+                    out.push_str(&format!(
+                        "{:<7}{:<20}{:<8}{:<8}{:<12}\n",
+                        i, t.name, t.lwp, t.cpu, "other (0)"
+                    ));
                 }
                 Ok(out)
             }
@@ -97,7 +105,12 @@ fn utc(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y}/{m:02}/{d:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y}/{m:02}/{d:02} {:02}:{:02}:{:02}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 #[cfg(test)]
@@ -107,19 +120,29 @@ mod tests {
     fn cli() -> Cli {
         Cli {
             started: Instant::now(),
-            threads: vec![ThreadInfo { name: "vpp_main".into(), lwp: 10, cpu: 0 }],
+            threads: vec![ThreadInfo {
+                name: "vpp_main".into(),
+                lwp: 10,
+                cpu: 0,
+            }],
         }
     }
 
     #[test]
     fn known_and_unknown_commands() {
         let c = cli();
-        assert!(c.run("show version\n").text.starts_with("vpp v26.10-rc0~asf-fake built by"));
+        assert!(c
+            .run("show version\n")
+            .text
+            .starts_with("vpp v26.10-rc0~asf-fake built by"));
         assert!(c.run("show clock").text.starts_with("Time now "));
         let bad = c.run("show version\nfrobnicate\nshow clock");
         assert_eq!(bad.retval, -1);
         assert!(bad.text.ends_with("unknown input `frobnicate'\n"));
-        assert!(!bad.text.contains("Time now"), "stops at the failing command");
+        assert!(
+            !bad.text.contains("Time now"),
+            "stops at the failing command"
+        );
         assert_eq!(utc(0), "1970/01/01 00:00:00");
         assert_eq!(utc(1_795_000_000), "2026/11/18 09:46:40");
     }

@@ -46,8 +46,13 @@ fn parse<T: FromStr>(name: &str) -> Result<Option<T>, String> {
 fn parse_signal(name: &str) -> Result<Option<Signal>, String> {
     var(name)
         .map(|v| {
-            let full = if v.starts_with("SIG") { v.clone() } else { format!("SIG{v}") };
-            Signal::from_str(&full).map_err(|_| format!("{name}={v:?} is not a signal name such as SIGSEGV"))
+            let full = if v.starts_with("SIG") {
+                v.clone()
+            } else {
+                format!("SIG{v}")
+            };
+            Signal::from_str(&full)
+                .map_err(|_| format!("{name}={v:?} is not a signal name such as SIGSEGV"))
         })
         .transpose()
 }
@@ -85,7 +90,11 @@ pub fn crash(sig: Signal, why: &str) -> ! {
     unsafe {
         let _ = signal::signal(sig, SigHandler::SigDfl);
     }
-    let _ = signal::pthread_sigmask(signal::SigmaskHow::SIG_UNBLOCK, Some(&signal::SigSet::from(sig)), None);
+    let _ = signal::pthread_sigmask(
+        signal::SigmaskHow::SIG_UNBLOCK,
+        Some(&signal::SigSet::from(sig)),
+        None,
+    );
     let _ = signal::raise(sig);
     std::process::abort()
 }

@@ -34,7 +34,10 @@ fn main() -> ExitCode {
         }
     };
     if let Some(code) = faults.exit_at_start {
-        eprintln!("vpp[{}]: fake-vpp: exiting at start with status {code} (FAKE_VPP_EXIT_AT_START)", std::process::id());
+        eprintln!(
+            "vpp[{}]: fake-vpp: exiting at start with status {code} (FAKE_VPP_EXIT_AT_START)",
+            std::process::id()
+        );
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     if let Some(sig) = faults.crash_at_start {
@@ -66,12 +69,14 @@ fn main() -> ExitCode {
     }];
     for i in 0..workers {
         let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new().name(format!("vpp_wk_{i}")).spawn(move || {
-            let _ = tx.send(nix::unistd::gettid().as_raw());
-            loop {
-                std::thread::park();
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("vpp_wk_{i}"))
+            .spawn(move || {
+                let _ = tx.send(nix::unistd::gettid().as_raw());
+                loop {
+                    std::thread::park();
+                }
+            });
         if spawned.is_err() {
             eprintln!("fake-vpp: cannot start worker {i}");
             return ExitCode::from(1);
@@ -88,7 +93,11 @@ fn main() -> ExitCode {
     // Like VPP: a stale socket file nobody answers on is replaced.
     if sock.exists() {
         if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
-            eprintln!("vpp[{}]: socksvr: Active listener on {}", std::process::id(), sock.display());
+            eprintln!(
+                "vpp[{}]: socksvr: Active listener on {}",
+                std::process::id(),
+                sock.display()
+            );
             return ExitCode::from(1);
         }
         let _ = std::fs::remove_file(&sock);
@@ -96,7 +105,11 @@ fn main() -> ExitCode {
     let listener = match UnixListener::bind(&sock) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("vpp[{}]: socksvr: cannot listen on {}: {e}", std::process::id(), sock.display());
+            eprintln!(
+                "vpp[{}]: socksvr: cannot listen on {}: {e}",
+                std::process::id(),
+                sock.display()
+            );
             return ExitCode::from(1);
         }
     };

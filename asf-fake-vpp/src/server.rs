@@ -173,14 +173,22 @@ impl Server {
             }
             SHOW_VERSION => {
                 let mut p = 0i32.to_be_bytes().to_vec();
-                for (s, n) in [("vpe", 32), (VERSION, 32), (BUILD_DATE, 32), (BUILD_DIR, 256)] {
+                for (s, n) in [
+                    ("vpe", 32),
+                    (VERSION, 32),
+                    (BUILD_DATE, 32),
+                    (BUILD_DIR, 256),
+                ] {
                     p.extend_from_slice(&fixed(s, n));
                 }
                 Handled::Reply(reply(SHOW_VERSION_REPLY, &p))
             }
             CLI_INBAND => {
                 let Some(cmd) = vla_string(&body[10..]) else {
-                    return Handled::Reply(reply(CLI_INBAND_REPLY, &[&(-1i32).to_be_bytes()[..], &[0; 4]].concat()));
+                    return Handled::Reply(reply(
+                        CLI_INBAND_REPLY,
+                        &[&(-1i32).to_be_bytes()[..], &[0; 4]].concat(),
+                    ));
                 };
                 if let Some(prefix) = &self.faults.crash_on_cli {
                     if cmd.trim_start().starts_with(prefix.as_str()) {
@@ -238,7 +246,12 @@ impl Server {
             .iter()
             .enumerate()
             .map(|(i, (n, c))| (i as u16 + 1, format!("{n}_{c}")))
-            .chain(DYNAMIC.iter().enumerate().map(|(i, (n, c))| (i as u16 + 29, format!("{n}_{c}"))))
+            .chain(
+                DYNAMIC
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, c))| (i as u16 + 29, format!("{n}_{c}"))),
+            )
             .collect();
         r.extend_from_slice(&(table.len() as u16).to_be_bytes());
         for (id, name) in table {

@@ -7,10 +7,44 @@ use std::path::PathBuf;
 
 /// The sections VPP (with the plugins asf's tests use) accepts.
 pub const KNOWN_SECTIONS: &[&str] = &[
-    "unix", "api-trace", "api-segment", "cpu", "physmem", "statseg", "socksvr", "node", "api-fuzz",
-    "plugins", "memory", "buffers", "logging", "heapsize", "dpdk", "session", "tcp", "punt", "ip",
-    "ip6", "l2learn", "l2fib", "nat", "nat44", "lcp", "crypto-engines", "vlib", "tuntap", "acl-plugin",
-    "tls", "quic", "srv6", "policer", "mactime", "vhost-user", "linux-cp", "ipsec", "api-queue",
+    "unix",
+    "api-trace",
+    "api-segment",
+    "cpu",
+    "physmem",
+    "statseg",
+    "socksvr",
+    "node",
+    "api-fuzz",
+    "plugins",
+    "memory",
+    "buffers",
+    "logging",
+    "heapsize",
+    "dpdk",
+    "session",
+    "tcp",
+    "punt",
+    "ip",
+    "ip6",
+    "l2learn",
+    "l2fib",
+    "nat",
+    "nat44",
+    "lcp",
+    "crypto-engines",
+    "vlib",
+    "tuntap",
+    "acl-plugin",
+    "tls",
+    "quic",
+    "srv6",
+    "policer",
+    "mactime",
+    "vhost-user",
+    "linux-cp",
+    "ipsec",
+    "api-queue",
 ];
 
 /// The parsed configuration.
@@ -66,12 +100,16 @@ impl Startup {
 
     fn value_after(&self, section: &str, key: &str) -> Option<&str> {
         let toks = self.sections.get(section)?;
-        toks.iter().position(|t| t == key).and_then(|p| toks.get(p + 1)).map(String::as_str)
+        toks.iter()
+            .position(|t| t == key)
+            .and_then(|p| toks.get(p + 1))
+            .map(String::as_str)
     }
 
     /// `unix { runtime-dir }`, else `/run/vpp`.
     pub fn runtime_dir(&self) -> PathBuf {
-        self.value_after("unix", "runtime-dir").map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from)
+        self.value_after("unix", "runtime-dir")
+            .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from)
     }
 
     fn in_runtime_dir(&self, p: &str) -> PathBuf {
@@ -85,7 +123,10 @@ impl Startup {
 
     /// `socksvr { socket-name }`, else `<runtime-dir>/api.sock`.
     pub fn api_socket(&self) -> PathBuf {
-        self.in_runtime_dir(self.value_after("socksvr", "socket-name").unwrap_or("api.sock"))
+        self.in_runtime_dir(
+            self.value_after("socksvr", "socket-name")
+                .unwrap_or("api.sock"),
+        )
     }
 
     /// Worker threads: `corelist-workers a,b-c` or `workers N`.
@@ -96,13 +137,19 @@ impl Startup {
                 match part.split_once('-') {
                     Some((a, b)) => {
                         let (a, b): (usize, usize) = (
-                            a.parse().map_err(|_| format!("cpu: bad corelist `{list}'"))?,
-                            b.parse().map_err(|_| format!("cpu: bad corelist `{list}'"))?,
+                            a.parse()
+                                .map_err(|_| format!("cpu: bad corelist `{list}'"))?,
+                            b.parse()
+                                .map_err(|_| format!("cpu: bad corelist `{list}'"))?,
                         );
-                        n += b.checked_sub(a).ok_or_else(|| format!("cpu: bad corelist `{list}'"))? + 1;
+                        n += b
+                            .checked_sub(a)
+                            .ok_or_else(|| format!("cpu: bad corelist `{list}'"))?
+                            + 1;
                     }
                     None => {
-                        part.parse::<usize>().map_err(|_| format!("cpu: bad corelist `{list}'"))?;
+                        part.parse::<usize>()
+                            .map_err(|_| format!("cpu: bad corelist `{list}'"))?;
                         n += 1;
                     }
                 }
@@ -117,7 +164,9 @@ impl Startup {
 
     /// `cpu { main-core }`, else 0.
     pub fn main_core(&self) -> usize {
-        self.value_after("cpu", "main-core").and_then(|c| c.parse().ok()).unwrap_or(0)
+        self.value_after("cpu", "main-core")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
     }
 }
 
@@ -136,7 +185,12 @@ mod tests {
         assert_eq!(s.api_socket(), PathBuf::from("/t/x/api.sock"));
         assert_eq!(s.workers().unwrap(), 3);
         assert_eq!(s.main_core(), 1);
-        assert_eq!(parse("unix { runtime-dir /r } socksvr { socket-name a.sock }").unwrap().api_socket(), PathBuf::from("/r/a.sock"));
+        assert_eq!(
+            parse("unix { runtime-dir /r } socksvr { socket-name a.sock }")
+                .unwrap()
+                .api_socket(),
+            PathBuf::from("/r/a.sock")
+        );
     }
 
     #[test]

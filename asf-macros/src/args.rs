@@ -57,7 +57,11 @@ enum Allowed {
 /// variant of `asf_core::__private::Tag` it maps to.
 const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("solo", Allowed::ClassOnly, Some("Solo")),
-    ("fixme_vpp_workers", Allowed::ClassOnly, Some("FixmeVppWorkers")),
+    (
+        "fixme_vpp_workers",
+        Allowed::ClassOnly,
+        Some("FixmeVppWorkers"),
+    ),
     ("fixme_asan", Allowed::Both, Some("FixmeAsan")),
     ("fixme_ubuntu2204", Allowed::Both, Some("FixmeUbuntu2204")),
     ("fixme_debian11", Allowed::Both, Some("FixmeDebian11")),
@@ -184,9 +188,7 @@ fn unknown(meta: &ParseNestedMeta, key: &str, scope: Scope) -> syn::Error {
 
 fn no_value(meta: &ParseNestedMeta, name: &str) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format_args!(
-            "`{name}` takes no value: write just `{name}`"
-        )));
+        return Err(meta.error(format_args!("`{name}` takes no value: write just `{name}`")));
     }
     Ok(())
 }

@@ -37,7 +37,12 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
                 if let Lit::Str(s) = &lit.lit {
                     let value = s.value();
                     for line in value.lines() {
-                        lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_string());
+                        lines.push(
+                            line.strip_prefix(' ')
+                                .unwrap_or(line)
+                                .trim_end()
+                                .to_string(),
+                        );
                     }
                 }
             }
@@ -73,27 +78,31 @@ pub fn test_signature(f: &ItemFn) -> Vec<syn::Error> {
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.push(syn::Error::new(
             sig.generics.span(),
-            format!("a test cannot be generic: the runner calls it with one concrete type; {shape}"),
+            format!(
+                "a test cannot be generic: the runner calls it with one concrete type; {shape}"
+            ),
         ));
     }
     if let Some(v) = &sig.variadic {
         errors.push(syn::Error::new(v.span(), shape));
     }
     match sig.inputs.len() {
-        1 => match &sig.inputs[0] {
-            FnArg::Receiver(r) => errors.push(syn::Error::new(
-                r.span(),
-                format!("a test is a free function, not a method; {shape}"),
-            )),
-            FnArg::Typed(pt) => {
-                if !matches!(*pt.ty, Type::Reference(_)) {
-                    errors.push(syn::Error::new(
+        1 => {
+            match &sig.inputs[0] {
+                FnArg::Receiver(r) => errors.push(syn::Error::new(
+                    r.span(),
+                    format!("a test is a free function, not a method; {shape}"),
+                )),
+                FnArg::Typed(pt) => {
+                    if !matches!(*pt.ty, Type::Reference(_)) {
+                        errors.push(syn::Error::new(
                         pt.ty.span(),
                         format!("a test takes the test case by reference (`&mut TestCase`); {shape}"),
                     ));
+                    }
                 }
             }
-        },
+        }
         n => {
             let span = if n == 0 {
                 sig.paren_token.span.join()

@@ -61,7 +61,11 @@ impl std::fmt::Debug for ApiClient {
 impl ApiClient {
     /// Connects to `path` and registers as `name`; `timeout` bounds the
     /// handshake and, later, every reply (None: wait forever, for debugging).
-    pub fn connect(path: &Path, name: &str, timeout: Option<Duration>) -> Result<ApiClient, ApiError> {
+    pub fn connect(
+        path: &Path,
+        name: &str,
+        timeout: Option<Duration>,
+    ) -> Result<ApiClient, ApiError> {
         let stream = UnixStream::connect(path)?;
         let mut client = ApiClient {
             stream,
@@ -106,7 +110,9 @@ impl ApiClient {
     fn handshake(&mut self, name: &str) -> Result<(), ApiError> {
         let context = 0x0000_7c7c;
         let mut w = Writer::new();
-        w.u16(SOCKCLNT_CREATE_ID).u32(context).fixed_string(name, 64);
+        w.u16(SOCKCLNT_CREATE_ID)
+            .u32(context)
+            .fixed_string(name, 64);
         self.send(&w.into_bytes())?;
         let deadline = self.timeout.map(|t| Instant::now() + t);
         let frame = self.recv_frame(deadline, "sockclnt_create")?;
@@ -186,8 +192,9 @@ impl ApiClient {
     fn recv_frame(&mut self, deadline: Option<Instant>, msg: &str) -> Result<Frame, ApiError> {
         loop {
             if self.rx.len() >= 16 {
-                let len = u32::from_be_bytes([self.rx[8], self.rx[9], self.rx[10], self.rx[11]]) as usize;
-                if len > MAX_BODY || len < 2 {
+                let len =
+                    u32::from_be_bytes([self.rx[8], self.rx[9], self.rx[10], self.rx[11]]) as usize;
+                if !(2..=MAX_BODY).contains(&len) {
                     return Err(ApiError::Malformed {
                         msg: msg.to_string(),
                         problem: format!("frame announces a body of {len} bytes"),
@@ -214,7 +221,8 @@ impl ApiClient {
                     (d - now).min(POLL)
                 }
             };
-            self.stream.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+            self.stream
+                .set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
             let mut chunk = [0u8; 64 * 1024];
             match self.stream.read(&mut chunk) {
                 Ok(0) => {
@@ -225,7 +233,12 @@ impl ApiClient {
                     return Err(ApiError::Closed);
                 }
                 Ok(n) => self.rx.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                    ) =>
+                {
                     self.check_alive()?;
                 }
                 Err(e) => {
@@ -250,7 +263,12 @@ impl ApiClient {
         loop {
             let frame = self.recv_frame(deadline, R::NAME)?;
             if frame.id == reply_id && frame.body.len() >= 6 {
-                let ctx = u32::from_be_bytes([frame.body[2], frame.body[3], frame.body[4], frame.body[5]]);
+                let ctx = u32::from_be_bytes([
+                    frame.body[2],
+                    frame.body[3],
+                    frame.body[4],
+                    frame.body[5],
+                ]);
                 if ctx == context {
                     let mut r = Reader::new(&frame.body[6..]);
                     return R::Reply::decode(&mut r).map_err(|e| ApiError::Malformed {
@@ -259,7 +277,11 @@ impl ApiClient {
                     });
                 }
             }
-            tracing::debug!("api: message id {} while waiting for {}: kept as pending", frame.id, R::NAME);
+            tracing::debug!(
+                "api: message id {} while waiting for {}: kept as pending",
+                frame.id,
+                R::NAME
+            );
             if self.pending.len() == MAX_PENDING {
                 self.pending.pop_front();
             }
@@ -298,11 +320,16 @@ impl ApiClient {
         let text = strip_ansi(&reply.reply);
         match reply.retval {
             0 => Ok(text),
-            -156 => Err(CliError::Syntax { cmd: cmd.into(), reply: text.trim_end().into() }),
-            _ if text.contains("unknown input") || text.contains("parse error") => Err(CliError::Syntax {
+            -156 => Err(CliError::Syntax {
                 cmd: cmd.into(),
                 reply: text.trim_end().into(),
             }),
+            _ if text.contains("unknown input") || text.contains("parse error") => {
+                Err(CliError::Syntax {
+                    cmd: cmd.into(),
+                    reply: text.trim_end().into(),
+                })
+            }
             retval => Err(CliError::Failed {
                 cmd: cmd.into(),
                 retval,
@@ -316,7 +343,11 @@ impl ApiClient {
     pub fn disconnect(mut self) -> Result<(), ApiError> {
         let index = self.client_index;
         let saved = self.timeout;
-        self.timeout = Some(saved.unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(1)));
+        self.timeout = Some(
+            saved
+                .unwrap_or(Duration::from_secs(1))
+                .min(Duration::from_secs(1)),
+        );
         match self.request_raw(&SockclntDelete { index }) {
             Ok(_) | Err(ApiError::Closed) => Ok(()),
             Err(e) => Err(e),
@@ -333,15 +364,12 @@ pub fn strip_ansi(s: &str) -> String {
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some('[') => {
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
+        if chars.next() == Some('[') {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
                 }
             }
-            Some(_) | None => {}
         }
     }
     out

@@ -189,11 +189,21 @@ mod tests {
     #[test]
     fn round_trips_every_field_kind() {
         let mut w = Writer::new();
-        w.u8(7).bool(true).u16(0x0102).u32(0x0304_0506).i32(-2).u64(1 << 40).f64(1.0);
+        w.u8(7)
+            .bool(true)
+            .u16(0x0102)
+            .u32(0x0304_0506)
+            .i32(-2)
+            .u64(1 << 40)
+            .f64(1.0);
         w.fixed_string("loop0", 8).string("show version");
         let bytes = w.into_bytes();
         assert_eq!(&bytes[3..5], &[1, 2]);
-        assert_eq!(&bytes[19..27], &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f], "f64 1.0 is little-endian");
+        assert_eq!(
+            &bytes[19..27],
+            &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f],
+            "f64 1.0 is little-endian"
+        );
         let mut r = Reader::new(&bytes);
         assert_eq!(r.u8().unwrap(), 7);
         assert!(r.bool().unwrap());

@@ -54,8 +54,18 @@ macro_rules! empty_request {
     };
 }
 
-empty_request!(ControlPing, "control_ping", ControlPingReply, "`control_ping`: liveness probe and dump terminator.");
-empty_request!(ShowVersion, "show_version", ShowVersionReply, "`show_version`.");
+empty_request!(
+    ControlPing,
+    "control_ping",
+    ControlPingReply,
+    "`control_ping`: liveness probe and dump terminator."
+);
+empty_request!(
+    ShowVersion,
+    "show_version",
+    ShowVersionReply,
+    "`show_version`."
+);
 
 /// `control_ping_reply`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

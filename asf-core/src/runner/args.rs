@@ -35,7 +35,16 @@ mod tests {
     #[test]
     fn accepts_libtest_and_asf_flags() {
         let cli = Cli::try_parse_from([
-            "suites", "--tag", "solo", "--skip-tag", "fixme_asan", "--exact", "a::b", "--list", "--format", "terse",
+            "suites",
+            "--tag",
+            "solo",
+            "--skip-tag",
+            "fixme_asan",
+            "--exact",
+            "a::b",
+            "--list",
+            "--format",
+            "terse",
         ])
         .unwrap();
         assert_eq!(cli.tags, vec![Tag::Solo]);
@@ -46,7 +55,9 @@ mod tests {
 
     #[test]
     fn unknown_tags_list_the_valid_ones() {
-        let err = Cli::try_parse_from(["suites", "--tag", "bogus"]).unwrap_err().to_string();
+        let err = Cli::try_parse_from(["suites", "--tag", "bogus"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown tag `bogus`"), "{err}");
         assert!(err.contains("solo, fixme_vpp_workers, fixme_asan, fixme_ubuntu2204, fixme_debian11, fixme_vpp_debug"), "{err}");
     }

@@ -69,7 +69,9 @@ pub fn run(plan_json: &str) -> i32 {
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
-            reporter.send(&Event::ClassError { message: e.to_string() });
+            reporter.send(&Event::ClassError {
+                message: e.to_string(),
+            });
             return 2;
         }
     };
@@ -95,12 +97,17 @@ impl ClassRun<'_> {
         let desc = self.class.desc;
         let tempdir = class_tempdir(&self.config.tmp_dir, desc.module_path);
         if let Err(e) = prepare_tempdir(&tempdir) {
-            self.reporter.send(&Event::ClassError { message: chain(&e) });
+            self.reporter
+                .send(&Event::ClassError { message: chain(&e) });
             return 1;
         }
         init_log(&tempdir);
         tracing::debug!("--- setUpClass() for {} called ---", desc.name);
-        tracing::info!("Temporary dir is {}, api socket is {}", tempdir.display(), startup::api_sock(&tempdir).display());
+        tracing::info!(
+            "Temporary dir is {}, api socket is {}",
+            tempdir.display(),
+            startup::api_sock(&tempdir).display()
+        );
 
         let mut case = match self.boot(&tempdir) {
             Ok(case) => case,
@@ -119,7 +126,9 @@ impl ClassRun<'_> {
             .err()
             .map(|e| format!("set_up_class failed: {}", died_or(&case, None, e)));
         if let Some(message) = &class_error {
-            self.reporter.send(&Event::ClassError { message: message.clone() });
+            self.reporter.send(&Event::ClassError {
+                message: message.clone(),
+            });
         }
 
         let tests: Vec<_> = self
@@ -133,13 +142,22 @@ impl ClassRun<'_> {
             if class_error.is_some() {
                 break;
             }
-            self.reporter.send(&Event::TestStarted { test: test.name.into() });
+            self.reporter.send(&Event::TestStarted {
+                test: test.name.into(),
+            });
             let started = Instant::now();
             let (status, message) = if let Some(info) = case.vpp.exit_info() {
-                (Status::Error, Some(died_message(desc.name, test.name, &info)))
+                (
+                    Status::Error,
+                    Some(died_message(desc.name, test.name, &info)),
+                )
             } else {
                 case.test = Some(test.name);
-                tracing::info!("--- test setUp() for {}.{} starts here ---", desc.name, test.name);
+                tracing::info!(
+                    "--- test setUp() for {}.{} starts here ---",
+                    desc.name,
+                    test.name
+                );
                 let outcome = run_hook(desc.set_up, &mut case)
                     .and_then(|()| run_hook(Some(test.run), &mut case))
                     .and_then(|()| run_hook(desc.tear_down, &mut case));
@@ -164,7 +182,10 @@ impl ClassRun<'_> {
 
         if class_error.is_none() && case.vpp.exit_info().is_none() {
             if let Err(e) = run_hook(desc.tear_down_class, &mut case) {
-                class_error = Some(format!("tear_down_class failed: {}", died_or(&case, None, e)));
+                class_error = Some(format!(
+                    "tear_down_class failed: {}",
+                    died_or(&case, None, e)
+                ));
                 tracing::error!("{}", class_error.as_deref().unwrap_or_default());
             }
         }
@@ -189,11 +210,19 @@ impl ClassRun<'_> {
             extern_plugins: self.config.extern_plugins.clone(),
             debug_cli: false,
             heap_size: None,
-            statseg_config: desc.statseg_config.iter().map(ToString::to_string).collect(),
+            statseg_config: desc
+                .statseg_config
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             plugin_config: desc.plugin_config.iter().map(ToString::to_string).collect(),
             vpp_config: desc.vpp_config.iter().map(ToString::to_string).collect(),
         };
-        for sock in [startup::api_sock(tempdir), startup::stats_sock(tempdir), startup::cli_sock(tempdir)] {
+        for sock in [
+            startup::api_sock(tempdir),
+            startup::stats_sock(tempdir),
+            startup::cli_sock(tempdir),
+        ] {
             let len = sock.as_os_str().len();
             if len > 107 {
                 return Err(chain(&VppError::SocketPathTooLong { path: sock, len }));
@@ -201,7 +230,9 @@ impl ClassRun<'_> {
         }
         let argv = startup.argv();
         tracing::info!("vpp_cmdline args: {:?}", argv);
-        let vpp = Arc::new(VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir).map_err(|e| chain(&e))?);
+        let vpp = Arc::new(
+            VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir).map_err(|e| chain(&e))?,
+        );
         let api = wait_ready(&vpp, tempdir, self.config.start_timeout).map_err(|e| {
             let _ = vpp.stop(STOP_GRACE);
             wait_for_core(tempdir);
@@ -220,7 +251,9 @@ impl ClassRun<'_> {
 
     /// Disconnects and stops VPP: SIGTERM, grace, SIGKILL.
     fn quit(&self, case: TestCase) {
-        let TestCase { api, vpp, tempdir, .. } = case;
+        let TestCase {
+            api, vpp, tempdir, ..
+        } = case;
         if vpp.exit_info().is_none() {
             if let Err(e) = api.disconnect() {
                 tracing::debug!("disconnect: {e}");
@@ -236,7 +269,11 @@ impl ClassRun<'_> {
 
 /// Polls until `api.sock` accepts a connection and `sockclnt_create`
 /// succeeds, failing early when VPP dies.
-fn wait_ready(vpp: &Arc<VppProcess>, tempdir: &Path, limit: Duration) -> Result<ApiClient, VppError> {
+fn wait_ready(
+    vpp: &Arc<VppProcess>,
+    tempdir: &Path,
+    limit: Duration,
+) -> Result<ApiClient, VppError> {
     let sock = startup::api_sock(tempdir);
     let deadline = Instant::now() + limit;
     let mut last = String::from("api.sock never appeared");
@@ -256,8 +293,14 @@ fn wait_ready(vpp: &Arc<VppProcess>, tempdir: &Path, limit: Duration) -> Result<
             });
         }
         if sock.exists() {
-            let remaining = deadline.saturating_duration_since(Instant::now()).min(Duration::from_secs(5));
-            match ApiClient::connect(&sock, "asf", Some(remaining.max(Duration::from_millis(100)))) {
+            let remaining = deadline
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_secs(5));
+            match ApiClient::connect(
+                &sock,
+                "asf",
+                Some(remaining.max(Duration::from_millis(100))),
+            ) {
                 Ok(mut api) => {
                     let v = vpp.clone();
                     api.set_liveness(Arc::new(move || v.exit_info()));
@@ -289,7 +332,10 @@ fn wait_for_core(tempdir: &Path) {
         }
         size = now;
     }
-    tracing::error!("timed out waiting for coredump to complete: {}", core.display());
+    tracing::error!(
+        "timed out waiting for coredump to complete: {}",
+        core.display()
+    );
 }
 
 /// Removes and re-creates the temp dir, owner-only. `remove_dir_all` does
@@ -355,7 +401,10 @@ impl std::fmt::Display for Failure {
 fn verdict(outcome: Result<(), Failure>, expected_failure: bool) -> (Status, Option<String>) {
     match (outcome, expected_failure) {
         (Ok(()), false) => (Status::Pass, None),
-        (Ok(()), true) => (Status::UnexpectedPass, Some("the test passed but is marked expected_failure".into())),
+        (Ok(()), true) => (
+            Status::UnexpectedPass,
+            Some("the test passed but is marked expected_failure".into()),
+        ),
         (Err(Failure::Panic(m)), false) => (Status::Fail, Some(m)),
         (Err(Failure::Error(m)), false) => (Status::Error, Some(m)),
         (Err(f), true) => (Status::ExpectedFail, Some(f.to_string())),
@@ -372,7 +421,10 @@ fn install_panic_hook() {
             .map(ToString::to_string)
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic with a non-string payload".to_string());
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let text = format!("{msg}{at}");
         tracing::error!("panic: {text}");
         *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
@@ -388,7 +440,9 @@ fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Failure> {
         Ok(Err(e)) => Err(Failure::Error(chain(&*e))),
         Err(_) => {
             let msg = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-            Err(Failure::Panic(msg.unwrap_or_else(|| "the test panicked".into())))
+            Err(Failure::Panic(
+                msg.unwrap_or_else(|| "the test panicked".into()),
+            ))
         }
     }
 }
@@ -402,7 +456,14 @@ impl tracing_subscriber::fmt::time::FormatTime for LogClock {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         let s = now.as_secs() % 86_400;
-        write!(w, "{:02}:{:02}:{:02},{:03}", s / 3600, s / 60 % 60, s % 60, now.subsec_millis())
+        write!(
+            w,
+            "{:02}:{:02}:{:02},{:03}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60,
+            now.subsec_millis()
+        )
     }
 }
 

@@ -52,11 +52,14 @@ impl Console {
             ColorSetting::Always => true,
             ColorSetting::Never => false,
             ColorSetting::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         };
         colored::control::set_override(enabled);
-        Console { out: std::io::stdout() }
+        Console {
+            out: std::io::stdout(),
+        }
     }
 
     fn line(&self, s: impl std::fmt::Display) {
@@ -67,7 +70,11 @@ impl Console {
 
     /// The header block of a class.
     pub fn header(&self, header: &Header) {
-        let title: String = header.0.iter().map(|(text, color)| paint(text, *color).to_string()).collect();
+        let title: String = header
+            .0
+            .iter()
+            .map(|(text, color)| paint(text, *color).to_string())
+            .collect();
         self.line(DOUBLE_LINE);
         self.line(title);
         self.line(DOUBLE_LINE);
@@ -79,16 +86,31 @@ impl Console {
     }
 
     /// The line of one test: description, duration, verdict.
-    pub fn test(&self, description: &str, duration: Duration, status: Status, reason: Option<&str>) {
+    pub fn test(
+        &self,
+        description: &str,
+        duration: Duration,
+        status: Status,
+        reason: Option<&str>,
+    ) {
         let (word, suffix) = match status {
             Status::Pass => ("OK".green(), String::new()),
             Status::Fail => ("FAIL".red(), String::new()),
             Status::Error => ("ERROR".red(), String::new()),
-            Status::Skip => ("SKIP".yellow(), reason.map(|r| format!(" [{r}]")).unwrap_or_default()),
+            Status::Skip => (
+                "SKIP".yellow(),
+                reason.map(|r| format!(" [{r}]")).unwrap_or_default(),
+            ),
             Status::ExpectedFail => ("FAIL".green(), " [EXPECTED FAIL]".to_string()),
             Status::UnexpectedPass => ("OK".red(), " [UNEXPECTED PASS]".to_string()),
         };
-        self.line(format!("{:<67} {:4.2} {}{}", description, duration.as_secs_f64(), word, suffix));
+        self.line(format!(
+            "{:<67} {:4.2} {}{}",
+            description,
+            duration.as_secs_f64(),
+            word,
+            suffix
+        ));
     }
 
     /// The failures and errors, with their messages.
@@ -107,7 +129,11 @@ impl Console {
 
     /// libtest's closing line.
     pub fn summary(&self, t: Totals, elapsed: Duration) {
-        let outcome = if t.failed > 0 { "FAILED".red() } else { "ok".green() };
+        let outcome = if t.failed > 0 {
+            "FAILED".red()
+        } else {
+            "ok".green()
+        };
         self.line("");
         self.line(format!(
             "test result: {outcome}. {} passed; {} failed; {} ignored; 0 measured; {} filtered out; finished in {:.2}s",

@@ -91,7 +91,10 @@ mod tests {
         };
         let line = serde_json::to_string(&e).unwrap();
         assert!(!line.contains('\n'));
-        assert!(line.contains(r#""event":"test_finished""#) && line.contains(r#""status":"expected_fail""#));
+        assert!(
+            line.contains(r#""event":"test_finished""#)
+                && line.contains(r#""status":"expected_fail""#)
+        );
         assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e);
     }
 }

@@ -54,7 +54,8 @@ struct Planned<'a> {
 
 fn selected_by_tags(test: &TestDesc, tags: &[Tag], skip_tags: &[Tag]) -> bool {
     let have = test.effective_tags();
-    (tags.is_empty() || tags.iter().any(|t| have.contains(t))) && !skip_tags.iter().any(|t| have.contains(t))
+    (tags.is_empty() || tags.iter().any(|t| have.contains(t)))
+        && !skip_tags.iter().any(|t| have.contains(t))
 }
 
 fn trial(test: &TestDesc, with_kind: bool) -> Trial {
@@ -71,7 +72,10 @@ fn trial(test: &TestDesc, with_kind: bool) -> Trial {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let args = &cli.libtest;
     let classes = model::registry();
-    let pretty = !matches!(args.format, Some(FormatSetting::Terse) | Some(FormatSetting::Json));
+    let pretty = !matches!(
+        args.format,
+        Some(FormatSetting::Terse) | Some(FormatSetting::Json)
+    );
 
     // Tag filters from flags and environment; flags add to the environment.
     let env_tags = |var: &'static str| -> Result<Vec<Tag>, String> {
@@ -92,12 +96,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut skip_tags = env_tags("ASF_SKIP_TAG")?;
     skip_tags.extend(cli.skip_tags.iter().copied());
 
-    let all: Vec<&TestDesc> = classes.iter().flat_map(|c| c.tests.iter().copied()).collect();
-    let selected = |t: &TestDesc| selected_by_tags(t, &tags, &skip_tags) && !args.is_filtered_out(&trial(t, false));
+    let all: Vec<&TestDesc> = classes
+        .iter()
+        .flat_map(|c| c.tests.iter().copied())
+        .collect();
+    let selected = |t: &TestDesc| {
+        selected_by_tags(t, &tags, &skip_tags) && !args.is_filtered_out(&trial(t, false))
+    };
     let filtered_out = all.iter().filter(|t| !selected(t)).count() as u64;
 
     if args.list {
-        let trials: Vec<Trial> = all.iter().filter(|t| selected_by_tags(t, &tags, &skip_tags)).map(|t| trial(t, pretty)).collect();
+        let trials: Vec<Trial> = all
+            .iter()
+            .filter(|t| selected_by_tags(t, &tags, &skip_tags))
+            .map(|t| trial(t, pretty))
+            .collect();
         let _listed = libtest_mimic::run(args, trials);
         return Ok(ExitCode::SUCCESS);
     }
@@ -134,7 +147,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             tests,
         });
     }
-    let order = rules::run_order(&planned.iter().enumerate().map(|(i, p)| (i, &p.plan)).collect::<Vec<_>>());
+    let order = rules::run_order(
+        &planned
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, &p.plan))
+            .collect::<Vec<_>>(),
+    );
 
     let guard = SignalGuard::install();
     let started = Instant::now();
@@ -207,7 +226,9 @@ fn gather_facts(config: &Config) -> Facts {
 /// CPUs this process may run on, capped by `MAX_VPP_CPUS`.
 fn allowed_cpus(config: &Config) -> Vec<usize> {
     let mut cpus: Vec<usize> = match nix::sched::sched_getaffinity(Pid::from_raw(0)) {
-        Ok(set) => (0..nix::sched::CpuSet::count()).filter(|&c| set.is_set(c).unwrap_or(false)).collect(),
+        Ok(set) => (0..nix::sched::CpuSet::count())
+            .filter(|&c| set.is_set(c).unwrap_or(false))
+            .collect(),
         Err(_) => (0..std::thread::available_parallelism().map_or(1, |n| n.get())).collect(),
     };
     if let Some(max) = config.max_vpp_cpus {
@@ -228,8 +249,17 @@ fn run_class<'a>(
 ) -> (Vec<Verdict<'a>>, Option<String>) {
     let mut out: Vec<Verdict> = Vec::new();
     let mut report = |sel: &'a Selected, status: Status, message: Option<String>, secs: f64| {
-        let reason = if status == Status::Skip { message.as_deref() } else { None };
-        console.test(&sel.desc.description(), Duration::from_secs_f64(secs), status, reason);
+        let reason = if status == Status::Skip {
+            message.as_deref()
+        } else {
+            None
+        };
+        console.test(
+            &sel.desc.description(),
+            Duration::from_secs_f64(secs),
+            status,
+            reason,
+        );
         out.push((sel, status, message));
     };
     if let Some(reason) = &p.plan.skip {
@@ -256,7 +286,12 @@ fn run_class<'a>(
         Ok(c) => c,
         Err(e) => {
             for sel in &p.tests {
-                report(sel, Status::Error, Some(format!("cannot start the class process: {e}")), 0.0);
+                report(
+                    sel,
+                    Status::Error,
+                    Some(format!("cannot start the class process: {e}")),
+                    0.0,
+                );
             }
             return (out, None);
         }
@@ -314,7 +349,9 @@ fn run_class<'a>(
 
     // Whatever the child did not report: the test it was in died with it,
     // the rest were never run.
-    let exit = status.map(|s| ExitInfo(s).to_string()).unwrap_or_else(|| "unknown status".into());
+    let exit = status
+        .map(|s| ExitInfo(s).to_string())
+        .unwrap_or_else(|| "unknown status".into());
     for sel in &to_run {
         let name = sel.desc.name;
         if results.contains_key(name) {
@@ -325,7 +362,10 @@ fn run_class<'a>(
         } else if let Some(m) = &class_error {
             m.clone()
         } else if running.as_deref() == Some(name) {
-            format!("the class process died while running {}.{} with {exit}", p.class.desc.name, name)
+            format!(
+                "the class process died while running {}.{} with {exit}",
+                p.class.desc.name, name
+            )
         } else if finished {
             "not run: the class process did not run it".to_string()
         } else {
@@ -334,7 +374,6 @@ fn run_class<'a>(
         results.insert(name, (Status::Error, Some(message), 0.0));
     }
     flush(&results, &mut next);
-    drop(flush);
     let used = |m: &String| results.values().any(|r| r.1.as_ref() == Some(m));
     let class_failure = class_error.filter(|m| !used(m));
     (out, class_failure)
@@ -357,7 +396,9 @@ fn spawn_child(plan: &ChildPlan) -> std::io::Result<ChildProc> {
     let (reader, writer) = std::io::pipe()?;
     let json = serde_json::to_string(plan).map_err(std::io::Error::other)?;
     let mut cmd = Command::new(exe);
-    cmd.env(PLAN_ENV, json).stdin(Stdio::null()).process_group(0);
+    cmd.env(PLAN_ENV, json)
+        .stdin(Stdio::null())
+        .process_group(0);
     die_with_parent(&mut cmd);
     let write_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
     // SAFETY: runs between fork and exec and only calls dup2(2), which is
@@ -407,7 +448,11 @@ impl SignalGuard {
             std::thread::spawn(move || loop {
                 let Ok(sig) = set.wait() else { continue };
                 let again = st.interrupted.swap(true, Ordering::SeqCst);
-                let with = if again { Signal::SIGKILL } else { Signal::SIGTERM };
+                let with = if again {
+                    Signal::SIGKILL
+                } else {
+                    Signal::SIGTERM
+                };
                 eprintln!("\nasf: got {sig}; stopping the running classes");
                 for &g in st.groups.lock().unwrap_or_else(|e| e.into_inner()).iter() {
                     let _ = killpg(Pid::from_raw(g), with);
@@ -425,7 +470,11 @@ impl SignalGuard {
     }
 
     fn track(&self, pgid: i32) {
-        self.state.groups.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+        self.state
+            .groups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(pgid);
         if self.interrupted() {
             let _ = kill(Pid::from_raw(pgid), Signal::SIGTERM);
         }
@@ -434,6 +483,10 @@ impl SignalGuard {
     fn untrack(&self, pgid: i32) {
         // The group may still hold a VPP the class process failed to stop.
         let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-        self.state.groups.lock().unwrap_or_else(|e| e.into_inner()).retain(|&g| g != pgid);
+        self.state
+            .groups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|&g| g != pgid);
     }
 }

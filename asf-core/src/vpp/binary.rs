@@ -27,7 +27,11 @@ mod tests {
     fn finds_libasan_in_the_dynamic_strings() {
         let dir = tempfile::tempdir().unwrap();
         let asan = dir.path().join("vpp-asan");
-        std::fs::write(&asan, b"\x7fELF....libvppinfra.so.26\0libasan.so.8\0libc.so.6\0").unwrap();
+        std::fs::write(
+            &asan,
+            b"\x7fELF....libvppinfra.so.26\0libasan.so.8\0libc.so.6\0",
+        )
+        .unwrap();
         let plain = dir.path().join("vpp");
         std::fs::write(&plain, b"\x7fELF....libvppinfra.so.26\0libc.so.6\0").unwrap();
         assert!(links_libasan(&asan));

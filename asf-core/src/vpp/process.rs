@@ -103,14 +103,23 @@ impl VppProcess {
             source,
         })?;
         let pid = child.id();
-        tracing::info!("spawned VPP with PID {pid}: {} {}", binary.display(), argv.join(" "));
+        tracing::info!(
+            "spawned VPP with PID {pid}: {} {}",
+            binary.display(),
+            argv.join(" ")
+        );
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
         let mut pumps = Vec::new();
         if let Some(out) = child.stdout.take() {
             pumps.push(pump(out, tempdir.join("vpp_stdout.txt"), "stdout", None));
         }
         if let Some(err) = child.stderr.take() {
-            pumps.push(pump(err, tempdir.join("vpp_stderr.txt"), "stderr", Some(stderr_tail.clone())));
+            pumps.push(pump(
+                err,
+                tempdir.join("vpp_stderr.txt"),
+                "stderr",
+                Some(stderr_tail.clone()),
+            ));
         }
         Ok(VppProcess {
             child: Mutex::new(child),
@@ -139,7 +148,11 @@ impl VppProcess {
 
     /// The last lines VPP wrote to stderr.
     pub fn stderr_tail(&self) -> String {
-        lock(&self.stderr_tail).iter().cloned().collect::<Vec<_>>().join("\n")
+        lock(&self.stderr_tail)
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Waits up to `limit` for VPP to exit by itself.
@@ -244,13 +257,19 @@ mod tests {
     #[test]
     fn stop_terminates_and_captures_output() {
         let dir = tempfile::tempdir().unwrap();
-        let argv = vec!["-c".to_string(), "echo hello; echo oops >&2; exec sleep 30".to_string()];
+        let argv = vec![
+            "-c".to_string(),
+            "echo hello; echo oops >&2; exec sleep 30".to_string(),
+        ];
         let vpp = VppProcess::spawn(Path::new("/bin/sh"), &argv, dir.path()).unwrap();
         std::thread::sleep(Duration::from_millis(100));
         assert!(vpp.exit_info().is_none());
         let info = vpp.stop(Duration::from_secs(5));
         assert_eq!(info.signal_name(), Some("SIGTERM"));
-        assert_eq!(std::fs::read_to_string(dir.path().join("vpp_stdout.txt")).unwrap(), "hello\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("vpp_stdout.txt")).unwrap(),
+            "hello\n"
+        );
         assert_eq!(vpp.stderr_tail(), "oops");
     }
 }

@@ -67,26 +67,60 @@ impl Startup {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         v.extend([t("api-segment"), t("{"), t("prefix"), prefix, t("}")]);
-        v.extend([t("cpu"), t("{"), t("main-core"), self.cpus.first().copied().unwrap_or(0).to_string()]);
+        v.extend([
+            t("cpu"),
+            t("{"),
+            t("main-core"),
+            self.cpus.first().copied().unwrap_or(0).to_string(),
+        ]);
         if self.cpus.len() > 1 {
             let workers: Vec<String> = self.cpus[1..].iter().map(ToString::to_string).collect();
             v.extend([t("corelist-workers"), workers.join(",")]);
         }
         v.push(t("}"));
         if let Some(heap) = &self.heap_size {
-            v.extend([t("memory"), t("{"), t("main-heap-size"), heap.clone(), t("}")]);
+            v.extend([
+                t("memory"),
+                t("{"),
+                t("main-heap-size"),
+                heap.clone(),
+                t("}"),
+            ]);
         }
         v.extend(["physmem", "{", "max-size", "32m", "}"].map(t));
-        v.extend([t("statseg"), t("{"), t("socket-name"), p(stats_sock(&self.tempdir))]);
+        v.extend([
+            t("statseg"),
+            t("{"),
+            t("socket-name"),
+            p(stats_sock(&self.tempdir)),
+        ]);
         v.extend(self.statseg_config.iter().cloned());
         v.push(t("}"));
-        v.extend([t("socksvr"), t("{"), t("socket-name"), p(api_sock(&self.tempdir)), t("}")]);
+        v.extend([
+            t("socksvr"),
+            t("{"),
+            t("socket-name"),
+            p(api_sock(&self.tempdir)),
+            t("}"),
+        ]);
         v.extend([t("node"), t("{")]);
         if let Some(variant) = &self.variant {
-            v.extend([t("default"), t("{"), t("variant"), variant.clone(), t("100"), t("}")]);
+            v.extend([
+                t("default"),
+                t("{"),
+                t("variant"),
+                variant.clone(),
+                t("100"),
+                t("}"),
+            ]);
         }
         v.push(t("}"));
-        v.extend([t("api-fuzz"), t("{"), t(if self.api_fuzz { "on" } else { "off" }), t("}")]);
+        v.extend([
+            t("api-fuzz"),
+            t("{"),
+            t(if self.api_fuzz { "on" } else { "off" }),
+            t("}"),
+        ]);
         v.extend([t("plugins"), t("{")]);
         for (plugin, state) in [
             ("dpdk_plugin.so", "disable"),
@@ -99,7 +133,11 @@ impl Startup {
         }
         v.extend(self.plugin_config.iter().cloned());
         if !self.extern_plugins.is_empty() {
-            let paths: Vec<String> = self.extern_plugins.iter().map(|p| p.display().to_string()).collect();
+            let paths: Vec<String> = self
+                .extern_plugins
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             v.extend([t("add-path"), paths.join(":")]);
         }
         v.push(t("}"));
@@ -124,8 +162,19 @@ mod tests {
             debug_cli: false,
             heap_size: Some("1G".into()),
             statseg_config: vec!["per-node-counters".into(), "on".into()],
-            plugin_config: vec!["plugin".into(), "nat_plugin.so".into(), "{".into(), "enable".into(), "}".into()],
-            vpp_config: vec!["nat".into(), "{".into(), "endpoint-dependent".into(), "}".into()],
+            plugin_config: vec![
+                "plugin".into(),
+                "nat_plugin.so".into(),
+                "{".into(),
+                "enable".into(),
+                "}".into(),
+            ],
+            vpp_config: vec![
+                "nat".into(),
+                "{".into(),
+                "endpoint-dependent".into(),
+                "}".into(),
+            ],
         };
         let expected = "unix { nodaemon nosyslog full-coredump coredump-size unlimited \
             runtime-dir /tmp/vpp-unittest-suites.basic.test_x \
@@ -142,7 +191,10 @@ mod tests {
             add-path /ext/a:/ext/b } nat { endpoint-dependent }";
         let argv = s.argv();
         assert_eq!(argv.join(" "), expected);
-        assert!(argv.iter().all(|a| !a.is_empty() && !a.contains(' ')), "one token per element: {argv:?}");
+        assert!(
+            argv.iter().all(|a| !a.is_empty() && !a.contains(' ')),
+            "one token per element: {argv:?}"
+        );
     }
 
     #[test]

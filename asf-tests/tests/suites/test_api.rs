@@ -2,7 +2,7 @@ use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Binary API basics
 #[vpp_test(name = "TestApi")]
-mod test_api {
+mod basics {
     use super::*;
 
     /// control_ping returns the pid of the VPP this class booted
@@ -11,7 +11,11 @@ mod test_api {
         let reply = t.api().control_ping()?;
         assert_eq!(reply.retval, 0);
         assert_eq!(reply.vpe_pid, t.vpp_pid(), "control_ping_reply.vpe_pid");
-        assert_eq!(reply.client_index, t.api().client_index(), "control_ping_reply echoes client_index");
+        assert_eq!(
+            reply.client_index,
+            t.api().client_index(),
+            "control_ping_reply echoes client_index"
+        );
         Ok(())
     }
 
@@ -34,11 +38,23 @@ mod test_api {
     #[vpp_test]
     fn test_message_table(t: &mut TestCase) -> TestResult {
         let api = t.api();
-        for name in ["control_ping", "sockclnt_delete", "cli_inband", "show_version", "show_threads"] {
-            assert!(api.has_message(name), "{name} missing from the message table");
+        for name in [
+            "control_ping",
+            "sockclnt_delete",
+            "cli_inband",
+            "show_version",
+            "show_threads",
+        ] {
+            assert!(
+                api.has_message(name),
+                "{name} missing from the message table"
+            );
         }
         assert!(!api.has_message("no_such_message_xyz"));
-        assert!(api.client_index() & 0x8000_0000 != 0, "socket client handles have bit 31 set");
+        assert!(
+            api.client_index() & 0x8000_0000 != 0,
+            "socket client handles have bit 31 set"
+        );
         Ok(())
     }
 

@@ -1,8 +1,8 @@
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// CLI through the binary API
-#[vpp_test(fixme_asan)]
-mod test_cli {
+#[vpp_test(fixme_asan, name = "TestCli")]
+mod cli_inband {
     use super::*;
 
     fn vpp_time(t: &mut TestCase) -> TestResult<f64> {

@@ -1,8 +1,8 @@
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Timing-sensitive checks
-#[vpp_test(solo)]
-mod test_solo {
+#[vpp_test(solo, name = "TestSolo")]
+mod timing {
     use super::*;
 
     /// API and CLI calls interleave on one connection
@@ -25,7 +25,10 @@ mod test_solo {
             t.ping()?;
         }
         let per_call = start.elapsed() / 100;
-        assert!(per_call < std::time::Duration::from_secs(1), "{per_call:?} per control_ping");
+        assert!(
+            per_call < std::time::Duration::from_secs(1),
+            "{per_call:?} per control_ping"
+        );
         Ok(())
     }
 }

@@ -1,8 +1,8 @@
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// VPP with a worker thread
-#[vpp_test(workers = 1)]
-mod test_workers {
+#[vpp_test(workers = 1, name = "TestWorkers")]
+mod one_worker {
     use super::*;
 
     /// show threads lists the main thread and one worker
@@ -10,7 +10,10 @@ mod test_workers {
     fn test_show_threads(t: &mut TestCase) -> TestResult {
         assert_eq!(t.worker_count(), 1);
         let out = t.cli("show threads")?;
-        let threads = out.lines().filter(|l| l.contains("vpp_main") || l.contains("vpp_wk_")).count();
+        let threads = out
+            .lines()
+            .filter(|l| l.contains("vpp_main") || l.contains("vpp_wk_"))
+            .count();
         assert_eq!(threads, 2, "expected vpp_main and vpp_wk_0 in:\n{out}");
         assert!(out.contains("vpp_wk_0"), "{out}");
         Ok(())
@@ -27,7 +30,11 @@ mod test_workers {
             .ok_or_else(|| format!("no worker in:\n{out}"))?;
         let fields: Vec<&str> = line.split_whitespace().collect();
         // ID Name LWP CPU ...
-        assert_eq!(fields.get(3).copied(), Some(worker_cpu.to_string().as_str()), "{line}");
+        assert_eq!(
+            fields.get(3).copied(),
+            Some(worker_cpu.to_string().as_str()),
+            "{line}"
+        );
         Ok(())
     }
 }

@@ -1,0 +1,487 @@
+//! Drives the `suites` test binary as a user would, against the stand-in
+//! VPP, and checks what the run does: VPPs booted, skips, filters, faults,
+//! exit codes, and that no process outlives the run.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The newest `suites-*` test binary beside this one.
+fn suites_bin() -> PathBuf {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    std::fs::read_dir(&deps)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("suites-")
+                && p.extension().is_none()
+                && p.metadata()
+                    .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+        })
+        .max_by_key(|p| p.metadata().unwrap().modified().unwrap())
+        .expect("the suites test binary is built with this test")
+}
+
+/// Fails with a clear message when the suites binary predates this one
+/// (`cargo test --test runner` builds only this target).
+fn fresh_suites_bin() -> PathBuf {
+    let bin = suites_bin();
+    let me = std::env::current_exe().unwrap();
+    let age = |p: &PathBuf| p.metadata().unwrap().modified().unwrap();
+    assert!(
+        age(&bin) + Duration::from_secs(600) >= age(&me),
+        "{} is older than this test binary: run `cargo test -p asf-tests` so both are rebuilt",
+        bin.display()
+    );
+    bin
+}
+
+fn fake_vpp() -> PathBuf {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let bin = deps.parent().unwrap().join("fake-vpp");
+    assert!(
+        bin.exists(),
+        "{} missing: run `cargo build -p asf-fake-vpp` (cargo test --workspace does)",
+        bin.display()
+    );
+    bin
+}
+
+struct Run {
+    tmp: tempfile::TempDir,
+    launches: PathBuf,
+    wrapper: PathBuf,
+}
+
+impl Run {
+    /// A fresh temp base and a VPP_BIN wrapper that counts launches.
+    fn new() -> Run {
+        let tmp = tempfile::tempdir().unwrap();
+        let launches = tmp.path().join("launches");
+        let wrapper = tmp.path().join("vpp-wrapper");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\necho launch >> '{}'\nexec '{}' \"$@\"\n",
+                launches.display(),
+                fake_vpp().display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Run {
+            tmp,
+            launches,
+            wrapper,
+        }
+    }
+
+    fn base(&self) -> PathBuf {
+        self.tmp.path().join("base")
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(fresh_suites_bin());
+        cmd.args(args)
+            .env_remove("VPP_EXTRA_CMAKE_ARGS")
+            .env_remove("ASF_TAG")
+            .env_remove("ASF_SKIP_TAG")
+            .env_remove("TAG")
+            .env_remove("WS_ROOT")
+            .env("VPP_BIN", &self.wrapper)
+            .env("ASF_TMP_DIR", self.base())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
+        let out = self.command(args, env).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out, text)
+    }
+
+    fn launches(&self) -> usize {
+        std::fs::read_to_string(&self.launches)
+            .map(|s| s.lines().count())
+            .unwrap_or(0)
+    }
+
+    /// Processes whose command line mentions this run's temp dir.
+    fn leftovers(&self) -> Vec<String> {
+        let needle = self.tmp.path().to_string_lossy().into_owned();
+        let me = std::process::id().to_string();
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+            })
+            .filter(|e| e.file_name().to_string_lossy() != me)
+            .filter_map(|e| {
+                let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+                let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+                text.contains(&needle)
+                    .then(|| format!("{}: {text}", e.file_name().to_string_lossy()))
+            })
+            .collect()
+    }
+
+    fn assert_no_leftovers(&self) {
+        // Reaping is asynchronous for processes killed by PDEATHSIG.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.leftovers().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            self.leftovers(),
+            Vec::<String>::new(),
+            "processes left behind"
+        );
+    }
+}
+
+fn line_of<'a>(text: &'a str, description: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(description))
+        .unwrap_or_else(|| panic!("no line for {description:?} in:\n{text}"))
+}
+
+#[test]
+fn boots_one_vpp_per_class_and_leaves_nothing() {
+    let r = Run::new();
+    let (out, text) = r.run(&[], &[]);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(r.launches(), 4, "one VPP per class:\n{text}");
+    assert!(
+        text.contains("test result: ok. 12 passed; 0 failed; 0 ignored"),
+        "{text}"
+    );
+    assert!(text.contains("SOLO RUN: Timing-sensitive checks"), "{text}");
+    assert!(
+        text.contains("VPP with a worker thread [1 worker thread]"),
+        "{text}"
+    );
+    // The solo class runs after every other class.
+    let solo = text.find("SOLO RUN").unwrap();
+    for other in [
+        "Binary API basics",
+        "CLI through the binary API",
+        "VPP with a worker thread",
+    ] {
+        assert!(
+            text.find(other).unwrap() < solo,
+            "{other} after the solo class:\n{text}"
+        );
+    }
+    let log = std::fs::read_to_string(r.base().join("vpp-unittest-suites.test_api.basics/log.txt"))
+        .unwrap();
+    assert!(
+        log.contains("--- test setUp() for TestApi.test_control_ping_pid starts here ---"),
+        "{log}"
+    );
+    assert!(log.contains("vpp_cmdline args"), "{log}");
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn asan_build_skips_fixme_asan_class_before_boot() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &[],
+        &[("VPP_EXTRA_CMAKE_ARGS", "-DVPP_ENABLE_SANITIZE_ADDR=ON")],
+    );
+    assert!(out.status.success(), "{text}");
+    assert_eq!(
+        r.launches(),
+        3,
+        "the fixme_asan class boots no VPP:\n{text}"
+    );
+    let line = line_of(&text, "show clock reports a clock that moves forward");
+    assert!(
+        line.contains("SKIP [fixme_asan: the VPP under test is an ASan build"),
+        "{line}"
+    );
+    assert!(text.contains("8 passed; 0 failed; 4 ignored"), "{text}");
+    assert!(!r
+        .base()
+        .join("vpp-unittest-suites.test_cli.cli_inband")
+        .exists());
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn test_level_skip_tag_skips_only_that_test() {
+    let r = Run::new();
+    let (out, text) = r.run(&["test_cli::"], &[("TAG", "vpp_debug")]);
+    assert!(out.status.success(), "{text}");
+    let line = line_of(&text, "the VPP stays up across CLI errors");
+    assert!(
+        line.contains(
+            "SKIP [fixme_vpp_debug: the VPP under test is a debug build (TAG=vpp_debug)]"
+        ),
+        "{line}"
+    );
+    assert!(text.contains("3 passed; 0 failed; 1 ignored"), "{text}");
+    assert_eq!(r.launches(), 1);
+}
+
+#[test]
+fn tag_filters_select_classes() {
+    let r = Run::new();
+    let (out, text) = r.run(&["--tag", "solo"], &[]);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(r.launches(), 1, "{text}");
+    assert!(
+        text.contains("2 passed; 0 failed; 0 ignored; 0 measured; 10 filtered out"),
+        "{text}"
+    );
+
+    let r = Run::new();
+    let (out, text) = r.run(&["--skip-tag", "solo"], &[]);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(r.launches(), 3, "{text}");
+    assert!(!text.contains("SOLO RUN"), "{text}");
+
+    let r = Run::new();
+    let (out, text) = r.run(&[], &[("ASF_TAG", "fixme_asan")]);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(r.launches(), 1, "{text}");
+
+    let (out, text) = r.run(&["--tag", "bogus"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("unknown tag `bogus`; valid tags: solo, fixme_vpp_workers, fixme_asan, fixme_ubuntu2204, fixme_debian11, fixme_vpp_debug"), "{text}");
+    let (out, text) = r.run(&[], &[("ASF_SKIP_TAG", "solo,nope")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("ASF_SKIP_TAG") && text.contains("valid tags"),
+        "{text}"
+    );
+}
+
+#[test]
+fn vpp_crash_on_an_api_call_costs_only_that_class() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &[],
+        &[
+            ("FAKE_VPP_CRASH_ON_CLI", "clear trace"),
+            ("FAKE_VPP_FAULT_SCOPE", "cli_inband"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "show clock reports a clock").ends_with("OK"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "clear trace succeeds").ends_with("ERROR"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "the VPP stays up across CLI errors").ends_with("ERROR"),
+        "{text}"
+    );
+    assert!(
+        text.contains("VPP subprocess died unexpectedly while running TestCli.test_clear_trace with return code: -11 [SIGSEGV]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("VPP subprocess died unexpectedly while running TestCli.test_alive_after_errors with return code: -11 [SIGSEGV]"),
+        "{text}"
+    );
+    assert!(text.contains("10 passed; 2 failed"), "{text}");
+    assert_eq!(r.launches(), 4);
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn vpp_dying_at_start_is_reported_with_its_status_and_stderr() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &[],
+        &[
+            ("FAKE_VPP_EXIT_AT_START", "3"),
+            ("FAKE_VPP_FAULT_SCOPE", "basics"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("VPP died shortly after startup with return code: 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("exiting at start with status 3"),
+        "stderr tail:\n{text}"
+    );
+    assert!(text.contains("8 passed; 4 failed"), "{text}");
+
+    let r = Run::new();
+    let (out, text) = r.run(&["test_api::"], &[("FAKE_VPP_CRASH_AT_START", "SIGABRT")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("VPP died shortly after startup with return code: -6 [SIGABRT]"),
+        "{text}"
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn slow_start_within_the_limit_passes_and_beyond_it_fails() {
+    let r = Run::new();
+    let (out, text) = r.run(&["test_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "300")]);
+    assert!(out.status.success(), "{text}");
+
+    let (out, text) = r.run(
+        &["test_api::"],
+        &[
+            ("FAKE_VPP_SOCKET_DELAY_MS", "5000"),
+            ("ASF_START_TIMEOUT", "0.5"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("VPP did not become ready within 0.5 s"),
+        "{text}"
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn missing_or_bad_configuration_is_a_clear_error() {
+    let r = Run::new();
+    let (out, text) = r.run(&[], &[("VPP_BIN", "/nonexistent/vpp")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("VPP_BIN \"/nonexistent/vpp\" does not exist; set VPP_BIN"),
+        "{text}"
+    );
+    let (out, text) = r.run(&[], &[("VPP_WORKER_COUNT", "many")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("VPP_WORKER_COUNT=\"many\" is not valid: a non-negative integer"),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0);
+}
+
+#[test]
+fn listing_is_cargo_nextest_compatible() {
+    let r = Run::new();
+    let (out, text) = r.run(&["--list", "--format", "terse"], &[]);
+    assert!(out.status.success(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 12, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with(": test") && !l.starts_with('[')),
+        "{text}"
+    );
+    assert!(
+        lines.contains(&"test_solo::timing::test_round_trip: test"),
+        "{text}"
+    );
+
+    let (_, text) = r.run(&["--list"], &[]);
+    assert!(
+        text.contains("[solo] test_solo::timing::test_round_trip: test"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "[fixme_asan,fixme_vpp_debug] test_cli::cli_inband::test_alive_after_errors: test"
+        ),
+        "{text}"
+    );
+
+    let (out, text) = r.run(
+        &[
+            "--exact",
+            "test_solo::timing::test_round_trip",
+            "--nocapture",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("1 passed; 0 failed; 0 ignored; 0 measured; 11 filtered out"),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 1);
+    assert_eq!(r.launches(), 1, "listing boots nothing");
+}
+
+#[test]
+fn sigint_stops_the_run_and_its_vpps() {
+    let r = Run::new();
+    let child = r
+        .command(&[], &[("FAKE_VPP_SOCKET_DELAY_MS", "30000")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while r.launches() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(text.contains("interrupted"), "{text}");
+    assert_eq!(r.launches(), 1, "no class starts after the interrupt");
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn sigkill_of_the_harness_takes_its_vpps_along() {
+    let r = Run::new();
+    let mut child = r
+        .command(&[], &[("FAKE_VPP_SOCKET_DELAY_MS", "30000")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while r.launches() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!r.leftovers().is_empty(), "a VPP should be running now");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    r.assert_no_leftovers();
+}
