@@ -198,9 +198,9 @@ mod tests {
             .f64(1.0);
         w.fixed_string("loop0", 8).string("show version");
         let bytes = w.into_bytes();
-        assert_eq!(&bytes[3..5], &[1, 2]);
+        assert_eq!(&bytes[2..4], &[1, 2]);
         assert_eq!(
-            &bytes[19..27],
+            &bytes[20..28],
             &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f],
             "f64 1.0 is little-endian"
         );
