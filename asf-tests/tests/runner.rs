@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The newest `suites-*` test binary beside this one.
-fn suites_bin() -> PathBuf {
+/// The newest `<name>-*` test binary beside this one.
+fn test_bin(prefix: &str) -> PathBuf {
     let deps = std::env::current_exe()
         .unwrap()
         .parent()
@@ -20,19 +20,19 @@ fn suites_bin() -> PathBuf {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            name.starts_with("suites-")
+            name.starts_with(prefix)
                 && p.extension().is_none()
                 && p.metadata()
                     .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
         })
         .max_by_key(|p| p.metadata().unwrap().modified().unwrap())
-        .expect("the suites test binary is built with this test")
+        .unwrap_or_else(|| panic!("the {prefix}* test binary is built with this test"))
 }
 
-/// Fails with a clear message when the suites binary predates this one
-/// (`cargo test --test runner` builds only this target).
-fn fresh_suites_bin() -> PathBuf {
-    let bin = suites_bin();
+/// The test binary `name`, failing with a clear message when it predates
+/// this one (`cargo test --test runner` builds only this target).
+fn fresh_bin(name: &str) -> PathBuf {
+    let bin = test_bin(&format!("{name}-"));
     let me = std::env::current_exe().unwrap();
     let age = |p: &PathBuf| p.metadata().unwrap().modified().unwrap();
     assert!(
@@ -92,7 +92,11 @@ impl Run {
     }
 
     fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut cmd = Command::new(fresh_suites_bin());
+        self.command_of("suites", args, env)
+    }
+
+    fn command_of(&self, bin: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(fresh_bin(bin));
         cmd.args(args)
             .env_remove("VPP_EXTRA_CMAKE_ARGS")
             .env_remove("ASF_TAG")
@@ -110,7 +114,11 @@ impl Run {
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
-        let out = self.command(args, env).output().unwrap();
+        self.run_of("suites", args, env)
+    }
+
+    fn run_of(&self, bin: &str, args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
+        let out = self.command_of(bin, args, env).output().unwrap();
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -483,5 +491,96 @@ fn sigkill_of_the_harness_takes_its_vpps_along() {
     assert!(!r.leftovers().is_empty(), "a VPP should be running now");
     child.kill().unwrap();
     child.wait().unwrap();
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn verdicts_of_single_tests() {
+    let r = Run::new();
+    let (out, text) = r.run_of("fixtures", &["verdicts::"], &[("ASF_RUN_FIXTURES", "1")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "a failed assertion is a FAIL").ends_with(" FAIL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pid is never 0") && text.contains("tests/fixtures/main.rs"),
+        "panic message and place:\n{text}"
+    );
+    assert!(
+        line_of(&text, "a returned error is an ERROR").ends_with(" ERROR"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cli syntax error in `no such command`"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an expected failure that fails").ends_with("FAIL [EXPECTED FAIL]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an expected failure that passes").ends_with("OK [UNEXPECTED PASS]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an ignored test").ends_with("SKIP [ignored: needs a real VPP]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "later tests still run on the same VPP").ends_with(" OK"),
+        "{text}"
+    );
+    assert!(text.contains("2 passed; 3 failed; 1 ignored"), "{text}");
+    assert_eq!(r.launches(), 1);
+
+    let (_, text) = r.run_of(
+        "fixtures",
+        &["verdicts::", "--include-ignored"],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert!(line_of(&text, "an ignored test").ends_with(" OK"), "{text}");
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn an_aborting_test_costs_only_its_class() {
+    let r = Run::new();
+    let (out, text) = r.run_of(
+        "fixtures",
+        &["--skip", "broken_set_up::"],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(line_of(&text, "aborts").ends_with(" ERROR"), "{text}");
+    assert!(text.contains("the class process died while running TestAbort.test_abort with return code: -6 [SIGABRT]"), "{text}");
+    assert!(line_of(&text, "never runs").ends_with(" ERROR"), "{text}");
+    assert!(
+        text.contains("not run: the class process exited early"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "later tests still run on the same VPP").ends_with(" OK"),
+        "{text}"
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn a_failing_class_set_up_fails_every_test_of_the_class() {
+    let r = Run::new();
+    let (out, text) = r.run_of(
+        "fixtures",
+        &["broken_set_up::"],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.matches("set_up_class failed: cli syntax error")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("0 passed; 2 failed"), "{text}");
     r.assert_no_leftovers();
 }
