@@ -204,6 +204,66 @@ pub fn group(mut tests: Vec<&'static TestDesc>) -> Vec<Class> {
 mod tests {
     use super::*;
 
+    fn noop(_: &mut TestCase) -> TestResult {
+        Ok(())
+    }
+
+    const fn class(module_path: &'static str) -> ClassDesc {
+        ClassDesc {
+            module_path,
+            name: "c",
+            doc: "Doc",
+            file: "f.rs",
+            line: 1,
+            tags: &[Tag::Solo],
+            workers: None,
+            vpp_config: &[],
+            plugin_config: &[],
+            statseg_config: &[],
+            set_up_class: None,
+            tear_down_class: None,
+            set_up: None,
+            tear_down: None,
+        }
+    }
+
+    const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {
+        TestDesc {
+            class,
+            name,
+            doc: "",
+            line,
+            tags: &[Tag::FixmeAsan, Tag::Solo],
+            expected_failure: false,
+            ignore: None,
+            run: noop,
+        }
+    }
+
+    #[test]
+    fn grouping_is_sorted_not_link_ordered() {
+        static A: ClassDesc = class("suites::a::alpha");
+        static B: ClassDesc = class("suites::b::beta");
+        static B2: TestDesc = test(&B, "test_z", 5);
+        static B1: TestDesc = test(&B, "test_y", 9);
+        static A1: TestDesc = test(&A, "test_x", 3);
+        let classes = group(vec![&B1, &A1, &B2]);
+        let names: Vec<Vec<String>> = classes
+            .iter()
+            .map(|c| c.tests.iter().map(|t| t.full_name()).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                vec!["a::alpha::test_x"],
+                vec!["b::beta::test_z", "b::beta::test_y"]
+            ]
+        );
+        assert_eq!(A1.effective_tags(), [Tag::Solo, Tag::FixmeAsan]);
+        assert_eq!(A1.description(), "test_x (c.test_x)");
+        assert_eq!(A.title(), "Doc");
+    }
+
     #[test]
     fn tag_names_round_trip() {
         for t in Tag::ALL {

@@ -51,6 +51,9 @@ fn main() -> ExitCode {
         }
     };
 
+    // A slow start: SIGTERM still ends the process meanwhile.
+    std::thread::sleep(faults.socket_delay);
+
     // Signals are taken synchronously by the main thread; block them before
     // any other thread exists so every thread inherits the mask.
     let mut sigs = SigSet::empty();
@@ -88,7 +91,6 @@ fn main() -> ExitCode {
         });
     }
 
-    std::thread::sleep(faults.socket_delay);
     let sock = startup.api_socket();
     // Like VPP: a stale socket file nobody answers on is replaced.
     if sock.exists() {

@@ -49,6 +49,12 @@ pub fn run(plan_json: &str) -> i32 {
     // SAFETY: the parent dup2()ed the write end of its event pipe onto
     // EVENT_FD just before exec; nothing else in this process owns it.
     let out = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(EVENT_FD) };
+    // VPP must not inherit the event pipe: the parent reads EOF as "the
+    // class process is gone".
+    let _ = nix::fcntl::fcntl(
+        &out,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    );
     let mut reporter = Reporter { out };
     let plan: ChildPlan = match serde_json::from_str(plan_json) {
         Ok(p) => p,
@@ -423,9 +429,9 @@ fn install_panic_hook() {
             .unwrap_or_else(|| "panic with a non-string payload".to_string());
         let at = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .map(|l| format!("  at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let text = format!("{msg}{at}");
+        let text = format!("{msg}\n{at}");
         tracing::error!("panic: {text}");
         *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
     }));

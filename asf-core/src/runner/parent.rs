@@ -301,6 +301,7 @@ fn run_class<'a>(
     // Verdicts by test name, filled from the child's events.
     let mut results: HashMap<&str, (Status, Option<String>, f64)> = HashMap::new();
     let mut running: Option<String> = None;
+    let mut class_dir: Option<String> = None;
     let mut class_error: Option<String> = None;
     let mut finished = false;
     let mut next = 0usize;
@@ -326,7 +327,7 @@ fn run_class<'a>(
             continue;
         };
         match event {
-            Event::ClassStarted { .. } => {}
+            Event::ClassStarted { tempdir, .. } => class_dir = Some(tempdir),
             Event::TestStarted { test } => running = Some(test),
             Event::TestFinished {
                 test,
@@ -335,6 +336,13 @@ fn run_class<'a>(
                 duration,
             } => {
                 running = None;
+                let message = match (&class_dir, status.is_failure()) {
+                    (Some(dir), true) => Some(format!(
+                        "{}\nclass log: {dir}/log.txt",
+                        message.unwrap_or_default()
+                    )),
+                    _ => message,
+                };
                 if let Some(name) = names.iter().find(|n| **n == test) {
                     results.insert(name, (status, message, duration));
                 }
@@ -344,8 +352,11 @@ fn run_class<'a>(
             Event::ClassFinished => finished = true,
         }
     }
-    let status = child.wait();
+    // EOF: the class process is exiting or a zombie, so its process group
+    // id cannot have been reused yet; whatever is left in it (a VPP the class
+    // process failed to stop) is killed before the class process is reaped.
     guard.untrack(child.pgid);
+    let status = child.wait();
 
     // Whatever the child did not report: the test it was in died with it,
     // the rest were never run.
