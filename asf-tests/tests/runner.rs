@@ -584,3 +584,24 @@ fn a_failing_class_set_up_fails_every_test_of_the_class() {
     assert!(text.contains("0 passed; 2 failed"), "{text}");
     r.assert_no_leftovers();
 }
+
+#[test]
+fn two_runs_at_once_with_one_temp_base_both_pass() {
+    let r = Run::new();
+    let spawn = || {
+        r.command(&["test_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "200")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("4 passed; 0 failed"), "{text}");
+    }
+    assert_eq!(r.launches(), 2);
+    r.assert_no_leftovers();
+}

@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -102,6 +102,17 @@ impl ClassRun<'_> {
     fn run(&mut self) -> i32 {
         let desc = self.class.desc;
         let tempdir = class_tempdir(&self.config.tmp_dir, desc.module_path);
+        // Another run of the same class (a second `cargo test`, or nextest
+        // running two tests of one class at once) waits here instead of
+        // wiping this class's temp dir under its feet.
+        let _lock = match lock_class(&tempdir) {
+            Ok(lock) => lock,
+            Err(e) => {
+                self.reporter
+                    .send(&Event::ClassError { message: chain(&e) });
+                return 1;
+            }
+        };
         if let Err(e) = prepare_tempdir(&tempdir) {
             self.reporter
                 .send(&Event::ClassError { message: chain(&e) });
@@ -342,6 +353,31 @@ fn wait_for_core(tempdir: &Path) {
         "timed out waiting for coredump to complete: {}",
         core.display()
     );
+}
+
+/// Takes an exclusive lock on `<tempdir>.lock`, held until the returned
+/// value is dropped or the process exits.
+fn lock_class(tempdir: &Path) -> Result<nix::fcntl::Flock<File>, VppError> {
+    let mut path = tempdir.as_os_str().to_owned();
+    path.push(".lock");
+    let path = PathBuf::from(path);
+    let err = |source| VppError::TempDir {
+        path: path.clone(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(err)?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .custom_flags(nix::libc::O_NOFOLLOW)
+        .mode(0o600)
+        .open(&path)
+        .map_err(err)?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, errno)| err(std::io::Error::from(errno)))
 }
 
 /// Removes and re-creates the temp dir, owner-only. `remove_dir_all` does
