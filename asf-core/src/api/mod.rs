@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod codec;
+pub mod dynamic;
 pub mod messages;
+pub mod schema;
 
 pub use client::ApiClient;
