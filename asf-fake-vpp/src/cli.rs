@@ -1,6 +1,11 @@
 //! The CLI commands the stand-in understands, run through `cli_inband`.
+//! Output is shaped like VPP's; anything else gets VPP's
+//! ``unknown input `...'`` and retval -1.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::state::{Interface, State};
 
 /// Version strings, shared by `show_version` and `show version`.
 pub const VERSION: &str = "26.10-rc0~asf-fake";
@@ -20,76 +25,199 @@ pub struct ThreadInfo {
     pub cpu: usize,
 }
 
-/// CLI state.
-pub struct Cli {
-    /// Process start.
-    pub started: Instant,
-    /// Threads.
-    pub threads: Vec<ThreadInfo>,
-}
-
-/// Result of one command line: output text and retval.
+/// What a command line did: output, retval, and interfaces whose state
+/// changed (for `sw_interface_event`).
 pub struct Output {
     /// 0 or -1.
     pub retval: i32,
-    /// What the command printed.
+    /// What the commands printed.
     pub text: String,
+    /// Changed interfaces: (interface, deleted).
+    pub changed: Vec<(Interface, bool)>,
 }
 
-impl Cli {
+/// CLI over the shared state.
+pub struct Cli<'a> {
+    /// Interfaces and clock.
+    pub state: &'a Mutex<State>,
+    /// Threads.
+    pub threads: &'a [ThreadInfo],
+}
+
+impl Cli<'_> {
     /// Runs newline-separated commands until one fails.
     pub fn run(&self, input: &str) -> Output {
-        let mut text = String::new();
+        let mut out = Output {
+            retval: 0,
+            text: String::new(),
+            changed: Vec::new(),
+        };
         for line in input.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
-            match self.one(line) {
-                Ok(out) => text.push_str(&out),
+            match self.one(line, &mut out.changed) {
+                Ok(text) => out.text.push_str(&text),
                 Err(e) => {
-                    text.push_str(&e);
-                    text.push('\n');
-                    return Output { retval: -1, text };
+                    out.text.push_str(&e);
+                    out.text.push('\n');
+                    out.retval = -1;
+                    return out;
                 }
             }
         }
-        Output { retval: 0, text }
+        out
     }
 
-    fn one(&self, cmd: &str) -> Result<String, String> {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn one(&self, cmd: &str, changed: &mut Vec<(Interface, bool)>) -> Result<String, String> {
         let words: Vec<&str> = cmd.split_whitespace().collect();
+        let unknown = || format!("unknown input `{cmd}'");
         match words.as_slice() {
-            ["show", "version"] | ["sh", "ver"] => Ok(format!(
-                "vpp v{VERSION} built by asf on fake-vpp at {BUILD_DATE}\n"
-            )),
+            ["show", "version"] | ["sh", "ver"] => Ok(format!("vpp v{VERSION} built by asf on fake-vpp at {BUILD_DATE}\n")),
             ["show", "clock"] => {
-                let now = self.started.elapsed().as_secs_f64();
-                let wall = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_secs();
+                let now = self.state().now();
+                let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
                 let mut out = format!("Time now {now:.6}, {} GMT\n", utc(wall));
-                for (i, _) in self.threads.iter().enumerate() {
-                    out.push_str(&format!(
-                        "{i}: Time now {now:.6}\nThread {i} offset 0.000000000 error 0.000000000\n"
-                    ));
+                for i in 0..self.threads.len() {
+                    out.push_str(&format!("{i}: Time now {now:.6}\nThread {i} offset 0.000000000 error 0.000000000\n"));
                 }
                 Ok(out)
             }
-            ["clear", "trace"] => Ok(String::new()),
+            ["set", "clock", "adjust", secs] => {
+                let s: f64 = secs.parse().map_err(|_| unknown())?;
+                if s.is_finite() && s >= 0.0 {
+                    self.state().clock_adjust += s;
+                }
+                Ok(String::new())
+            }
+            ["clear", "trace"] | ["clear", "errors"] | ["clear", "interfaces"] | ["clear", "run"] => Ok(String::new()),
             ["show", "threads"] => {
-                let mut out = format!(
-                    "{:<7}{:<20}{:<8}{:<8}{:<12}\n",
-                    "ID", "Name", "LWP", "CPU", "Sched"
-                );
+                let mut out = format!("{:<7}{:<20}{:<8}{:<8}{:<12}\n", "ID", "Name", "LWP", "CPU", "Sched");
                 for (i, t) in self.threads.iter().enumerate() {
-                    out.push_str(&format!(
-                        "{:<7}{:<20}{:<8}{:<8}{:<12}\n",
-                        i, t.name, t.lwp, t.cpu, "other (0)"
-                    ));
+                    out.push_str(&format!("{:<7}{:<20}{:<8}{:<8}{:<12}\n", i, t.name, t.lwp, t.cpu, "other (0)"));
                 }
                 Ok(out)
             }
-            _ => Err(format!("unknown input `{cmd}'")),
+            ["show", "trace", ..] => Ok(self
+                .threads
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("------------------- Start of thread {i} {} -------------------\nNo packets in trace buffer\n", t.name))
+                .collect()),
+            ["show", "interface"] | ["show", "int"] | ["sh", "int"] => Ok(self.show_interface(None)),
+            ["show", "interface", name] | ["show", "int", name] => {
+                if self.state().by_name(name).is_none() {
+                    return Err(format!("unknown input `{name}'"));
+                }
+                Ok(self.show_interface(Some(name)))
+            }
+            ["show", "hardware"] | ["show", "hardware-interfaces"] | ["show", "hard"] => {
+                let mut out = format!("{:>15}{:>17}{:>8}  {}\n", "Name", "Idx", "Link", "Hardware");
+                for i in self.state().interfaces.values() {
+                    let link = if i.admin_up { "up" } else { "down" };
+                    out.push_str(&format!("{:<30}{:>3}{:>8}  {}\n", i.name, i.index, link, i.name));
+                    if i.instance.is_some() {
+                        out.push_str(&format!("  Link speed: unknown\n  Ethernet address {}\n", mac(&i.mac)));
+                    }
+                }
+                Ok(out)
+            }
+            ["create", "loopback", "interface", rest @ ..] => {
+                let (mut m, mut inst) = ([0u8; 6], None);
+                let mut it = rest.iter();
+                while let Some(w) = it.next() {
+                    match *w {
+                        "mac" => m = it.next().and_then(|s| parse_mac(s)).ok_or_else(unknown)?,
+                        "instance" => inst = Some(it.next().and_then(|s| s.parse().ok()).ok_or_else(unknown)?),
+                        _ => return Err(unknown()),
+                    }
+                }
+                let mut st = self.state();
+                let index = st.create_loopback(m, inst).map_err(|rv| format!("create loopback failed: {rv}"))?;
+                Ok(format!("{}\n", st.interfaces[&index].name))
+            }
+            ["delete", "loopback", "interface", "intfc", name] => {
+                let mut st = self.state();
+                let index = st.by_name(name).map(|i| i.index).ok_or_else(|| format!("unknown input `{name}'"))?;
+                let gone = st.delete_loopback(index).map_err(|_| "not a loopback interface".to_string())?;
+                changed.push((gone, true));
+                Ok(String::new())
+            }
+            ["set", "interface", "state", name, updown @ ("up" | "down")] => {
+                let mut st = self.state();
+                let index = st.by_name(name).map(|i| i.index).ok_or_else(|| format!("unknown input `{name} {updown}'"))?;
+                if let Ok(Some(i)) = st.set_admin(index, *updown == "up") {
+                    changed.push((i, false));
+                }
+                Ok(String::new())
+            }
+            ["show", "errors"] | ["show", "error"] => Ok(format!("{:>8}{:>24}{:>40}{:>20}\n", "Count", "Node", "Reason", "Severity")),
+            ["show", "run"] | ["show", "runtime"] => {
+                let now = self.state().now();
+                Ok(format!("Time {now:.1}, 10 sec internal node vector rate 0.00 loops/sec 0.00\n  vector rates in 0.0000e0, out 0.0000e0, drop 0.0000e0, punt 0.0000e0\n"))
+            }
+            ["show", "log"] => Ok(format!("{} vlib/unix: fake-vpp {VERSION} started\n", utc(0))),
+            ["show", "bihash", ..] => Ok(String::new()),
+            ["api", "trace", "on" | "off" | "enable" | "disable"] => Ok(String::new()),
+            ["api", "trace", "status"] => Ok("RX Trace: enabled\n".into()),
+            ["api", "trace", "save", file] => {
+                if file.contains("..") || file.contains('/') {
+                    return Ok(format!("illegal characters in filename '{file}'\n"));
+                }
+                let path = format!("/tmp/{file}");
+                if std::path::Path::new(&path).exists() {
+                    return Ok(format!("file exists: {path}\n\n"));
+                }
+                match std::fs::write(&path, b"fake-vpp api trace\n") {
+                    Ok(()) => Ok(format!("API trace saved to {path}\n")),
+                    Err(_) => Ok(format!("Couldn't create {path}\n\n")),
+                }
+            }
+            _ => Err(unknown()),
         }
     }
+
+    fn show_interface(&self, only: Option<&str>) -> String {
+        let mut out = format!(
+            "{:>15}{:>21}{:>8}{:>6}{:>24}{:>16}{:>14}\n",
+            "Name", "Idx", "State", "MTU", "(L3/IP4/IP6/MPLS)", "Counter", "Count"
+        );
+        for i in self
+            .state()
+            .interfaces
+            .values()
+            .filter(|i| only.is_none_or(|n| n == i.name))
+        {
+            let state = if i.admin_up { "up" } else { "down" };
+            let mtu = if i.instance.is_some() {
+                "9000/0/0/0"
+            } else {
+                "0/0/0/0"
+            };
+            out.push_str(&format!(
+                "{:<30}{:>6}{:>10}{:>17}\n",
+                i.name, i.index, state, mtu
+            ));
+        }
+        out
+    }
+}
+
+/// `aa:bb:cc:dd:ee:ff`.
+pub fn mac(m: &[u8; 6]) -> String {
+    m.iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn parse_mac(s: &str) -> Option<[u8; 6]> {
+    let parts: Vec<u8> = s
+        .split(':')
+        .map(|p| u8::from_str_radix(p, 16).ok())
+        .collect::<Option<_>>()?;
+    parts.try_into().ok()
 }
 
 fn utc(secs: u64) -> String {
@@ -116,21 +244,20 @@ fn utc(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cli() -> Cli {
-        Cli {
-            started: Instant::now(),
-            threads: vec![ThreadInfo {
-                name: "vpp_main".into(),
-                lwp: 10,
-                cpu: 0,
-            }],
-        }
-    }
+    use std::time::Instant;
 
     #[test]
     fn known_and_unknown_commands() {
-        let c = cli();
+        let state = Mutex::new(State::new(Instant::now()));
+        let threads = [ThreadInfo {
+            name: "vpp_main".into(),
+            lwp: 10,
+            cpu: 0,
+        }];
+        let c = Cli {
+            state: &state,
+            threads: &threads,
+        };
         assert!(c
             .run("show version\n")
             .text
@@ -145,5 +272,46 @@ mod tests {
         );
         assert_eq!(utc(0), "1970/01/01 00:00:00");
         assert_eq!(utc(1_795_000_000), "2026/11/18 11:06:40");
+    }
+
+    #[test]
+    fn interfaces_and_clock_through_the_cli() {
+        let state = Mutex::new(State::new(Instant::now()));
+        let threads = [ThreadInfo {
+            name: "vpp_main".into(),
+            lwp: 10,
+            cpu: 0,
+        }];
+        let c = Cli {
+            state: &state,
+            threads: &threads,
+        };
+        assert_eq!(c.run("create loopback interface").text, "loop0\n");
+        assert_eq!(
+            c.run("create loopback interface mac 02:00:00:00:00:07 instance 5")
+                .text,
+            "loop5\n"
+        );
+        let up = c.run("set interface state loop0 up");
+        assert_eq!((up.retval, up.changed.len()), (0, 1));
+        let shown = c.run("show interface").text;
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("loop0") && l.contains(" up")),
+            "{shown}"
+        );
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("local0") && l.contains("down")),
+            "{shown}"
+        );
+        assert!(c.run("show hardware").text.contains("02:00:00:00:00:07"));
+        let del = c.run("delete loopback interface intfc loop5");
+        assert!(del.changed[0].1, "deleted");
+        assert_eq!(c.run("show interface loop5").retval, -1);
+        c.run("set clock adjust 100");
+        assert!(state.lock().unwrap().now() >= 100.0);
     }
 }

@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod server;
 mod startup;
+mod state;
 
 use std::os::unix::net::UnixListener;
 use std::process::ExitCode;
@@ -122,7 +123,11 @@ fn main() -> ExitCode {
         sock.display(),
         workers
     );
-    let server = Arc::new(server::Server::new(cli::Cli { started, threads }, faults));
+    let server = Arc::new(server::Server::new(
+        state::State::new(started),
+        threads,
+        faults,
+    ));
     std::thread::spawn(move || server.serve(listener));
 
     match sigs.wait() {

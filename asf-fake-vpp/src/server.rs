@@ -1,15 +1,17 @@
 //! The binary-API socket server: framing, the `sockclnt_create` handshake
-//! with a message table, and the handlers of the messages the stand-in
-//! implements. Unknown ids and unknown client indexes get no reply, as in VPP.
+//! with a message table, and handlers for the messages the stand-in
+//! implements. Unknown ids, truncated messages and unknown client indexes
+//! get no reply, as in VPP.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::cli::{Cli, BUILD_DATE, BUILD_DIR, VERSION};
+use crate::cli::{Cli, ThreadInfo, BUILD_DATE, BUILD_DIR, VERSION};
 use crate::faults::Faults;
+use crate::state::{Interface, State};
 
 /// memclnt messages: fixed ids 1..=28 (id = position + 1).
 const MEMCLNT: [(&str, &str); 28] = [
@@ -43,48 +45,128 @@ const MEMCLNT: [(&str, &str); 28] = [
     ("get_api_json_reply", "ea715b59"),
 ];
 
-/// Dynamic modules, in the order the stand-in "initialises" them. The ids
-/// start at 29 as in VPP, but clients must look them up.
-const DYNAMIC: [(&str, &str); 6] = [
-    ("show_version", "51077d14"),
-    ("show_version_reply", "c919bde1"),
-    ("cli_inband", "f8377302"),
-    ("cli_inband_reply", "05879051"),
-    ("show_threads", "51077d14"),
-    ("show_threads_reply", "efd78e83"),
+/// Dynamic modules in the order the stand-in "initialises" them: each gets
+/// a block of ids from 29 on, in definition order, as VPP allocates them.
+/// A module: name, file CRC, and its messages (name, CRC) in definition order.
+type Module = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const MODULES: [Module; 3] = [
+    (
+        "vpe",
+        "bbfa7484",
+        &[
+            ("show_version", "51077d14"),
+            ("show_version_reply", "c919bde1"),
+        ],
+    ),
+    (
+        "interface",
+        "98d849f6",
+        &[
+            ("create_loopback", "42bb5d22"),
+            ("create_loopback_reply", "5383d31f"),
+            ("create_loopback_instance", "d36a3ee2"),
+            ("create_loopback_instance_reply", "5383d31f"),
+            ("delete_loopback", "f9e6675e"),
+            ("delete_loopback_reply", "e8d4e804"),
+            ("sw_interface_set_flags", "f5aec1b8"),
+            ("sw_interface_set_flags_reply", "e8d4e804"),
+            ("sw_interface_dump", "aa610c27"),
+            ("sw_interface_details", "6c221fc7"),
+            ("want_interface_events", "476f5a08"),
+            ("want_interface_events_reply", "e8d4e804"),
+            ("sw_interface_event", "2d3d95a7"),
+        ],
+    ),
+    (
+        "vlib",
+        "9a9e84e4",
+        &[
+            ("cli_inband", "f8377302"),
+            ("cli_inband_reply", "05879051"),
+            ("show_threads", "51077d14"),
+            ("show_threads_reply", "efd78e83"),
+        ],
+    ),
 ];
 
-const SOCKCLNT_CREATE: u16 = 15;
-const SOCKCLNT_CREATE_REPLY: u16 = 16;
-const SOCKCLNT_DELETE: u16 = 17;
-const SOCKCLNT_DELETE_REPLY: u16 = 18;
-const KEEPALIVE: u16 = 21;
-const KEEPALIVE_REPLY: u16 = 22;
-const CONTROL_PING: u16 = 23;
-const CONTROL_PING_REPLY: u16 = 24;
-const SHOW_VERSION: u16 = 29;
-const SHOW_VERSION_REPLY: u16 = 30;
-const CLI_INBAND: u16 = 31;
-const CLI_INBAND_REPLY: u16 = 32;
-const SHOW_THREADS: u16 = 33;
-const SHOW_THREADS_REPLY: u16 = 34;
+/// The `.api.json` files of what the stand-in implements, for `get_api_json`.
+const API_JSON: [&str; 4] = [
+    include_str!("../api/core/memclnt.api.json"),
+    include_str!("../api/core/vlib.api.json"),
+    include_str!("../api/core/vpe.api.json"),
+    include_str!("../api/core/interface.api.json"),
+];
+
+/// The message table: id ↔ name, with CRCs.
+struct Table {
+    by_id: HashMap<u16, &'static str>,
+    by_name: HashMap<&'static str, u16>,
+    entries: Vec<(u16, String)>,
+}
+
+impl Table {
+    fn new() -> Table {
+        let mut t = Table {
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+            entries: Vec::new(),
+        };
+        let mut add = |id: u16, name: &'static str, crc: &str| {
+            t.by_id.insert(id, name);
+            t.by_name.insert(name, id);
+            t.entries.push((id, format!("{name}_{crc}")));
+        };
+        for (i, (name, crc)) in MEMCLNT.iter().enumerate() {
+            add(i as u16 + 1, name, crc);
+        }
+        let mut next = 29u16;
+        for (_, _, msgs) in MODULES {
+            for (name, crc) in msgs {
+                add(next, name, crc);
+                next += 1;
+            }
+        }
+        t
+    }
+
+    fn id(&self, name: &str) -> u16 {
+        self.by_name[name]
+    }
+}
+
+/// A registered client: where its replies and events go.
+struct Client {
+    conn: Arc<Mutex<UnixStream>>,
+    interface_events: Option<u32>,
+}
 
 /// State shared by all connections.
 pub struct Server {
-    cli: Cli,
+    state: Mutex<State>,
+    threads: Vec<ThreadInfo>,
     faults: Faults,
+    table: Table,
     messages: AtomicU64,
-    clients: Mutex<(u32, HashSet<u32>)>,
+    clients: Mutex<(u32, HashMap<u32, Client>)>,
+}
+
+enum Reply {
+    Send(Vec<u8>),
+    SendAndClose(Vec<u8>),
+    Nothing,
 }
 
 impl Server {
-    /// A server with the given CLI state and faults.
-    pub fn new(cli: Cli, faults: Faults) -> Server {
+    /// A server with the given state, threads and faults.
+    pub fn new(state: State, threads: Vec<ThreadInfo>, faults: Faults) -> Server {
         Server {
-            cli,
+            state: Mutex::new(state),
+            threads,
             faults,
+            table: Table::new(),
             messages: AtomicU64::new(0),
-            clients: Mutex::new((0, HashSet::new())),
+            clients: Mutex::new((0, HashMap::new())),
         }
     }
 
@@ -97,10 +179,18 @@ impl Server {
         }
     }
 
-    fn connection(&self, mut conn: UnixStream) {
+    fn clients(&self) -> std::sync::MutexGuard<'_, (u32, HashMap<u32, Client>)> {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn connection(&self, conn: UnixStream) {
+        let Ok(reader) = conn.try_clone() else { return };
+        let writer = Arc::new(Mutex::new(conn));
+        let mut reader = reader;
+        let mut registered: Vec<u32> = Vec::new();
         let mut buf: Vec<u8> = Vec::new();
         let mut chunk = [0u8; 4096];
-        loop {
+        'read: loop {
             while buf.len() >= 16 {
                 let len = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]) as usize;
                 if buf.len() < 16 + len {
@@ -108,85 +198,112 @@ impl Server {
                 }
                 let body: Vec<u8> = buf[16..16 + len].to_vec();
                 buf.drain(..16 + len);
-                match self.handle(&body) {
-                    Handled::Reply(r) => {
-                        if send(&mut conn, &r).is_err() {
-                            return;
-                        }
-                    }
-                    Handled::ReplyAndClose(r) => {
-                        let _ = send(&mut conn, &r);
-                        return;
-                    }
-                    Handled::Nothing => {}
+                let reply = self.handle(&body, &writer, &mut registered);
+                let (bytes, close) = match reply {
+                    Reply::Send(b) => (b, false),
+                    Reply::SendAndClose(b) => (b, true),
+                    Reply::Nothing => continue,
+                };
+                let sent = send(
+                    &mut writer.lock().unwrap_or_else(|e| e.into_inner()),
+                    &bytes,
+                );
+                if sent.is_err() || close {
+                    break 'read;
                 }
             }
-            match conn.read(&mut chunk) {
-                Ok(0) | Err(_) => return,
+            match reader.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
+        // The connection is gone: drop its registrations (VPP's reaper).
+        let mut c = self.clients();
+        for index in registered {
+            c.1.remove(&index);
+        }
     }
 
-    fn handle(&self, body: &[u8]) -> Handled {
+    fn handle(
+        &self,
+        body: &[u8],
+        writer: &Arc<Mutex<UnixStream>>,
+        registered: &mut Vec<u32>,
+    ) -> Reply {
         let n = self.messages.fetch_add(1, Ordering::SeqCst) + 1;
         if self.faults.crash_on_msg == Some(n) {
             self.faults.crash(&format!("API message number {n}"));
         }
         if body.len() < 2 {
-            return Handled::Nothing;
+            return Reply::Nothing;
         }
         let id = u16::from_be_bytes([body[0], body[1]]);
-        if id == SOCKCLNT_CREATE {
-            return self.sockclnt_create(body);
+        let Some(&name) = self.table.by_id.get(&id) else {
+            eprintln!("fake-vpp: no handler for msg id {id}");
+            return Reply::Nothing;
+        };
+        if name == "sockclnt_create" {
+            return self.sockclnt_create(body, writer, registered);
         }
-        // Every other request: client_index @2, context @6.
-        if body.len() < 10 {
-            eprintln!("fake-vpp: truncated message id {id}");
-            return Handled::Nothing;
+        // Every other request: client_index @2, context @6, payload @10.
+        let Some(mut p) = Payload::new(body) else {
+            eprintln!("fake-vpp: truncated message {name}");
+            return Reply::Nothing;
+        };
+        let client = p.client;
+        let context = p.context;
+        if !self.clients().1.contains_key(&client) {
+            eprintln!("fake-vpp: {name} from unknown client index {client:#x}");
+            return Reply::Nothing;
         }
-        let client = be32(&body[2..6]);
-        let context = &body[6..10];
-        if !self.lock().1.contains(&client) {
-            eprintln!("fake-vpp: message id {id} from unknown client index {client:#x}");
-            return Handled::Nothing;
-        }
-        let reply = |id: u16, payload: &[u8]| {
-            let mut r = id.to_be_bytes().to_vec();
-            r.extend_from_slice(context);
+        let reply = |name: &str, payload: &[u8]| {
+            let mut r = self.table.id(name).to_be_bytes().to_vec();
+            r.extend_from_slice(&context);
             r.extend_from_slice(payload);
             r
         };
-        match id {
-            CONTROL_PING => {
-                let mut p = 0i32.to_be_bytes().to_vec();
-                p.extend_from_slice(&body[2..6]);
-                p.extend_from_slice(&std::process::id().to_be_bytes());
-                Handled::Reply(reply(CONTROL_PING_REPLY, &p))
+        let retval_only = |name: &str, rv: i32| reply(name, &rv.to_be_bytes());
+        match name {
+            "control_ping" => {
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&client.to_be_bytes());
+                out.extend_from_slice(&std::process::id().to_be_bytes());
+                Reply::Send(reply("control_ping_reply", &out))
             }
-            KEEPALIVE => Handled::Reply(reply(KEEPALIVE_REPLY, &0i32.to_be_bytes())),
-            SOCKCLNT_DELETE => {
-                let index = body.get(10..14).map_or(u32::MAX, be32);
-                let removed = self.lock().1.remove(&index);
-                let response: i32 = if removed { 1 } else { -1 };
-                Handled::ReplyAndClose(reply(SOCKCLNT_DELETE_REPLY, &response.to_be_bytes()))
+            "memclnt_keepalive" => Reply::Send(retval_only("memclnt_keepalive_reply", 0)),
+            "sockclnt_delete" => {
+                let Some(index) = p.u32() else {
+                    return Reply::Nothing;
+                };
+                let removed = self.clients().1.remove(&index).is_some();
+                Reply::SendAndClose(retval_only(
+                    "sockclnt_delete_reply",
+                    if removed { 1 } else { -1 },
+                ))
             }
-            SHOW_VERSION => {
-                let mut p = 0i32.to_be_bytes().to_vec();
+            "get_api_json" => {
+                let json = format!("[{}]", API_JSON.join(","));
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&(json.len() as u32).to_be_bytes());
+                out.extend_from_slice(json.as_bytes());
+                Reply::Send(reply("get_api_json_reply", &out))
+            }
+            "show_version" => {
+                let mut out = 0i32.to_be_bytes().to_vec();
                 for (s, n) in [
                     ("vpe", 32),
                     (VERSION, 32),
                     (BUILD_DATE, 32),
                     (BUILD_DIR, 256),
                 ] {
-                    p.extend_from_slice(&fixed(s, n));
+                    out.extend_from_slice(&fixed(s, n));
                 }
-                Handled::Reply(reply(SHOW_VERSION_REPLY, &p))
+                Reply::Send(reply("show_version_reply", &out))
             }
-            CLI_INBAND => {
-                let Some(cmd) = vla_string(&body[10..]) else {
-                    return Handled::Reply(reply(
-                        CLI_INBAND_REPLY,
+            "cli_inband" => {
+                let Some(cmd) = p.string() else {
+                    return Reply::Send(reply(
+                        "cli_inband_reply",
                         &[&(-1i32).to_be_bytes()[..], &[0; 4]].concat(),
                     ));
                 };
@@ -195,93 +312,256 @@ impl Server {
                         self.faults.crash(&format!("CLI `{}`", cmd.trim()));
                     }
                 }
-                let out = self.cli.run(&cmd);
-                let mut p = out.retval.to_be_bytes().to_vec();
-                p.extend_from_slice(&(out.text.len() as u32).to_be_bytes());
-                p.extend_from_slice(out.text.as_bytes());
-                Handled::Reply(reply(CLI_INBAND_REPLY, &p))
-            }
-            SHOW_THREADS => {
-                let mut p = 0i32.to_be_bytes().to_vec();
-                p.extend_from_slice(&(self.cli.threads.len() as u32).to_be_bytes());
-                for (i, t) in self.cli.threads.iter().enumerate() {
-                    p.extend_from_slice(&(i as u32).to_be_bytes());
-                    p.extend_from_slice(&fixed(&t.name, 64));
-                    p.extend_from_slice(&fixed(if i == 0 { "" } else { "workers" }, 64));
-                    p.extend_from_slice(&(t.lwp as u32).to_be_bytes());
-                    p.extend_from_slice(&(t.cpu as u32).to_be_bytes());
-                    p.extend_from_slice(&(t.cpu as u32).to_be_bytes());
-                    p.extend_from_slice(&0u32.to_be_bytes());
+                let out = Cli {
+                    state: &self.state,
+                    threads: &self.threads,
                 }
-                Handled::Reply(reply(SHOW_THREADS_REPLY, &p))
+                .run(&cmd);
+                for (i, deleted) in &out.changed {
+                    self.interface_event(i, *deleted);
+                }
+                let mut payload = out.retval.to_be_bytes().to_vec();
+                payload.extend_from_slice(&(out.text.len() as u32).to_be_bytes());
+                payload.extend_from_slice(out.text.as_bytes());
+                Reply::Send(reply("cli_inband_reply", &payload))
             }
-            _ => {
-                eprintln!("fake-vpp: no handler for msg id {id}");
-                Handled::Nothing
+            "show_threads" => {
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&(self.threads.len() as u32).to_be_bytes());
+                for (i, t) in self.threads.iter().enumerate() {
+                    out.extend_from_slice(&(i as u32).to_be_bytes());
+                    out.extend_from_slice(&fixed(&t.name, 64));
+                    out.extend_from_slice(&fixed(if i == 0 { "" } else { "workers" }, 64));
+                    for v in [t.lwp as u32, t.cpu as u32, t.cpu as u32, 0] {
+                        out.extend_from_slice(&v.to_be_bytes());
+                    }
+                }
+                Reply::Send(reply("show_threads_reply", &out))
+            }
+            "create_loopback" | "create_loopback_instance" => {
+                let Some(mac) = p.mac() else {
+                    return Reply::Nothing;
+                };
+                let instance = if name == "create_loopback_instance" {
+                    let (Some(specified), Some(n)) = (p.u8(), p.u32()) else {
+                        return Reply::Nothing;
+                    };
+                    (specified != 0).then_some(n)
+                } else {
+                    None
+                };
+                let result = self.state().create_loopback(mac, instance);
+                let (rv, index) = match result {
+                    Ok(i) => (0, i),
+                    Err(rv) => (rv, u32::MAX),
+                };
+                let mut out = rv.to_be_bytes().to_vec();
+                out.extend_from_slice(&index.to_be_bytes());
+                Reply::Send(reply(&format!("{name}_reply"), &out))
+            }
+            "delete_loopback" => {
+                let Some(index) = p.u32() else {
+                    return Reply::Nothing;
+                };
+                let result = self.state().delete_loopback(index);
+                let rv = match result {
+                    Ok(gone) => {
+                        self.interface_event(&gone, true);
+                        0
+                    }
+                    Err(rv) => rv,
+                };
+                Reply::Send(retval_only("delete_loopback_reply", rv))
+            }
+            "sw_interface_set_flags" => {
+                let (Some(index), Some(flags)) = (p.u32(), p.u32()) else {
+                    return Reply::Nothing;
+                };
+                let result = self
+                    .state()
+                    .set_admin(index, flags & crate::state::ADMIN_UP != 0);
+                let rv = match result {
+                    Ok(Some(changed)) => {
+                        self.interface_event(&changed, false);
+                        0
+                    }
+                    Ok(None) => 0,
+                    Err(rv) => rv,
+                };
+                Reply::Send(retval_only("sw_interface_set_flags_reply", rv))
+            }
+            "sw_interface_dump" => {
+                let (Some(index), Some(filter_valid), Some(filter)) = (p.u32(), p.u8(), p.string())
+                else {
+                    return Reply::Nothing;
+                };
+                let all: Vec<Interface> = self.state().interfaces.values().cloned().collect();
+                let filter = filter.to_lowercase();
+                let selected = all.iter().filter(|i| {
+                    if filter_valid != 0 {
+                        i.name.to_lowercase().contains(&filter)
+                    } else if index != u32::MAX && index != 0 {
+                        i.index == index
+                    } else {
+                        true
+                    }
+                });
+                // Details go out right away; the client's control_ping ends the dump.
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                for i in selected {
+                    if send(&mut w, &reply("sw_interface_details", &details(i))).is_err() {
+                        break;
+                    }
+                }
+                Reply::Nothing
+            }
+            "want_interface_events" => {
+                let (Some(enable), Some(pid)) = (p.u32(), p.u32()) else {
+                    return Reply::Nothing;
+                };
+                if let Some(c) = self.clients().1.get_mut(&client) {
+                    c.interface_events = (enable != 0).then_some(pid);
+                }
+                Reply::Send(retval_only("want_interface_events_reply", 0))
+            }
+            other => {
+                eprintln!("fake-vpp: no handler for {other}");
+                Reply::Nothing
             }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u32, HashSet<u32>)> {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn sockclnt_create(&self, body: &[u8]) -> Handled {
+    /// Sends `sw_interface_event` to every subscriber.
+    fn interface_event(&self, i: &Interface, deleted: bool) {
+        let id = self.table.id("sw_interface_event");
+        let subscribers: Vec<(u32, u32, Arc<Mutex<UnixStream>>)> = self
+            .clients()
+            .1
+            .iter()
+            .filter_map(|(index, c)| c.interface_events.map(|pid| (*index, pid, c.conn.clone())))
+            .collect();
+        for (index, pid, conn) in subscribers {
+            let mut e = id.to_be_bytes().to_vec();
+            e.extend_from_slice(&index.to_be_bytes());
+            e.extend_from_slice(&pid.to_be_bytes());
+            e.extend_from_slice(&i.index.to_be_bytes());
+            e.extend_from_slice(&i.flags().to_be_bytes());
+            e.push(u8::from(deleted));
+            let _ = send(&mut conn.lock().unwrap_or_else(|e| e.into_inner()), &e);
+        }
+    }
+
+    fn sockclnt_create(
+        &self,
+        body: &[u8],
+        writer: &Arc<Mutex<UnixStream>>,
+        registered: &mut Vec<u32>,
+    ) -> Reply {
         if body.len() < 6 {
-            return Handled::Nothing;
+            return Reply::Nothing;
         }
         let index = {
-            let mut c = self.lock();
+            let mut c = self.clients();
             c.0 += 1;
             let index = 0x8000_0000 | c.0;
-            c.1.insert(index);
+            c.1.insert(
+                index,
+                Client {
+                    conn: writer.clone(),
+                    interface_events: None,
+                },
+            );
             index
         };
-        let mut r = SOCKCLNT_CREATE_REPLY.to_be_bytes().to_vec();
+        registered.push(index);
+        let mut r = self
+            .table
+            .id("sockclnt_create_reply")
+            .to_be_bytes()
+            .to_vec();
         r.extend_from_slice(&0u32.to_be_bytes());
         r.extend_from_slice(&body[2..6]);
         r.extend_from_slice(&0i32.to_be_bytes());
         r.extend_from_slice(&index.to_be_bytes());
-        let table: Vec<(u16, String)> = MEMCLNT
-            .iter()
-            .enumerate()
-            .map(|(i, (n, c))| (i as u16 + 1, format!("{n}_{c}")))
-            .chain(
-                DYNAMIC
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (n, c))| (i as u16 + 29, format!("{n}_{c}"))),
-            )
-            .collect();
-        r.extend_from_slice(&(table.len() as u16).to_be_bytes());
-        for (id, name) in table {
+        r.extend_from_slice(&(self.table.entries.len() as u16).to_be_bytes());
+        for (id, name) in &self.table.entries {
             r.extend_from_slice(&id.to_be_bytes());
-            r.extend_from_slice(&fixed(&name, 64));
+            r.extend_from_slice(&fixed(name, 64));
         }
-        Handled::Reply(r)
+        Reply::Send(r)
     }
 }
 
-enum Handled {
-    Reply(Vec<u8>),
-    ReplyAndClose(Vec<u8>),
-    Nothing,
+/// The 295-byte `sw_interface_details` payload after `context`.
+fn details(i: &Interface) -> Vec<u8> {
+    let mut d = Vec::with_capacity(289);
+    d.extend_from_slice(&i.index.to_be_bytes());
+    d.extend_from_slice(&i.index.to_be_bytes()); // sup_sw_if_index
+    d.extend_from_slice(&i.mac);
+    d.extend_from_slice(&i.flags().to_be_bytes());
+    d.extend_from_slice(&0u32.to_be_bytes()); // type: hardware
+    d.extend_from_slice(&0u32.to_be_bytes()); // link_duplex
+    d.extend_from_slice(&0u32.to_be_bytes()); // link_speed
+    let mtu: u32 = if i.instance.is_some() { 9000 } else { 0 };
+    d.extend_from_slice(&(mtu as u16).to_be_bytes()); // link_mtu
+    for m in [mtu, 0, 0, 0] {
+        d.extend_from_slice(&m.to_be_bytes());
+    }
+    d.resize(d.len() + 4 + 1 + 2 + 2 + 4 + 16 + 2 + 6 + 6 + 2 + 4, 0); // sub_*, vtr_*, tags, b_*, i_sid
+    d.extend_from_slice(&fixed(&i.name, 64));
+    d.extend_from_slice(&fixed(&i.dev_type, 64));
+    d.extend_from_slice(&fixed("", 64));
+    d
 }
 
-fn be32(b: &[u8]) -> u32 {
-    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+/// A request's payload after `_vl_msg_id`, `client_index` and `context`.
+struct Payload<'a> {
+    client: u32,
+    context: [u8; 4],
+    rest: &'a [u8],
+}
+
+impl<'a> Payload<'a> {
+    fn new(body: &'a [u8]) -> Option<Payload<'a>> {
+        Some(Payload {
+            client: u32::from_be_bytes(body.get(2..6)?.try_into().ok()?),
+            context: body.get(6..10)?.try_into().ok()?,
+            rest: body.get(10..)?,
+        })
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = (self.rest.get(..n)?, self.rest.get(n..)?);
+        self.rest = tail;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn mac(&mut self) -> Option<[u8; 6]> {
+        self.take(6)?.try_into().ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = self.u32()? as usize;
+        Some(String::from_utf8_lossy(self.take(len)?).into_owned())
+    }
 }
 
 fn fixed(s: &str, n: usize) -> Vec<u8> {
     let mut v = s.as_bytes()[..s.len().min(n - 1)].to_vec();
     v.resize(n, 0);
     v
-}
-
-fn vla_string(b: &[u8]) -> Option<String> {
-    let len = be32(b.get(0..4)?) as usize;
-    let bytes = b.get(4..4usize.checked_add(len)?)?;
-    Some(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// Writes one framed message, in chunks of at most 4096 bytes as VPP does.
@@ -294,4 +574,32 @@ fn send(conn: &mut UnixStream, body: &[u8]) -> std::io::Result<()> {
         conn.write_all(chunk)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_295_bytes_with_the_header() {
+        let i = Interface {
+            index: 1,
+            name: "loop0".into(),
+            dev_type: "Loopback".into(),
+            mac: [0xde, 0xad, 0, 0, 0, 0],
+            admin_up: true,
+            instance: Some(0),
+        };
+        assert_eq!(2 + 4 + details(&i).len(), 295);
+        assert_eq!(&details(&i)[97..102], b"loop0");
+    }
+
+    #[test]
+    fn the_table_keeps_memclnt_ids_and_numbers_modules_from_29() {
+        let t = Table::new();
+        assert_eq!(t.id("sockclnt_create"), 15);
+        assert_eq!(t.id("control_ping_reply"), 24);
+        assert_eq!(t.id("show_version"), 29);
+        assert!(t.entries.iter().all(|(_, n)| n.len() < 64));
+    }
 }
