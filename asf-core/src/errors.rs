@@ -134,14 +134,33 @@ pub enum ApiError {
         /// What is wrong.
         problem: String,
     },
-    /// A reply carried a non-zero retval.
-    #[error("{msg} failed with retval {retval}")]
+    /// A reply carried a retval other than the expected one.
+    #[error("{msg} returned retval {retval}, expected {expected}")]
     Retval {
         /// The request.
         msg: String,
         /// The retval.
         retval: i32,
+        /// What was expected (`0`, `a negative value` ...).
+        expected: String,
     },
+    /// No event of the awaited kind arrived in time.
+    #[error("no {name} event within {secs} s")]
+    NoEvent {
+        /// The event.
+        name: String,
+        /// The time waited.
+        secs: f64,
+    },
+    /// A dynamic call's arguments do not fit the message.
+    #[error("bad arguments")]
+    Encode(#[from] crate::api::dynamic::EncodeError),
+    /// The `.api.json` definitions could not be loaded.
+    #[error("cannot load the api definitions")]
+    Schema(#[from] SchemaError),
+    /// No `.api.json` definition for a message.
+    #[error("no .api.json definition of {0}; is its plugin's .api.json in the api dirs?")]
+    NoDefinition(String),
     /// The handshake answered with something other than `sockclnt_create_reply`.
     #[error("invalid reply to sockclnt_create: message id {0}")]
     BadHandshake(u16),

@@ -48,7 +48,11 @@ const MEMCLNT: [(&str, &str); 28] = [
 /// Dynamic modules in the order the stand-in "initialises" them: each gets
 /// a block of ids from 29 on, in definition order, as VPP allocates them.
 /// A module: name, file CRC, and its messages (name, CRC) in definition order.
-type Module = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type Module = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 const MODULES: [Module; 3] = [
     (

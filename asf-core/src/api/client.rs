@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use super::codec::{Reader, Writer};
 use super::messages::{
-    CliInband, ControlPing, ControlPingReply, Message, Reply, Request, ShowVersion,
+    CliInband, ControlPing, ControlPingReply, DumpRequest, Message, Reply, Request, ShowVersion,
     ShowVersionReply, SockclntDelete, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID,
 };
+use super::schema::Schema;
 use crate::errors::{ApiError, CliError};
 use crate::vpp::process::ExitInfo;
 
@@ -26,6 +27,42 @@ const MAX_BODY: usize = 64 << 20;
 const POLL: Duration = Duration::from_millis(100);
 /// Events and stray replies kept for later inspection.
 const MAX_PENDING: usize = 10_000;
+
+/// What answers a request.
+#[derive(Clone, Copy, Debug)]
+enum Collect {
+    /// One reply.
+    Single { reply: u16 },
+    /// Details, then the reply of a trailing control_ping.
+    Dump { details: u16, ping_reply: u16 },
+    /// Details, then the reply (cursor streams).
+    Stream { details: u16, reply: u16 },
+}
+
+/// Which retvals count as success (VppPapiProvider's expectations).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Expect {
+    /// Zero, the default.
+    #[default]
+    Zero,
+    /// Any negative value.
+    Negative,
+    /// One of these values.
+    AnyOf(Vec<i32>),
+    /// Anything: the caller checks.
+    Any,
+}
+
+impl std::fmt::Display for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expect::Zero => f.write_str("0"),
+            Expect::Negative => f.write_str("a negative value"),
+            Expect::AnyOf(v) => write!(f, "one of {v:?}"),
+            Expect::Any => f.write_str("anything"),
+        }
+    }
+}
 
 /// One framed message received from VPP.
 #[derive(Clone, Debug)]
@@ -47,6 +84,9 @@ pub struct ApiClient {
     timeout: Option<Duration>,
     liveness: Option<Liveness>,
     pending: VecDeque<Frame>,
+    expect: Expect,
+    ids: HashMap<u16, String>,
+    schema: Option<Arc<Schema>>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -77,6 +117,9 @@ impl ApiClient {
             timeout,
             liveness: None,
             pending: VecDeque::new(),
+            expect: Expect::Zero,
+            ids: HashMap::new(),
+            schema: None,
         };
         client.handshake(name)?;
         Ok(client)
@@ -131,6 +174,7 @@ impl ApiClient {
             return Err(ApiError::Retval {
                 msg: "sockclnt_create".into(),
                 retval: response,
+                expected: "0".into(),
             });
         }
         self.client_index = r.u32().map_err(malformed)?;
@@ -140,6 +184,7 @@ impl ApiClient {
             let name_crc = r.fixed_string(64).map_err(malformed)?;
             if let Some((name, crc)) = name_crc.rsplit_once('_') {
                 self.names.insert(name.to_string(), crc.to_string());
+                self.ids.insert(id, name.to_string());
             }
             self.table.insert(name_crc, id);
         }
@@ -249,20 +294,40 @@ impl ApiClient {
         }
     }
 
-    /// Sends `req` and waits for its reply, without checking the retval.
-    pub fn request_raw<R: Request>(&mut self, req: &R) -> Result<R::Reply, ApiError> {
+    /// Sends a request body and collects what answers it: the frames of
+    /// `details` (if any) and the terminating frame.
+    fn exchange(
+        &mut self,
+        body: Vec<u8>,
+        context: u32,
+        collect: Collect,
+        name: &str,
+    ) -> Result<(Vec<Frame>, Frame), ApiError> {
         self.check_alive()?;
-        let id = self.msg_id::<R>()?;
-        let reply_id = self.msg_id::<R::Reply>()?;
-        let context = self.next_context();
-        let mut w = Writer::new();
-        w.u16(id).u32(self.client_index).u32(context);
-        req.encode(&mut w);
-        self.send(&w.into_bytes())?;
+        self.send(&body)?;
+        if let Collect::Dump { .. } = collect {
+            // A classic dump has no end marker: a control_ping with the same
+            // context is answered after the last details message.
+            let ping = self.msg_id::<ControlPing>()?;
+            let mut w = Writer::new();
+            w.u16(ping).u32(self.client_index).u32(context);
+            self.send(&w.into_bytes())?;
+        }
+        let (details_id, end_id) = match collect {
+            Collect::Single { reply } => (None, reply),
+            Collect::Dump {
+                details,
+                ping_reply,
+            } => (Some(details), ping_reply),
+            Collect::Stream { details, reply } => (Some(details), reply),
+        };
         let deadline = self.timeout.map(|t| Instant::now() + t);
+        let mut details = Vec::new();
         loop {
-            let frame = self.recv_frame(deadline, R::NAME)?;
-            if frame.id == reply_id && frame.body.len() >= 6 {
+            let frame = self.recv_frame(deadline, name)?;
+            let ours =
+                (frame.id == end_id || Some(frame.id) == details_id) && frame.body.len() >= 6;
+            if ours {
                 let ctx = u32::from_be_bytes([
                     frame.body[2],
                     frame.body[3],
@@ -270,18 +335,17 @@ impl ApiClient {
                     frame.body[5],
                 ]);
                 if ctx == context {
-                    let mut r = Reader::new(&frame.body[6..]);
-                    return R::Reply::decode(&mut r).map_err(|e| ApiError::Malformed {
-                        msg: R::Reply::NAME.into(),
-                        problem: e.0,
-                    });
+                    if frame.id == end_id {
+                        return Ok((details, frame));
+                    }
+                    details.push(frame);
+                    continue;
                 }
+                tracing::debug!(
+                    "api: dropping a stale reply (context {ctx}) while waiting for {name}"
+                );
+                continue;
             }
-            tracing::debug!(
-                "api: message id {} while waiting for {}: kept as pending",
-                frame.id,
-                R::NAME
-            );
             if self.pending.len() == MAX_PENDING {
                 self.pending.pop_front();
             }
@@ -289,15 +353,141 @@ impl ApiClient {
         }
     }
 
-    /// Sends `req`, waits for its reply, and fails on a non-zero retval.
+    fn header<M: Message>(&mut self) -> Result<(Writer, u32), ApiError> {
+        let id = self.msg_id::<M>()?;
+        let context = self.next_context();
+        let mut w = Writer::new();
+        w.u16(id).u32(self.client_index).u32(context);
+        Ok((w, context))
+    }
+
+    fn decode_reply<M: Message>(frame: &Frame) -> Result<M, ApiError> {
+        let mut r = Reader::new(&frame.body[6..]);
+        M::decode(&mut r).map_err(|e| ApiError::Malformed {
+            msg: M::NAME.into(),
+            problem: e.0,
+        })
+    }
+
+    /// Sends `req` and waits for its reply, without checking the retval.
+    pub fn request_raw<R: Request>(&mut self, req: &R) -> Result<R::Reply, ApiError> {
+        let reply = self.msg_id::<R::Reply>()?;
+        let (mut w, context) = self.header::<R>()?;
+        req.encode(&mut w);
+        let (_, frame) =
+            self.exchange(w.into_bytes(), context, Collect::Single { reply }, R::NAME)?;
+        Self::decode_reply::<R::Reply>(&frame)
+    }
+
+    /// Sends `req`, waits for its reply, and checks the retval against the
+    /// current expectation (zero unless [`ApiClient::expect`] says otherwise).
     pub fn request<R: Request>(&mut self, req: &R) -> Result<R::Reply, ApiError> {
         let reply = self.request_raw(req)?;
-        match reply.retval() {
-            Some(retval) if retval != 0 => Err(ApiError::Retval {
-                msg: R::NAME.into(),
+        if let Some(retval) = reply.retval() {
+            self.check_retval(R::NAME, retval)?;
+        }
+        Ok(reply)
+    }
+
+    /// Runs a classic dump: the details messages, ended by `control_ping`.
+    pub fn dump<R: DumpRequest>(&mut self, req: &R) -> Result<Vec<R::Details>, ApiError> {
+        let details = self.msg_id::<R::Details>()?;
+        let ping_reply = self.msg_id::<ControlPingReply>()?;
+        let (mut w, context) = self.header::<R>()?;
+        req.encode(&mut w);
+        let (frames, _) = self.exchange(
+            w.into_bytes(),
+            context,
+            Collect::Dump {
+                details,
+                ping_reply,
+            },
+            R::NAME,
+        )?;
+        frames
+            .iter()
+            .map(Self::decode_reply::<R::Details>)
+            .collect()
+    }
+
+    /// Waits up to `timeout` for an event of type `E` (events that arrived
+    /// earlier, while waiting for replies, count); other events stay queued.
+    pub fn wait_for_event_typed<E: Message>(&mut self, timeout: Duration) -> Result<E, ApiError> {
+        let id = self.msg_id::<E>()?;
+        let frame = self.wait_for_frame(timeout, id, E::NAME)?;
+        let mut r = Reader::new(&frame.body[2..]);
+        E::decode(&mut r).map_err(|e| ApiError::Malformed {
+            msg: E::NAME.into(),
+            problem: e.0,
+        })
+    }
+
+    fn wait_for_frame(
+        &mut self,
+        timeout: Duration,
+        id: u16,
+        name: &str,
+    ) -> Result<Frame, ApiError> {
+        if let Some(pos) = self.pending.iter().position(|f| f.id == id) {
+            return Ok(self.pending.remove(pos).expect("position is in range"));
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.check_alive()?;
+            match self.recv_frame(Some(deadline), name) {
+                Ok(f) if f.id == id => return Ok(f),
+                Ok(f) => {
+                    if self.pending.len() == MAX_PENDING {
+                        self.pending.pop_front();
+                    }
+                    self.pending.push_back(f);
+                }
+                Err(ApiError::Timeout { .. }) => {
+                    return Err(ApiError::NoEvent {
+                        name: name.to_string(),
+                        secs: timeout.as_secs_f64(),
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Sets what retvals count as success for the calls inside `f`, then
+    /// restores the previous expectation (also when `f` panics).
+    pub fn expect<T>(&mut self, expect: Expect, f: impl FnOnce(&mut ApiClient) -> T) -> T {
+        struct Restore<'a> {
+            client: &'a mut ApiClient,
+            saved: Expect,
+        }
+        impl Drop for Restore<'_> {
+            fn drop(&mut self) {
+                self.client.expect = std::mem::take(&mut self.saved);
+            }
+        }
+        let saved = std::mem::replace(&mut self.expect, expect);
+        let guard = Restore {
+            client: self,
+            saved,
+        };
+        f(guard.client)
+    }
+
+    fn check_retval(&self, msg: &str, retval: i32) -> Result<(), ApiError> {
+        let ok = match &self.expect {
+            Expect::Zero => retval == 0,
+            Expect::Negative => retval < 0,
+            Expect::AnyOf(set) => set.contains(&retval),
+            Expect::Any => true,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::Retval {
+                msg: msg.to_string(),
                 retval,
-            }),
-            _ => Ok(reply),
+                expected: self.expect.to_string(),
+            })
         }
     }
 
@@ -352,6 +542,223 @@ impl ApiClient {
             Ok(_) | Err(ApiError::Closed) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+}
+
+impl ApiClient {
+    /// Uses `schema` for dynamic calls and event decoding.
+    pub fn set_schema(&mut self, schema: Arc<Schema>) {
+        self.schema = Some(schema);
+    }
+
+    /// The schema in use, loaded from VPP (`get_api_json`) on first use when
+    /// none was set.
+    pub fn schema(&mut self) -> Result<Arc<Schema>, ApiError> {
+        if let Some(s) = &self.schema {
+            return Ok(s.clone());
+        }
+        let reply = self.request(&super::messages::GetApiJson)?;
+        let mut schema = Schema::new();
+        let modules: serde_json::Value =
+            serde_json::from_str(&reply.json).map_err(|e| ApiError::Malformed {
+                msg: "get_api_json_reply".into(),
+                problem: e.to_string(),
+            })?;
+        for (i, m) in modules
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            schema.add_json(&m.to_string(), Path::new(&format!("get_api_json[{i}]")))?;
+        }
+        let schema = Arc::new(schema);
+        self.schema = Some(schema.clone());
+        Ok(schema)
+    }
+
+    /// The id of a message known to the schema, checked against VPP's table.
+    fn dyn_id(&mut self, schema: &Schema, name: &str) -> Result<u16, ApiError> {
+        let def = schema
+            .message(name)
+            .ok_or_else(|| ApiError::NoDefinition(name.to_string()))?;
+        if let Some(id) = self.table.get(&format!("{name}_{}", def.crc)) {
+            return Ok(*id);
+        }
+        match self.names.get(name) {
+            Some(crc) => Err(ApiError::CrcMismatch {
+                name: name.into(),
+                vpp: crc.clone(),
+                ours: def.crc.clone(),
+            }),
+            None => Err(ApiError::UnknownMessage(name.into())),
+        }
+    }
+
+    fn dyn_body(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        args: &serde_json::Value,
+    ) -> Result<(Vec<u8>, u32), ApiError> {
+        let id = self.dyn_id(schema, name)?;
+        let context = self.next_context();
+        let mut full = match args {
+            serde_json::Value::Object(o) => o.clone(),
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => {
+                return Err(ApiError::Encode(crate::api::dynamic::EncodeError {
+                    path: name.to_string(),
+                    problem: format!("arguments must be an object, got {other}"),
+                }))
+            }
+        };
+        full.insert("_vl_msg_id".into(), id.into());
+        full.insert("client_index".into(), self.client_index.into());
+        full.insert("context".into(), context.into());
+        Ok((
+            schema.encode(name, &serde_json::Value::Object(full))?,
+            context,
+        ))
+    }
+
+    fn dyn_decode(
+        schema: &Schema,
+        name: &str,
+        frame: &Frame,
+    ) -> Result<serde_json::Value, ApiError> {
+        schema
+            .decode(name, &frame.body)
+            .map_err(|e| ApiError::Malformed {
+                msg: name.to_string(),
+                problem: e.0,
+            })
+    }
+
+    fn dyn_retval(&self, name: &str, reply: &serde_json::Value) -> Result<(), ApiError> {
+        match reply.get("retval").and_then(serde_json::Value::as_i64) {
+            Some(rv) => self.check_retval(name, rv as i32),
+            None => Ok(()),
+        }
+    }
+
+    /// Calls any request by name with JSON arguments (omitted fields take
+    /// their defaults) and returns its reply as JSON, retval checked.
+    pub fn call(
+        &mut self,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
+        let schema = self.schema()?;
+        let service = schema.service(name);
+        if service.stream {
+            return Err(ApiError::Malformed {
+                msg: name.to_string(),
+                problem: "it is a dump or stream: use call_dump".into(),
+            });
+        }
+        let reply_name = service
+            .reply
+            .ok_or_else(|| ApiError::NoDefinition(format!("{name} (it has no reply)")))?;
+        let reply = self.dyn_id(&schema, &reply_name)?;
+        let (body, context) = self.dyn_body(&schema, name, &args)?;
+        let (_, frame) = self.exchange(body, context, Collect::Single { reply }, name)?;
+        let value = Self::dyn_decode(&schema, &reply_name, &frame)?;
+        self.dyn_retval(name, &value)?;
+        Ok(value)
+    }
+
+    /// Calls a classic dump (`*_dump` → `*_details`, ended by control_ping)
+    /// or a cursor stream (`*_get`) by name; returns the details.
+    pub fn call_dump(
+        &mut self,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<Vec<serde_json::Value>, ApiError> {
+        let schema = self.schema()?;
+        let service = schema.service(name);
+        let reply_name = service
+            .reply
+            .clone()
+            .ok_or_else(|| ApiError::NoDefinition(format!("{name} (it has no reply)")))?;
+        let (details_name, collect) = match &service.stream_msg {
+            Some(details) => {
+                let d = self.dyn_id(&schema, details)?;
+                let r = self.dyn_id(&schema, &reply_name)?;
+                (
+                    details.clone(),
+                    Collect::Stream {
+                        details: d,
+                        reply: r,
+                    },
+                )
+            }
+            None if service.stream => {
+                let d = self.dyn_id(&schema, &reply_name)?;
+                let ping_reply = self.msg_id::<ControlPingReply>()?;
+                (
+                    reply_name.clone(),
+                    Collect::Dump {
+                        details: d,
+                        ping_reply,
+                    },
+                )
+            }
+            None => {
+                return Err(ApiError::Malformed {
+                    msg: name.to_string(),
+                    problem: "it is not a dump or stream: use call".into(),
+                })
+            }
+        };
+        let (body, context) = self.dyn_body(&schema, name, &args)?;
+        let (frames, end) = self.exchange(body, context, collect, name)?;
+        if let Some(stream_msg) = &service.stream_msg {
+            let _ = stream_msg;
+            let reply = Self::dyn_decode(&schema, &reply_name, &end)?;
+            self.dyn_retval(name, &reply)?;
+        }
+        frames
+            .iter()
+            .map(|f| Self::dyn_decode(&schema, &details_name, f))
+            .collect()
+    }
+
+    /// Waits up to `timeout` for an event called `name` and returns it as JSON.
+    pub fn wait_for_event(
+        &mut self,
+        timeout: Duration,
+        name: &str,
+    ) -> Result<serde_json::Value, ApiError> {
+        let schema = self.schema()?;
+        let id = self.dyn_id(&schema, name)?;
+        let frame = self.wait_for_frame(timeout, id, name)?;
+        Self::dyn_decode(&schema, name, &frame)
+    }
+
+    /// Takes every queued event (and stray message), decoded where the
+    /// schema knows it, each with a `_name` field.
+    pub fn collect_events(&mut self) -> Result<Vec<serde_json::Value>, ApiError> {
+        let schema = self.schema()?;
+        let frames: Vec<Frame> = self.pending.drain(..).collect();
+        Ok(frames
+            .iter()
+            .map(|f| {
+                let name = self
+                    .ids
+                    .get(&f.id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("unknown_{}", f.id));
+                let mut v = schema
+                    .decode(&name, &f.body)
+                    .unwrap_or_else(|_| serde_json::json!({"_vl_msg_id": f.id}));
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("_name".into(), name.into());
+                }
+                v
+            })
+            .collect())
     }
 }
 

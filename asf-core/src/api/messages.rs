@@ -27,6 +27,12 @@ pub trait Request: Message {
     type Reply: Reply;
 }
 
+/// A classic dump: details messages, ended by a `control_ping`.
+pub trait DumpRequest: Message {
+    /// The details message.
+    type Details: Message;
+}
+
 /// A reply: knows its retval, if it has one.
 pub trait Reply: Message {
     /// The `retval` field, if the message has one.
@@ -66,6 +72,41 @@ empty_request!(
     ShowVersionReply,
     "`show_version`."
 );
+empty_request!(
+    GetApiJson,
+    "get_api_json",
+    GetApiJsonReply,
+    "`get_api_json`: the `.api.json` of every loaded module (VPP >= 24.06)."
+);
+
+/// `get_api_json_reply`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetApiJsonReply {
+    /// 0 on success.
+    pub retval: i32,
+    /// A JSON array of per-module objects.
+    pub json: String,
+}
+
+impl Message for GetApiJsonReply {
+    const NAME: &'static str = "get_api_json_reply";
+    const CRC: &'static str = "ea715b59";
+    fn encode(&self, w: &mut Writer) {
+        w.i32(self.retval).string(&self.json);
+    }
+    fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(GetApiJsonReply {
+            retval: r.i32()?,
+            json: r.string()?,
+        })
+    }
+}
+
+impl Reply for GetApiJsonReply {
+    fn retval(&self) -> Option<i32> {
+        Some(self.retval)
+    }
+}
 
 /// `control_ping_reply`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -242,3 +283,308 @@ impl Reply for SockclntDeleteReply {
 pub const SOCKCLNT_CREATE_ID: u16 = 15;
 /// Message id of `sockclnt_create_reply`.
 pub const SOCKCLNT_CREATE_REPLY_ID: u16 = 16;
+
+/// A field type with a fixed wire encoding, for [`api_message!`].
+pub trait Wire: Sized {
+    /// Writes the value.
+    fn put(&self, w: &mut Writer);
+    /// Reads a value.
+    fn get(r: &mut Reader) -> Result<Self, DecodeError>;
+}
+
+macro_rules! wire_int {
+    ($($t:ty => $put:ident, $get:ident;)*) => {$(
+        impl Wire for $t {
+            fn put(&self, w: &mut Writer) {
+                w.$put(*self);
+            }
+            fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+                r.$get()
+            }
+        }
+    )*};
+}
+
+wire_int! {
+    u8 => u8, u8;
+    bool => bool, bool;
+    u16 => u16, u16;
+    u32 => u32, u32;
+    i32 => i32, i32;
+    u64 => u64, u64;
+    f64 => f64, f64;
+}
+
+impl<const N: usize> Wire for [u8; N] {
+    fn put(&self, w: &mut Writer) {
+        w.bytes(self);
+    }
+    fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(r.take(N)?);
+        Ok(a)
+    }
+}
+
+/// `string name[N]`: fixed N bytes on the wire.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FixedString<const N: usize>(pub String);
+
+impl<const N: usize> Wire for FixedString<N> {
+    fn put(&self, w: &mut Writer) {
+        w.fixed_string(&self.0, N);
+    }
+    fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(FixedString(r.fixed_string(N)?))
+    }
+}
+
+impl<const N: usize> std::fmt::Display for FixedString<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `string name[]`: u32 length then bytes.
+impl Wire for String {
+    fn put(&self, w: &mut Writer) {
+        w.string(self);
+    }
+    fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+        r.string()
+    }
+}
+
+/// `vl_api_mac_address_t`.
+pub type MacAddress = [u8; 6];
+/// `vl_api_interface_index_t`.
+pub type InterfaceIndex = u32;
+/// `if_status_flags`: administratively up.
+pub const IF_STATUS_API_FLAG_ADMIN_UP: u32 = 1;
+/// `if_status_flags`: link up.
+pub const IF_STATUS_API_FLAG_LINK_UP: u32 = 2;
+
+/// Declares a message struct whose fields are all [`Wire`] types.
+macro_rules! api_message {
+    ($(#[$m:meta])* $ty:ident = $name:literal, $crc:literal { $($(#[$fm:meta])* $field:ident : $fty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $ty {
+            $($(#[$fm])* pub $field: $fty,)*
+        }
+
+        impl Message for $ty {
+            const NAME: &'static str = $name;
+            const CRC: &'static str = $crc;
+            fn encode(&self, _w: &mut Writer) {
+                $(Wire::put(&self.$field, _w);)*
+            }
+            fn decode(_r: &mut Reader) -> Result<Self, DecodeError> {
+                Ok($ty { $($field: Wire::get(_r)?,)* })
+            }
+        }
+    };
+}
+
+macro_rules! retval_reply {
+    ($($ty:ty),*) => {$(
+        impl Reply for $ty {
+            fn retval(&self) -> Option<i32> {
+                Some(self.retval)
+            }
+        }
+    )*};
+}
+
+api_message! {
+    /// `create_loopback`: all-zero MAC lets VPP pick one.
+    CreateLoopback = "create_loopback", "42bb5d22" { mac_address: MacAddress }
+}
+api_message! {
+    /// `create_loopback_reply`.
+    CreateLoopbackReply = "create_loopback_reply", "5383d31f" { retval: i32, sw_if_index: InterfaceIndex }
+}
+api_message! {
+    /// `create_loopback_instance`: `loop<user_instance>` when `is_specified`.
+    CreateLoopbackInstance = "create_loopback_instance", "d36a3ee2" {
+        mac_address: MacAddress, is_specified: bool, user_instance: u32,
+    }
+}
+api_message! {
+    /// `create_loopback_instance_reply`.
+    CreateLoopbackInstanceReply = "create_loopback_instance_reply", "5383d31f" { retval: i32, sw_if_index: InterfaceIndex }
+}
+api_message! {
+    /// `delete_loopback`.
+    DeleteLoopback = "delete_loopback", "f9e6675e" { sw_if_index: InterfaceIndex }
+}
+api_message! {
+    /// `delete_loopback_reply`.
+    DeleteLoopbackReply = "delete_loopback_reply", "e8d4e804" { retval: i32 }
+}
+api_message! {
+    /// `sw_interface_set_flags`: only `IF_STATUS_API_FLAG_ADMIN_UP` matters.
+    SwInterfaceSetFlags = "sw_interface_set_flags", "f5aec1b8" { sw_if_index: InterfaceIndex, flags: u32 }
+}
+api_message! {
+    /// `sw_interface_set_flags_reply`.
+    SwInterfaceSetFlagsReply = "sw_interface_set_flags_reply", "e8d4e804" { retval: i32 }
+}
+api_message! {
+    /// `want_interface_events`: subscribe (1) or not (0) to `sw_interface_event`.
+    WantInterfaceEvents = "want_interface_events", "476f5a08" { enable_disable: u32, pid: u32 }
+}
+api_message! {
+    /// `want_interface_events_reply`.
+    WantInterfaceEventsReply = "want_interface_events_reply", "e8d4e804" { retval: i32 }
+}
+api_message! {
+    /// `sw_interface_event` (an event: no context; fields after `client_index`).
+    SwInterfaceEvent = "sw_interface_event", "2d3d95a7" {
+        client_index: u32, pid: u32, sw_if_index: InterfaceIndex, flags: u32, deleted: bool,
+    }
+}
+api_message! {
+    /// `sw_interface_details`.
+    SwInterfaceDetails = "sw_interface_details", "6c221fc7" {
+        sw_if_index: InterfaceIndex,
+        sup_sw_if_index: u32,
+        l2_address: MacAddress,
+        flags: u32,
+        r#type: u32,
+        link_duplex: u32,
+        link_speed: u32,
+        link_mtu: u16,
+        mtu: [u8; 16],
+        sub_id: u32,
+        sub_number_of_tags: u8,
+        sub_outer_vlan_id: u16,
+        sub_inner_vlan_id: u16,
+        sub_if_flags: u32,
+        vtr_op: u32,
+        vtr_push_dot1q: u32,
+        vtr_tag1: u32,
+        vtr_tag2: u32,
+        outer_tag: u16,
+        b_dmac: MacAddress,
+        b_smac: MacAddress,
+        b_vlanid: u16,
+        i_sid: u32,
+        interface_name: FixedString<64>,
+        interface_dev_type: FixedString<64>,
+        tag: FixedString<64>,
+    }
+}
+
+/// `sw_interface_dump`: all interfaces, one by index, or those whose name
+/// contains `name_filter` (when `name_filter_valid`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwInterfaceDump {
+    /// `u32::MAX` (the default) for all.
+    pub sw_if_index: InterfaceIndex,
+    /// Filter by name.
+    pub name_filter_valid: bool,
+    /// Case-insensitive substring of the name.
+    pub name_filter: String,
+}
+
+impl Default for SwInterfaceDump {
+    fn default() -> Self {
+        SwInterfaceDump {
+            sw_if_index: u32::MAX,
+            name_filter_valid: false,
+            name_filter: String::new(),
+        }
+    }
+}
+
+impl Message for SwInterfaceDump {
+    const NAME: &'static str = "sw_interface_dump";
+    const CRC: &'static str = "aa610c27";
+    fn encode(&self, w: &mut Writer) {
+        w.u32(self.sw_if_index)
+            .bool(self.name_filter_valid)
+            .string(&self.name_filter);
+    }
+    fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(SwInterfaceDump {
+            sw_if_index: r.u32()?,
+            name_filter_valid: r.bool()?,
+            name_filter: r.string()?,
+        })
+    }
+}
+
+impl DumpRequest for SwInterfaceDump {
+    type Details = SwInterfaceDetails;
+}
+
+impl SwInterfaceDetails {
+    /// The four MTUs (L3, IP4, IP6, MPLS).
+    pub fn mtus(&self) -> [u32; 4] {
+        let m = &self.mtu;
+        [0, 4, 8, 12].map(|i| u32::from_be_bytes([m[i], m[i + 1], m[i + 2], m[i + 3]]))
+    }
+}
+
+retval_reply!(
+    CreateLoopbackReply,
+    CreateLoopbackInstanceReply,
+    DeleteLoopbackReply,
+    SwInterfaceSetFlagsReply,
+    WantInterfaceEventsReply
+);
+
+impl Request for CreateLoopback {
+    type Reply = CreateLoopbackReply;
+}
+impl Request for CreateLoopbackInstance {
+    type Reply = CreateLoopbackInstanceReply;
+}
+impl Request for DeleteLoopback {
+    type Reply = DeleteLoopbackReply;
+}
+impl Request for SwInterfaceSetFlags {
+    type Reply = SwInterfaceSetFlagsReply;
+}
+impl Request for WantInterfaceEvents {
+    type Reply = WantInterfaceEventsReply;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_decode_from_295_bytes() {
+        let mut w = Writer::new();
+        let d = SwInterfaceDetails {
+            sw_if_index: 1,
+            interface_name: FixedString("loop0".into()),
+            interface_dev_type: FixedString("Loopback".into()),
+            ..SwInterfaceDetails::default()
+        };
+        d.encode(&mut w);
+        let bytes = w.into_bytes();
+        assert_eq!(bytes.len() + 6, 295, "payload after _vl_msg_id and context");
+        assert_eq!(
+            SwInterfaceDetails::decode(&mut Reader::new(&bytes)).unwrap(),
+            d
+        );
+    }
+
+    #[test]
+    fn sw_interface_dump_encodes_as_the_wire_doc_shows() {
+        let mut w = Writer::new();
+        SwInterfaceDump {
+            name_filter_valid: true,
+            name_filter: "loop".into(),
+            ..SwInterfaceDump::default()
+        }
+        .encode(&mut w);
+        assert_eq!(
+            w.into_bytes(),
+            [0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 4, b'l', b'o', b'o', b'p']
+        );
+    }
+}
