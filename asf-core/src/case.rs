@@ -23,7 +23,11 @@ pub struct TestCase {
     pub(crate) tempdir: PathBuf,
     pub(crate) cpus: Vec<usize>,
     pub(crate) workers: u32,
+    pub(crate) registry: Vec<(String, Remover)>,
 }
+
+/// Removes one configured object from VPP at tear-down.
+pub type Remover = Box<dyn FnOnce(&mut ApiClient) -> Result<(), ApiError> + Send>;
 
 impl std::fmt::Debug for TestCase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -95,6 +99,136 @@ impl TestCase {
     }
 }
 
+impl TestCase {
+    /// VPP's clock (`Time now` of `show clock`), in seconds.
+    pub fn get_vpp_time(&mut self) -> TestResult<f64> {
+        let out = self.cli("show clock")?;
+        parse_vpp_time(&out)
+            .ok_or_else(|| format!("no `Time now <seconds>` in show clock output: {out:?}").into())
+    }
+
+    /// Sleeps until VPP's clock has moved `secs` forward.
+    pub fn sleep_on_vpp_time(&mut self, secs: f64) -> TestResult {
+        let start = self.get_vpp_time()?;
+        while self.get_vpp_time()? < start + secs {
+            std::thread::sleep(
+                std::time::Duration::from_millis(10)
+                    .min(std::time::Duration::from_secs_f64(secs.max(0.0))),
+            );
+        }
+        Ok(())
+    }
+
+    /// Sleeps `secs` of wall time; the class log warns when the sleep took
+    /// more than twice as long (a loaded machine).
+    pub fn sleep(&mut self, secs: f64, remark: &str) {
+        let start = std::time::Instant::now();
+        std::thread::sleep(std::time::Duration::from_secs_f64(secs.max(0.0)));
+        let took = start.elapsed().as_secs_f64();
+        tracing::debug!("slept {took:.6}s ({secs}s requested) {remark}");
+        if took > 2.0 * secs && took - secs > 0.001 {
+            tracing::warn!("unexpected long sleep: {took:.6}s instead of {secs}s {remark}");
+        }
+    }
+
+    /// Moves VPP's clock `secs` forward without waiting (`set clock adjust`).
+    pub fn virtual_sleep(&mut self, secs: f64) -> TestResult {
+        self.cli(&format!("set clock adjust {secs}"))?;
+        Ok(())
+    }
+
+    /// Creates `n` loopbacks, sets them admin up, and registers them for
+    /// removal at tear-down; returns their `sw_if_index`es.
+    pub fn create_loopback_interfaces(&mut self, n: usize) -> TestResult<Vec<u32>> {
+        use crate::api::messages::{
+            CreateLoopback, DeleteLoopback, SwInterfaceSetFlags, IF_STATUS_API_FLAG_ADMIN_UP,
+        };
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let index = self.api.request(&CreateLoopback::default())?.sw_if_index;
+            self.register(format!("loopback {index}"), move |api| {
+                api.request(&DeleteLoopback { sw_if_index: index })
+                    .map(drop)
+            });
+            self.api.request(&SwInterfaceSetFlags {
+                sw_if_index: index,
+                flags: IF_STATUS_API_FLAG_ADMIN_UP,
+            })?;
+            out.push(index);
+        }
+        Ok(out)
+    }
+
+    /// Registers an object the test configured; at tear-down the registered
+    /// objects are removed in reverse order (unless the class sets
+    /// `keep_vpp_objects`).
+    pub fn register(
+        &mut self,
+        what: impl Into<String>,
+        remove: impl FnOnce(&mut ApiClient) -> Result<(), ApiError> + Send + 'static,
+    ) {
+        self.registry.push((what.into(), Box::new(remove)));
+    }
+
+    /// Removes the registered objects, newest first; returns what failed.
+    pub(crate) fn remove_registered(&mut self) -> Vec<String> {
+        let mut failed = Vec::new();
+        while let Some((what, remove)) = self.registry.pop() {
+            tracing::debug!("removing {what}");
+            if let Err(e) = remove(&mut self.api) {
+                failed.push(format!("{what}: {e}"));
+            }
+        }
+        failed
+    }
+
+    /// Asserts `real == expected`; for an enum or enumflag type of the API
+    /// (`if_status_flags`), the message names the values.
+    #[track_caller]
+    pub fn assert_equal_enum(&mut self, real: i64, expected: i64, enum_type: &str) {
+        if real == expected {
+            return;
+        }
+        let name = |s: &mut Self, v: i64| {
+            s.api
+                .schema()
+                .ok()
+                .and_then(|sc| sc.enum_name(enum_type, v))
+                .map_or_else(|| v.to_string(), |n| format!("{n} ({v})"))
+        };
+        let (r, e) = (name(self, real), name(self, expected));
+        panic!("invalid {enum_type}: {r} != {e}");
+    }
+}
+
+/// Asserts `real == expected`, naming what was compared
+/// (`assert_equal` of VPP's framework).
+#[track_caller]
+pub fn assert_equal<T: PartialEq + std::fmt::Debug>(real: T, expected: T, name: &str) {
+    if real != expected {
+        panic!("invalid {name}: {real:?} != {expected:?}");
+    }
+}
+
+/// Asserts `min <= real <= max` (`assert_in_range` of VPP's framework).
+#[track_caller]
+pub fn assert_in_range<T: PartialOrd + std::fmt::Debug>(real: T, min: T, max: T, name: &str) {
+    if real < min || real > max {
+        panic!("{name} not in range: {real:?} not in [{min:?}, {max:?}]");
+    }
+}
+
+/// The seconds of `Time now <seconds>` in `show clock` output.
+pub fn parse_vpp_time(out: &str) -> Option<f64> {
+    let rest = out.split("Time now").nth(1)?;
+    let number: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    number.parse().ok()
+}
+
 /// Converts what a test returns into a [`TestResult`].
 #[diagnostic::on_unimplemented(
     message = "a test must return `()` or `Result<(), E>` with `E` an error type, not `{Self}`",
@@ -115,5 +249,30 @@ impl IntoTestResult for () {
 impl<E: Into<Box<dyn Error + Send + Sync>>> IntoTestResult for Result<(), E> {
     fn into_test_result(self) -> TestResult {
         self.map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vpp_time_from_show_clock() {
+        let out =
+            "Time now 6.384185, Wed, 25 Nov 2026 14:00:00 GMT\nTime last barrier release 6.1\n";
+        assert_eq!(parse_vpp_time(out), Some(6.384185));
+        assert_eq!(parse_vpp_time("nothing"), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid answer: 41 != 42")]
+    fn assert_equal_names_the_value() {
+        assert_equal(41, 42, "answer");
+    }
+
+    #[test]
+    #[should_panic(expected = "rate not in range: 11 not in [1, 10]")]
+    fn assert_in_range_names_the_bounds() {
+        assert_in_range(11, 1, 10, "rate");
     }
 }

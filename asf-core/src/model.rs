@@ -100,6 +100,11 @@ pub struct ClassDesc {
     pub set_up: Option<Hook>,
     /// Run after each test.
     pub tear_down: Option<Hook>,
+    /// Extra show commands logged at each test's tear-down.
+    pub show_at_teardown: &'static [&'static str],
+    /// Keep what tests configured through helpers (VPP's
+    /// `remove_configured_vpp_objects_on_tear_down = False`).
+    pub keep_vpp_objects: bool,
 }
 
 impl ClassDesc {
@@ -224,6 +229,8 @@ mod tests {
             tear_down_class: None,
             set_up: None,
             tear_down: None,
+            show_at_teardown: &[],
+            keep_vpp_objects: false,
         }
     }
 

@@ -232,6 +232,8 @@ mod tests {
             tear_down_class: None,
             set_up: None,
             tear_down: None,
+            show_at_teardown: &[],
+            keep_vpp_objects: false,
         }
     }
 

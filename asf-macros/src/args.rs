@@ -41,6 +41,8 @@ pub struct Options {
     pub tear_down_class: Option<Path>,
     pub set_up: Option<Path>,
     pub tear_down: Option<Path>,
+    pub show_at_teardown: Vec<LitStr>,
+    pub keep_vpp_objects: bool,
     pub expected_failure: Option<Span>,
     pub ignore: Option<(Option<LitStr>, Span)>,
 }
@@ -75,6 +77,8 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("tear_down_class", Allowed::ClassOnly, None),
     ("set_up", Allowed::ClassOnly, None),
     ("tear_down", Allowed::ClassOnly, None),
+    ("show_at_teardown", Allowed::ClassOnly, None),
+    ("keep_vpp_objects", Allowed::ClassOnly, None),
     ("expected_failure", Allowed::TestOnly, None),
     ("ignore", Allowed::TestOnly, None),
 ];
@@ -141,6 +145,11 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             "tear_down_class" => opts.tear_down_class = Some(parse_path(&meta, name)?),
             "set_up" => opts.set_up = Some(parse_path(&meta, name)?),
             "tear_down" => opts.tear_down = Some(parse_path(&meta, name)?),
+            "show_at_teardown" => opts.show_at_teardown = parse_str_list(&meta, name)?,
+            "keep_vpp_objects" => {
+                no_value(&meta, name)?;
+                opts.keep_vpp_objects = true;
+            }
             "expected_failure" => {
                 no_value(&meta, name)?;
                 opts.expected_failure = Some(meta.path.segments[0].ident.span());
@@ -214,6 +223,21 @@ fn parse_str(meta: &ParseNestedMeta, name: &str) -> syn::Result<LitStr> {
     value
         .parse::<LitStr>()
         .map_err(|e| syn::Error::new(e.span(), &msg))
+}
+
+fn parse_str_list(meta: &ParseNestedMeta, name: &str) -> syn::Result<Vec<LitStr>> {
+    let msg = format!(
+        "`{name}` takes a list of strings, e.g. `{name} = [\"show ip fib\", \"show nat44\"]`"
+    );
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
+    let list = |input: syn::parse::ParseStream| -> syn::Result<Vec<LitStr>> {
+        let content;
+        syn::bracketed!(content in input);
+        let items =
+            syn::punctuated::Punctuated::<LitStr, syn::Token![,]>::parse_terminated(&content)?;
+        Ok(items.into_iter().collect())
+    };
+    list(value).map_err(|e| syn::Error::new(e.span(), &msg))
 }
 
 fn parse_path(meta: &ParseNestedMeta, name: &str) -> syn::Result<Path> {

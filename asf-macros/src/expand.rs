@@ -224,6 +224,8 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
     let set_up = hook(&opts.set_up);
     let tear_down = hook(&opts.tear_down);
     let line = quote_spanned!(ident.span()=> ::core::line!());
+    let show_at_teardown = &opts.show_at_teardown;
+    let keep_vpp_objects = opts.keep_vpp_objects;
 
     let submits = tests.iter().map(|t| {
         let fn_ident = &t.ident;
@@ -274,6 +276,8 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             tear_down_class: #tear_down_class,
             set_up: #set_up,
             tear_down: #tear_down,
+            show_at_teardown: &[#(#show_at_teardown),*],
+            keep_vpp_objects: #keep_vpp_objects,
         };
         #(#submits)*
     }

@@ -170,14 +170,14 @@ impl ClassRun<'_> {
                 )
             } else {
                 case.test = Some(test.name);
-                tracing::info!(
-                    "--- test setUp() for {}.{} starts here ---",
-                    desc.name,
-                    test.name
-                );
-                let outcome = run_hook(desc.set_up, &mut case)
+                let outcome = test_set_up(&mut case, test.name)
+                    .and_then(|()| run_hook(desc.set_up, &mut case))
                     .and_then(|()| run_hook(Some(test.run), &mut case))
                     .and_then(|()| run_hook(desc.tear_down, &mut case));
+                let outcome = match (outcome, test_tear_down(&mut case, test.name)) {
+                    (Ok(()), Err(e)) => Err(e),
+                    (outcome, _) => outcome,
+                };
                 case.test = None;
                 let outcome = outcome.map_err(|e| died_or(&case, Some(test.name), e));
                 verdict(outcome, test.expected_failure)
@@ -263,6 +263,7 @@ impl ClassRun<'_> {
             tempdir: tempdir.to_path_buf(),
             cpus: self.plan.cpus.clone(),
             workers: self.plan.workers,
+            registry: Vec::new(),
         })
     }
 
@@ -281,6 +282,78 @@ impl ClassRun<'_> {
         let info = vpp.stop(STOP_GRACE);
         tracing::info!("VPP exited with {info}");
         wait_for_core(&tempdir);
+    }
+}
+
+/// The framework's part of a test's set-up, as VPP's framework does it: a
+/// marker in the log and both VPP output files, then `clear trace`.
+fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure> {
+    let marker = format!(
+        "--- test setUp() for {}.{test} starts here ---",
+        case.class.name
+    );
+    tracing::info!("{marker}");
+    case.vpp.mark(&marker);
+    case.cli("clear trace")
+        .map(drop)
+        .map_err(|e| Failure::Error(format!("set-up: {}", chain(&e))))
+}
+
+/// The framework's part of a test's tear-down: remove what the test
+/// registered, log VPP's state, save the API trace into the class temp dir.
+fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
+    if case.vpp.exit_info().is_some() {
+        return Ok(());
+    }
+    let mut problems = Vec::new();
+    if case.class.keep_vpp_objects {
+        case.registry.clear();
+    } else {
+        problems.extend(
+            case.remove_registered()
+                .into_iter()
+                .map(|p| format!("cannot remove {p}")),
+        );
+    }
+    let standard = [
+        "show trace max 1000",
+        "show interface",
+        "show hardware",
+        "show errors",
+        "show run",
+        "show log",
+        "show bihash",
+    ];
+    for cmd in standard.iter().chain(case.class.show_at_teardown) {
+        match case.api.cli(cmd) {
+            Ok(out) => tracing::info!("\n--- tear-down: {cmd}\n{out}"),
+            Err(e) => tracing::info!("\n--- tear-down: {cmd} failed: {}", chain(&e)),
+        }
+    }
+    let file = format!("vpp_api_trace.{test}.{}.log", case.vpp.pid());
+    match case.api.cli(&format!("api trace save {file}")) {
+        Ok(out) => {
+            tracing::debug!("api trace save: {}", out.trim());
+            let saved = Path::new("/tmp").join(&file);
+            if saved.exists() {
+                let target = case.tempdir.join(&file);
+                if fs::rename(&saved, &target).is_err() {
+                    // /tmp may be another filesystem: copy, then remove.
+                    if fs::copy(&saved, &target).is_ok() {
+                        let _ = fs::remove_file(&saved);
+                    }
+                }
+            }
+        }
+        Err(e) => tracing::debug!("api trace save failed: {}", chain(&e)),
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Error(format!(
+            "tear-down: {}",
+            problems.join("; ")
+        )))
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -79,6 +79,7 @@ pub fn die_with_parent(cmd: &mut Command) {
 /// A running (or finished) VPP.
 pub struct VppProcess {
     child: Mutex<Child>,
+    outputs: [SharedFile; 2],
     status: Mutex<Option<ExitStatus>>,
     pid: u32,
     stderr_tail: Arc<Mutex<VecDeque<String>>>,
@@ -109,20 +110,29 @@ impl VppProcess {
             argv.join(" ")
         );
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        let outputs = [
+            Arc::new(Mutex::new(
+                File::create(tempdir.join("vpp_stdout.txt")).ok(),
+            )),
+            Arc::new(Mutex::new(
+                File::create(tempdir.join("vpp_stderr.txt")).ok(),
+            )),
+        ];
         let mut pumps = Vec::new();
         if let Some(out) = child.stdout.take() {
-            pumps.push(pump(out, tempdir.join("vpp_stdout.txt"), "stdout", None));
+            pumps.push(pump(out, outputs[0].clone(), "stdout", None));
         }
         if let Some(err) = child.stderr.take() {
             pumps.push(pump(
                 err,
-                tempdir.join("vpp_stderr.txt"),
+                outputs[1].clone(),
                 "stderr",
                 Some(stderr_tail.clone()),
             ));
         }
         Ok(VppProcess {
             child: Mutex::new(child),
+            outputs,
             status: Mutex::new(None),
             pid,
             stderr_tail,
@@ -144,6 +154,16 @@ impl VppProcess {
             }
         }
         status.map(ExitInfo)
+    }
+
+    /// Writes a line into both saved VPP output files (`vpp_stdout.txt`,
+    /// `vpp_stderr.txt`), e.g. the per-test set-up marker.
+    pub fn mark(&self, line: &str) {
+        for out in &self.outputs {
+            if let Some(f) = lock(out).as_mut() {
+                let _ = writeln!(f, "{line}");
+            }
+        }
     }
 
     /// The last lines VPP wrote to stderr.
@@ -209,14 +229,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+type SharedFile = Arc<Mutex<Option<File>>>;
+
 fn pump(
     src: impl Read + Send + 'static,
-    file: PathBuf,
+    out: SharedFile,
     stream: &'static str,
     tail: Option<Arc<Mutex<VecDeque<String>>>>,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
-        let mut out = File::create(&file).ok();
         let mut reader = BufReader::new(src);
         let mut line = Vec::new();
         loop {
@@ -225,7 +246,7 @@ fn pump(
                 Ok(0) | Err(_) => break,
                 Ok(_) => {}
             }
-            if let Some(f) = out.as_mut() {
+            if let Some(f) = lock(&out).as_mut() {
                 let _ = f.write_all(&line);
             }
             let text = String::from_utf8_lossy(&line).trim_end().to_string();

@@ -3,7 +3,8 @@ use asf_core::{vpp_test, TestCase, TestResult};
 /// A class with every kind of option
 #[vpp_test(solo, fixme_asan, workers = 2, vpp_config = "nat { endpoint-dependent }",
            plugin_config = "plugin nat_plugin.so { enable }", statseg_config = "per-node-counters on",
-           set_up_class = hook, tear_down_class = hook_unit, set_up = hook, tear_down = hook, name = "TestFull")]
+           set_up_class = hook, tear_down_class = hook_unit, set_up = hook, tear_down = hook, name = "TestFull",
+           show_at_teardown = ["show ip fib", "show nat44"], keep_vpp_objects)]
 mod test_full {
     use super::*;
 
@@ -40,4 +41,6 @@ fn main() {
     assert_eq!(class.name, "TestFull");
     assert_eq!(class.workers, Some(2));
     assert_eq!(class.vpp_config, ["nat", "{", "endpoint-dependent", "}"]);
+    assert_eq!(class.show_at_teardown, ["show ip fib", "show nat44"]);
+    assert!(class.keep_vpp_objects);
 }

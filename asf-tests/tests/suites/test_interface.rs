@@ -1,0 +1,209 @@
+use asf_core::api::client::Expect;
+use asf_core::api::messages::{
+    CreateLoopback, CreateLoopbackInstance, DeleteLoopback, SwInterfaceDump, SwInterfaceEvent,
+    SwInterfaceSetFlags, WantInterfaceEvents, IF_STATUS_API_FLAG_ADMIN_UP,
+    IF_STATUS_API_FLAG_LINK_UP,
+};
+use asf_core::case::{assert_equal, assert_in_range};
+use asf_core::{vpp_test, TestCase, TestResult};
+use serde_json::json;
+use std::time::Duration;
+
+/// Interfaces through typed and dynamic API calls
+#[vpp_test(name = "TestInterface", show_at_teardown = ["show interface"])]
+mod interfaces {
+    use super::*;
+
+    fn names(t: &mut TestCase, filter: Option<&str>) -> TestResult<Vec<String>> {
+        let dump = SwInterfaceDump {
+            name_filter_valid: filter.is_some(),
+            name_filter: filter.unwrap_or_default().to_string(),
+            ..SwInterfaceDump::default()
+        };
+        Ok(t.api()
+            .dump(&dump)?
+            .into_iter()
+            .map(|d| d.interface_name.0)
+            .collect())
+    }
+
+    /// a loopback's life cycle through typed calls
+    #[vpp_test]
+    fn test_loopback_typed(t: &mut TestCase) -> TestResult {
+        let idx = t.api().request(&CreateLoopback::default())?.sw_if_index;
+        let details = t.api().dump(&SwInterfaceDump {
+            sw_if_index: idx,
+            ..SwInterfaceDump::default()
+        })?;
+        assert_equal(details.len(), 1, "details for one index");
+        let d = &details[0];
+        assert_equal(d.sw_if_index, idx, "sw_if_index");
+        assert!(
+            d.interface_name.0.starts_with("loop"),
+            "{:?}",
+            d.interface_name
+        );
+        assert_equal(d.interface_dev_type.0.as_str(), "Loopback", "device type");
+        assert_equal(d.flags, 0, "flags of a new loopback");
+        t.api().request(&SwInterfaceSetFlags {
+            sw_if_index: idx,
+            flags: IF_STATUS_API_FLAG_ADMIN_UP,
+        })?;
+        let d = t.api().dump(&SwInterfaceDump {
+            sw_if_index: idx,
+            ..SwInterfaceDump::default()
+        })?;
+        assert!(
+            d[0].flags & IF_STATUS_API_FLAG_ADMIN_UP != 0,
+            "admin up: {:#x}",
+            d[0].flags
+        );
+        t.api().request(&DeleteLoopback { sw_if_index: idx })?;
+        let after = t.api().dump(&SwInterfaceDump {
+            sw_if_index: idx,
+            ..SwInterfaceDump::default()
+        })?;
+        assert!(after.is_empty(), "deleted loopback still listed");
+        Ok(())
+    }
+
+    /// a loopback's life cycle through dynamic calls by name
+    #[vpp_test]
+    fn test_loopback_dynamic(t: &mut TestCase) -> TestResult {
+        let reply = t.api().call(
+            "create_loopback_instance",
+            json!({"is_specified": true, "user_instance": 42}),
+        )?;
+        let idx = reply["sw_if_index"].as_u64().ok_or("no sw_if_index")?;
+        let found = t.api().call_dump(
+            "sw_interface_dump",
+            json!({"name_filter_valid": true, "name_filter": "loop42"}),
+        )?;
+        assert_equal(found.len(), 1, "interfaces named loop42");
+        assert_equal(found[0]["sw_if_index"].as_u64(), Some(idx), "sw_if_index");
+        assert_equal(found[0]["interface_name"].as_str(), Some("loop42"), "name");
+        // sw_if_index is omitted: its default (all interfaces) applies.
+        let all = t.api().call_dump("sw_interface_dump", json!({}))?;
+        assert!(
+            all.iter().any(|i| i["interface_name"] == "local0"),
+            "{all:?}"
+        );
+        t.api()
+            .call("delete_loopback", json!({"sw_if_index": idx}))?;
+        assert!(!names(t, Some("loop42"))?.contains(&"loop42".to_string()));
+        Ok(())
+    }
+
+    /// a name filter selects by case-insensitive substring
+    #[vpp_test]
+    fn test_name_filter(t: &mut TestCase) -> TestResult {
+        let created = t.create_loopback_interfaces(3)?;
+        assert_equal(created.len(), 3, "loopbacks created");
+        let loops = names(t, Some("LOOP"))?;
+        assert!(loops.len() >= 3, "{loops:?}");
+        assert!(loops.iter().all(|n| n.starts_with("loop")), "{loops:?}");
+        assert!(names(t, None)?.contains(&"local0".to_string()));
+        Ok(())
+    }
+
+    /// admin up and delete raise sw_interface_event for subscribers
+    #[vpp_test]
+    fn test_interface_events(t: &mut TestCase) -> TestResult {
+        t.api().request(&WantInterfaceEvents {
+            enable_disable: 1,
+            pid: std::process::id(),
+        })?;
+        let idx = t.api().request(&CreateLoopback::default())?.sw_if_index;
+        t.api().request(&SwInterfaceSetFlags {
+            sw_if_index: idx,
+            flags: IF_STATUS_API_FLAG_ADMIN_UP,
+        })?;
+        let e: SwInterfaceEvent = t.api().wait_for_event_typed(Duration::from_secs(5))?;
+        assert_equal(e.sw_if_index, idx, "event sw_if_index");
+        assert_equal(e.pid, std::process::id(), "event pid");
+        t.assert_equal_enum(
+            i64::from(e.flags & IF_STATUS_API_FLAG_ADMIN_UP),
+            i64::from(IF_STATUS_API_FLAG_ADMIN_UP),
+            "if_status_flags",
+        );
+        assert!(!e.deleted);
+        t.api().request(&DeleteLoopback { sw_if_index: idx })?;
+        let e = t
+            .api()
+            .wait_for_event(Duration::from_secs(5), "sw_interface_event")?;
+        assert_equal(
+            e["sw_if_index"].as_u64(),
+            Some(u64::from(idx)),
+            "event sw_if_index",
+        );
+        assert_equal(e["deleted"].as_bool(), Some(true), "deleted");
+        t.api().request(&WantInterfaceEvents {
+            enable_disable: 0,
+            pid: std::process::id(),
+        })?;
+        let _ = IF_STATUS_API_FLAG_LINK_UP;
+        assert!(t.api().collect_events()?.is_empty(), "no event left over");
+        Ok(())
+    }
+
+    /// a negative retval is an error unless the test expects it
+    #[vpp_test]
+    fn test_retval_expectations(t: &mut TestCase) -> TestResult {
+        let bad = DeleteLoopback {
+            sw_if_index: 0xdead,
+        };
+        let err = t.api().request(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("delete_loopback returned retval -2, expected 0"),
+            "{err}"
+        );
+        let reply = t.api().expect(Expect::Negative, |api| api.request(&bad))?;
+        assert_equal(reply.retval, -2, "retval");
+        t.api()
+            .expect(Expect::AnyOf(vec![-2, -6]), |api| api.request(&bad))?;
+        let err = t
+            .api()
+            .expect(Expect::Negative, |api| {
+                api.request(&CreateLoopback::default())
+                    .map(|r| r.sw_if_index)
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected a negative value"), "{err}");
+        // The expectation ends with its scope.
+        assert!(t.api().request(&bad).is_err());
+        Ok(())
+    }
+
+    /// a loopback instance in use is refused
+    #[vpp_test]
+    fn test_instance_in_use(t: &mut TestCase) -> TestResult {
+        let req = CreateLoopbackInstance {
+            is_specified: true,
+            user_instance: 7,
+            ..CreateLoopbackInstance::default()
+        };
+        let idx = t.api().request(&req)?.sw_if_index;
+        let again = t.api().expect(Expect::Negative, |api| api.request(&req))?;
+        assert!(again.retval < 0);
+        t.api().request(&DeleteLoopback { sw_if_index: idx })?;
+        Ok(())
+    }
+
+    /// virtual sleep moves VPP's clock without waiting
+    #[vpp_test]
+    fn test_virtual_sleep(t: &mut TestCase) -> TestResult {
+        let before = t.get_vpp_time()?;
+        let wall = std::time::Instant::now();
+        t.virtual_sleep(100.0)?;
+        let after = t.get_vpp_time()?;
+        assert_in_range(after - before, 100.0, 110.0, "VPP time advanced");
+        assert!(
+            wall.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            wall.elapsed()
+        );
+        t.sleep_on_vpp_time(0.05)?;
+        Ok(())
+    }
+}
