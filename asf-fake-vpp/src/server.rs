@@ -95,7 +95,8 @@ const MODULES: [Module; 3] = [
 ];
 
 /// The `.api.json` files of what the stand-in implements, for `get_api_json`.
-const API_JSON: [&str; 4] = [
+const API_JSON: [&str; 5] = [
+    include_str!("../api/core/ip_types.api.json"),
     include_str!("../api/core/memclnt.api.json"),
     include_str!("../api/core/vlib.api.json"),
     include_str!("../api/core/vpe.api.json"),

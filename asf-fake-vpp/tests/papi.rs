@@ -1,0 +1,122 @@
+//! VPP's own Python client, `vpp_papi` from PyPI, talks to fake-vpp using
+//! fake-vpp's `.api.json` files: an independent check of the protocol.
+//! A missing `vpp_papi` is installed with pip; if that fails the test fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Vpp {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Vpp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_fake_vpp() -> Vpp {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
+        .args([
+            "unix",
+            "{",
+            "nodaemon",
+            "runtime-dir",
+            &d,
+            "}",
+            "socksvr",
+            "{",
+            "socket-name",
+            &format!("{d}/api.sock"),
+            "}",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let sock = dir.path().join("api.sock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::os::unix::net::UnixStream::connect(&sock).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "fake-vpp did not open {}",
+            sock.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Vpp { child, dir }
+}
+
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn ensure_papi() {
+    let have = || {
+        Command::new(python())
+            .args(["-c", "import vpp_papi"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if have() {
+        return;
+    }
+    let _ = Command::new(python())
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "vpp_papi",
+        ])
+        .status();
+    assert!(
+        have(),
+        "vpp_papi is not importable and `pip install vpp_papi` did not fix it"
+    );
+}
+
+fn api_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("api")
+}
+
+#[test]
+fn vpp_papi_talks_to_fake_vpp() {
+    ensure_papi();
+    let vpp = start_fake_vpp();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/papi_client.py");
+    let out = Command::new(python())
+        .arg(&script)
+        .arg(vpp.dir.path().join("api.sock"))
+        .arg(api_dir())
+        .arg("check")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "vpp_papi failed:\n{stdout}\n{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(v["program"], "vpe");
+    assert_eq!(v["version"], "26.10-rc0~asf-fake");
+    assert_eq!(v["cli_retval"], 0);
+    assert!(
+        v["cli_reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("vpp v26.10-rc0~asf-fake built by"),
+        "{v}"
+    );
+    assert_eq!(v["loopback_retval"], 0);
+    let ifs = v["interfaces"].as_array().unwrap();
+    assert_eq!(ifs.len(), 1, "{v}");
+    assert_eq!(ifs[0]["sw_if_index"], v["loopback"]);
+    assert_eq!(ifs[0]["name"], "loop0");
+    assert_eq!(ifs[0]["dev_type"], "Loopback");
+    assert_eq!(ifs[0]["mac"], "02:00:00:00:00:2a");
+}
