@@ -91,6 +91,12 @@ pub struct Config {
     pub extra_cmake_args: String,
     /// `EXTERN_PLUGINS`.
     pub extern_plugins: Vec<PathBuf>,
+    /// Dirs of `.api.json` files of the VPP under test (`ASF_API_DIR`, else
+    /// its install tree's `share/vpp/api`), empty when none exists: the
+    /// definitions then come from VPP itself (`get_api_json`).
+    pub api_dirs: Vec<PathBuf>,
+    /// `EXTERN_APIDIR`: extra `.api.json` dirs, always added.
+    pub extern_api_dirs: Vec<PathBuf>,
     /// `VPP_WORKER_COUNT`.
     pub default_workers: u32,
     /// `MAX_VPP_CPUS` (None = auto).
@@ -199,21 +205,48 @@ impl Config {
             }
             None => std::env::temp_dir(),
         };
-        let extern_plugins = env
-            .get("EXTERN_PLUGINS")
-            .map(|v| {
-                v.split(':')
-                    .filter(|s| !s.is_empty())
-                    .map(PathBuf::from)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let paths = |var: &str| -> Vec<PathBuf> {
+            env.get(var)
+                .map(|v| {
+                    v.split(':')
+                        .filter(|s| !s.is_empty())
+                        .map(PathBuf::from)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let extern_plugins = paths("EXTERN_PLUGINS");
+        let extern_api_dirs = paths("EXTERN_APIDIR");
+        for d in &extern_api_dirs {
+            if !d.is_dir() {
+                return Err(bad(
+                    "EXTERN_APIDIR",
+                    &d.display().to_string(),
+                    "existing directories of .api.json files",
+                ));
+            }
+        }
+        let mut api_dirs = paths("ASF_API_DIR");
+        for d in &api_dirs {
+            if !d.is_dir() {
+                return Err(bad(
+                    "ASF_API_DIR",
+                    &d.display().to_string(),
+                    "existing directories of .api.json files",
+                ));
+            }
+        }
+        if api_dirs.is_empty() {
+            api_dirs = install_api_dir(&vpp_bin).into_iter().collect();
+        }
         Ok(Config {
             vpp_bin,
             vpp_source,
             tag,
             extra_cmake_args: env.get("VPP_EXTRA_CMAKE_ARGS").unwrap_or_default(),
             extern_plugins,
+            api_dirs,
+            extern_api_dirs,
             default_workers,
             max_vpp_cpus,
             variant: env.get("VARIANT"),
@@ -263,6 +296,14 @@ impl Config {
             )
         })
     }
+}
+
+/// `share/vpp/api` of the install tree a vpp binary belongs to
+/// (`<prefix>/bin/vpp` → `<prefix>/share/vpp/api`), if it exists.
+pub fn install_api_dir(vpp_bin: &Path) -> Option<PathBuf> {
+    let prefix = vpp_bin.parent()?.parent()?;
+    let dir = prefix.join("share/vpp/api");
+    dir.is_dir().then_some(dir)
 }
 
 fn bad(var: &'static str, value: &str, expected: &str) -> ConfigError {

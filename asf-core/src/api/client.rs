@@ -87,6 +87,8 @@ pub struct ApiClient {
     expect: Expect,
     ids: HashMap<u16, String>,
     schema: Option<Arc<Schema>>,
+    api_dirs: Vec<std::path::PathBuf>,
+    extern_api_dirs: Vec<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -120,6 +122,8 @@ impl ApiClient {
             expect: Expect::Zero,
             ids: HashMap::new(),
             schema: None,
+            api_dirs: Vec::new(),
+            extern_api_dirs: Vec::new(),
         };
         client.handshake(name)?;
         Ok(client)
@@ -551,28 +555,46 @@ impl ApiClient {
         self.schema = Some(schema);
     }
 
-    /// The schema in use, loaded from VPP (`get_api_json`) on first use when
-    /// none was set.
+    /// Where the schema comes from on first use: `api_dirs` (the VPP
+    /// install's `.api.json` files), or VPP itself (`get_api_json`) when
+    /// that is empty; `extern_dirs` are added either way.
+    pub fn set_schema_source(
+        &mut self,
+        api_dirs: Vec<std::path::PathBuf>,
+        extern_dirs: Vec<std::path::PathBuf>,
+    ) {
+        self.api_dirs = api_dirs;
+        self.extern_api_dirs = extern_dirs;
+        self.schema = None;
+    }
+
+    /// The schema in use, loaded on first use (see [`ApiClient::set_schema_source`]).
     pub fn schema(&mut self) -> Result<Arc<Schema>, ApiError> {
         if let Some(s) = &self.schema {
             return Ok(s.clone());
         }
-        let reply = self.request(&super::messages::GetApiJson)?;
         let mut schema = Schema::new();
-        let modules: serde_json::Value =
-            serde_json::from_str(&reply.json).map_err(|e| ApiError::Malformed {
-                msg: "get_api_json_reply".into(),
-                problem: e.to_string(),
-            })?;
-        for (i, m) in modules
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            schema.add_json(&m.to_string(), Path::new(&format!("get_api_json[{i}]")))?;
+        if self.api_dirs.is_empty() {
+            let reply = self.request(&super::messages::GetApiJson)?;
+            let modules: serde_json::Value =
+                serde_json::from_str(&reply.json).map_err(|e| ApiError::Malformed {
+                    msg: "get_api_json_reply".into(),
+                    problem: e.to_string(),
+                })?;
+            for (i, m) in modules
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                schema.add_json(&m.to_string(), Path::new(&format!("get_api_json[{i}]")))?;
+            }
+        } else {
+            schema.add_dirs(&self.api_dirs)?;
         }
+        schema.add_dirs(&self.extern_api_dirs)?;
+        tracing::debug!("api schema: {} messages", schema.message_count());
         let schema = Arc::new(schema);
         self.schema = Some(schema.clone());
         Ok(schema)

@@ -155,21 +155,28 @@ impl Schema {
 
     /// Loads every `*.api.json` under `dirs`, recursively, in sorted order.
     pub fn load_dirs(dirs: &[PathBuf]) -> Result<Schema, SchemaError> {
+        let mut s = Schema::new();
+        s.add_dirs(dirs)?;
+        Ok(s)
+    }
+
+    /// Adds every `*.api.json` under `dirs`; later definitions replace
+    /// earlier ones of the same name.
+    pub fn add_dirs(&mut self, dirs: &[PathBuf]) -> Result<(), SchemaError> {
         let mut files = Vec::new();
         for d in dirs {
             collect(d, &mut files)?;
         }
         files.sort();
-        let mut s = Schema::new();
         for f in files {
             let text = std::fs::read_to_string(&f).map_err(|source| SchemaError::Read {
                 path: f.clone(),
                 source,
             })?;
-            s.add_json(&text, &f)?;
-            s.files.push(f);
+            self.add_json(&text, &f)?;
+            self.files.push(f);
         }
-        Ok(s)
+        Ok(())
     }
 
     /// The files loaded.

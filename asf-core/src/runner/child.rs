@@ -250,7 +250,14 @@ impl ClassRun<'_> {
         let vpp = Arc::new(
             VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir).map_err(|e| chain(&e))?,
         );
-        let api = wait_ready(&vpp, tempdir, self.config.start_timeout).map_err(|e| {
+        let api = wait_ready(
+            &vpp,
+            tempdir,
+            self.config.start_timeout,
+            &self.config.api_dirs,
+            &self.config.extern_api_dirs,
+        )
+        .map_err(|e| {
             let _ = vpp.stop(STOP_GRACE);
             wait_for_core(tempdir);
             chain(&e)
@@ -363,6 +370,8 @@ fn wait_ready(
     vpp: &Arc<VppProcess>,
     tempdir: &Path,
     limit: Duration,
+    api_dirs: &[PathBuf],
+    extern_api_dirs: &[PathBuf],
 ) -> Result<ApiClient, VppError> {
     let sock = startup::api_sock(tempdir);
     let deadline = Instant::now() + limit;
@@ -395,6 +404,7 @@ fn wait_ready(
                     let v = vpp.clone();
                     api.set_liveness(Arc::new(move || v.exit_info()));
                     api.set_timeout(Some(Duration::from_secs(5)));
+                    api.set_schema_source(api_dirs.to_vec(), extern_api_dirs.to_vec());
                     tracing::info!("connected to VPP's api ({} messages)", api.message_count());
                     return Ok(api);
                 }
