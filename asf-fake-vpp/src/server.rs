@@ -156,6 +156,14 @@ pub struct Server {
     clients: Mutex<(u32, HashMap<u32, Client>)>,
 }
 
+/// What happened to an interface, for `sw_interface_event`.
+#[derive(Clone, Copy)]
+enum EventKind {
+    Added,
+    State,
+    Deleted,
+}
+
 enum Reply {
     Send(Vec<u8>),
     SendAndClose(Vec<u8>),
@@ -323,7 +331,14 @@ impl Server {
                 }
                 .run(&cmd);
                 for (i, deleted) in &out.changed {
-                    self.interface_event(i, *deleted);
+                    self.interface_event(
+                        i,
+                        if *deleted {
+                            EventKind::Deleted
+                        } else {
+                            EventKind::State
+                        },
+                    );
                 }
                 let mut payload = out.retval.to_be_bytes().to_vec();
                 payload.extend_from_slice(&(out.text.len() as u32).to_be_bytes());
@@ -357,7 +372,13 @@ impl Server {
                 };
                 let result = self.state().create_loopback(mac, instance);
                 let (rv, index) = match result {
-                    Ok(i) => (0, i),
+                    Ok(i) => {
+                        // VPP reports additions too (flags 0, not deleted).
+                        if let Some(created) = self.state().interfaces.get(&i).cloned() {
+                            self.interface_event(&created, EventKind::Added);
+                        }
+                        (0, i)
+                    }
                     Err(rv) => (rv, u32::MAX),
                 };
                 let mut out = rv.to_be_bytes().to_vec();
@@ -371,7 +392,7 @@ impl Server {
                 let result = self.state().delete_loopback(index);
                 let rv = match result {
                     Ok(gone) => {
-                        self.interface_event(&gone, true);
+                        self.interface_event(&gone, EventKind::Deleted);
                         0
                     }
                     Err(rv) => rv,
@@ -387,7 +408,7 @@ impl Server {
                     .set_admin(index, flags & crate::state::ADMIN_UP != 0);
                 let rv = match result {
                     Ok(Some(changed)) => {
-                        self.interface_event(&changed, false);
+                        self.interface_event(&changed, EventKind::State);
                         0
                     }
                     Ok(None) => 0,
@@ -440,8 +461,15 @@ impl Server {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sends `sw_interface_event` to every subscriber.
-    fn interface_event(&self, i: &Interface, deleted: bool) {
+    /// Sends `sw_interface_event` to every subscriber. As in VPP, `flags`
+    /// says which up-events happened (admin up; a loopback's link follows),
+    /// and creation and deletion are reported with flags 0.
+    fn interface_event(&self, i: &Interface, kind: EventKind) {
+        let (flags, deleted) = match kind {
+            EventKind::Added => (0, false),
+            EventKind::State => (i.flags(), false),
+            EventKind::Deleted => (0, true),
+        };
         let id = self.table.id("sw_interface_event");
         let subscribers: Vec<(u32, u32, Arc<Mutex<UnixStream>>)> = self
             .clients()
@@ -454,7 +482,7 @@ impl Server {
             e.extend_from_slice(&index.to_be_bytes());
             e.extend_from_slice(&pid.to_be_bytes());
             e.extend_from_slice(&i.index.to_be_bytes());
-            e.extend_from_slice(&i.flags().to_be_bytes());
+            e.extend_from_slice(&flags.to_be_bytes());
             e.push(u8::from(deleted));
             let _ = send(&mut conn.lock().unwrap_or_else(|e| e.into_inner()), &e);
         }
