@@ -222,3 +222,44 @@ pub enum SchemaError {
         what: String,
     },
 }
+
+/// Reading the stats segment failed.
+#[derive(Debug, Error)]
+pub enum StatsError {
+    /// `stats.sock` could not be reached.
+    #[error("cannot connect to the stats socket {path:?}")]
+    Connect {
+        /// The socket.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The socket did not hand over a segment.
+    #[error("the stats socket {path:?} sent no segment file descriptor")]
+    NoSegment {
+        /// The socket.
+        path: PathBuf,
+    },
+    /// The segment could not be mapped.
+    #[error("cannot map the stats segment")]
+    Map(#[source] io::Error),
+    /// The segment's contents are not valid.
+    #[error(transparent)]
+    Layout(#[from] crate::stats::layout::LayoutError),
+    /// VPP kept the segment "in progress" longer than the read limit.
+    #[error("VPP kept the stats segment busy (in_progress) for over {0:?}")]
+    Busy(std::time::Duration),
+    /// No entry of that name.
+    #[error("no stats entry {0:?}")]
+    NotFound(String),
+    /// A pattern is not a valid regular expression.
+    #[error("bad stats pattern {pattern:?}")]
+    Pattern {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        #[source]
+        source: regex::Error,
+    },
+}

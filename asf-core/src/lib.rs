@@ -30,6 +30,7 @@ pub mod errors;
 pub mod model;
 pub mod rules;
 pub mod runner;
+pub mod stats;
 pub mod vpp;
 
 pub use asf_macros::vpp_test;
