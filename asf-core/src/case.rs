@@ -100,11 +100,26 @@ impl TestCase {
 }
 
 impl TestCase {
-    /// VPP's clock (`Time now` of `show clock`), in seconds.
+    /// VPP's clock (`Time now` of `show clock`), in seconds, as VPP's
+    /// framework reads it (virtual sleeps do not move it: see
+    /// [`TestCase::get_vpp_time_offset`]).
     pub fn get_vpp_time(&mut self) -> TestResult<f64> {
         let out = self.cli("show clock")?;
         parse_vpp_time(&out)
             .ok_or_else(|| format!("no `Time now <seconds>` in show clock output: {out:?}").into())
+    }
+
+    /// How far `set clock adjust` has moved VPP's time on the main thread
+    /// (the `Thread 0 offset` of `show clock`).
+    pub fn get_vpp_time_offset(&mut self) -> TestResult<f64> {
+        let out = self.cli("show clock")?;
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("Thread 0 offset "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| {
+                format!("no `Thread 0 offset <seconds>` in show clock output: {out:?}").into()
+            })
     }
 
     /// Sleeps until VPP's clock has moved `secs` forward.

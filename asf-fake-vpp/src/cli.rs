@@ -76,11 +76,16 @@ impl Cli<'_> {
         match words.as_slice() {
             ["show", "version"] | ["sh", "ver"] => Ok(format!("vpp v{VERSION} built by asf on fake-vpp at {BUILD_DATE}\n")),
             ["show", "clock"] => {
-                let now = self.state().now();
+                // As VPP: "Time now" is the CPU clock; `set clock adjust`
+                // moves the per-thread offset (VPP time = clock + offset).
+                let (now, offset) = {
+                    let st = self.state();
+                    (st.clock(), st.clock_adjust)
+                };
                 let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-                let mut out = format!("Time now {now:.6}, {} GMT\n", utc(wall));
+                let mut out = format!("Time now {now:.6}, {} GMT\nTime last barrier release 0.000000000\n", utc(wall));
                 for i in 0..self.threads.len() {
-                    out.push_str(&format!("{i}: Time now {now:.6}\nThread {i} offset 0.000000000 error 0.000000000\n"));
+                    out.push_str(&format!("{i}: Time now {now:.6}\nThread {i} offset {offset:.9} error 0.000000000\n"));
                 }
                 Ok(out)
             }
@@ -313,5 +318,7 @@ mod tests {
         assert_eq!(c.run("show interface loop5").retval, -1);
         c.run("set clock adjust 100");
         assert!(state.lock().unwrap().now() >= 100.0);
+        let clock = c.run("show clock").text;
+        assert!(clock.contains("Thread 0 offset 100.000000000"), "{clock}");
     }
 }

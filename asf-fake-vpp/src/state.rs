@@ -78,7 +78,12 @@ impl State {
 
     /// VPP's time: seconds since start plus adjustments.
     pub fn now(&self) -> f64 {
-        self.started.elapsed().as_secs_f64() + self.clock_adjust
+        self.clock() + self.clock_adjust
+    }
+
+    /// The CPU clock: seconds since start (what `show clock` calls "Time now").
+    pub fn clock(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
     }
 
     /// Creates `loop<N>`: the given instance, or the lowest free one.
