@@ -103,8 +103,17 @@ const API_JSON: [&str; 5] = [
     include_str!("../api/core/interface.api.json"),
 ];
 
+/// Module versions for `api_versions`, as in the `.api.json` files.
+const VERSIONS: [(&str, (u32, u32, u32)); 4] = [
+    ("memclnt", (2, 1, 0)),
+    ("vpe", (1, 7, 0)),
+    ("interface", (3, 2, 5)),
+    ("vlib", (1, 0, 0)),
+];
+
 /// The message table: id ↔ name, with CRCs.
 struct Table {
+    first_ids: HashMap<String, u16>,
     by_id: HashMap<u16, &'static str>,
     by_name: HashMap<&'static str, u16>,
     entries: Vec<(u16, String)>,
@@ -113,6 +122,7 @@ struct Table {
 impl Table {
     fn new() -> Table {
         let mut t = Table {
+            first_ids: HashMap::new(),
             by_id: HashMap::new(),
             by_name: HashMap::new(),
             entries: Vec::new(),
@@ -126,12 +136,16 @@ impl Table {
             add(i as u16 + 1, name, crc);
         }
         let mut next = 29u16;
-        for (_, _, msgs) in MODULES {
+        let mut first_ids = HashMap::new();
+        first_ids.insert("memclnt_b197c551".to_string(), 1);
+        for (module, file_crc, msgs) in MODULES {
+            first_ids.insert(format!("{module}_{file_crc}"), next);
             for (name, crc) in msgs {
                 add(next, name, crc);
                 next += 1;
             }
         }
+        t.first_ids = first_ids;
         t
     }
 
@@ -283,7 +297,31 @@ impl Server {
                 out.extend_from_slice(&std::process::id().to_be_bytes());
                 Reply::Send(reply("control_ping_reply", &out))
             }
-            "memclnt_keepalive" => Reply::Send(retval_only("memclnt_keepalive_reply", 0)),
+            "get_first_msg_id" => {
+                let Some(name) = p.take(64) else {
+                    return Reply::Nothing;
+                };
+                let end = name.iter().position(|&b| b == 0).unwrap_or(64);
+                let key = String::from_utf8_lossy(&name[..end]).into_owned();
+                let (rv, first): (i32, u16) = match self.table.first_ids.get(key.as_str()) {
+                    Some(id) => (0, *id),
+                    None => (-7, 0xffff),
+                };
+                let mut out = rv.to_be_bytes().to_vec();
+                out.extend_from_slice(&first.to_be_bytes());
+                Reply::Send(reply("get_first_msg_id_reply", &out))
+            }
+            "api_versions" => {
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&(VERSIONS.len() as u32).to_be_bytes());
+                for (name, (major, minor, patch)) in VERSIONS {
+                    for v in [major, minor, patch] {
+                        out.extend_from_slice(&v.to_be_bytes());
+                    }
+                    out.extend_from_slice(&fixed(name, 64));
+                }
+                Reply::Send(reply("api_versions_reply", &out))
+            }
             "sockclnt_delete" => {
                 let Some(index) = p.u32() else {
                     return Reply::Nothing;

@@ -551,6 +551,144 @@ impl Request for WantInterfaceEvents {
     type Reply = WantInterfaceEventsReply;
 }
 
+empty_request!(
+    MemclntKeepalive,
+    "memclnt_keepalive",
+    MemclntKeepaliveReply,
+    "`memclnt_keepalive` (VPP never sends it to socket clients; answering is harmless)."
+);
+empty_request!(
+    ApiVersions,
+    "api_versions",
+    ApiVersionsReply,
+    "`api_versions`: the version of every loaded module."
+);
+empty_request!(
+    ShowThreads,
+    "show_threads",
+    ShowThreadsReply,
+    "`show_threads`: VPP's main and worker threads."
+);
+
+api_message! {
+    /// `memclnt_keepalive_reply`.
+    MemclntKeepaliveReply = "memclnt_keepalive_reply", "e8d4e804" { retval: i32 }
+}
+api_message! {
+    /// `get_first_msg_id`: `name` is `<module>_<file crc as 8 hex digits>`.
+    GetFirstMsgId = "get_first_msg_id", "ebf79a66" { name: FixedString<64> }
+}
+api_message! {
+    /// `get_first_msg_id_reply`: -7 and 0xffff for an unknown module.
+    GetFirstMsgIdReply = "get_first_msg_id_reply", "7d337472" { retval: i32, first_msg_id: u16 }
+}
+api_message! {
+    /// One module of `api_versions_reply`.
+    ModuleVersion = "module_version", "00000000" { major: u32, minor: u32, patch: u32, name: FixedString<64> }
+}
+api_message! {
+    /// One thread of `show_threads_reply`.
+    ThreadData = "thread_data", "00000000" {
+        id: u32, name: FixedString<64>, r#type: FixedString<64>, pid: u32, cpu_id: u32, core: u32, cpu_socket: u32,
+    }
+}
+
+impl Wire for ModuleVersion {
+    fn put(&self, w: &mut Writer) {
+        self.encode(w);
+    }
+    fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+        Self::decode(r)
+    }
+}
+
+impl Wire for ThreadData {
+    fn put(&self, w: &mut Writer) {
+        self.encode(w);
+    }
+    fn get(r: &mut Reader) -> Result<Self, DecodeError> {
+        Self::decode(r)
+    }
+}
+
+/// `T name[count]` preceded by its `u32 count` field.
+fn get_counted<T: Wire>(r: &mut Reader, elem_size: usize) -> Result<Vec<T>, DecodeError> {
+    let n = r.u32()? as usize;
+    if n.saturating_mul(elem_size) > r.remaining() {
+        return Err(DecodeError(format!(
+            "count {n} needs more than the {} bytes left",
+            r.remaining()
+        )));
+    }
+    (0..n).map(|_| T::get(r)).collect()
+}
+
+fn put_counted<T: Wire>(w: &mut Writer, items: &[T]) {
+    w.u32(u32::try_from(items.len()).unwrap_or(u32::MAX));
+    for i in items {
+        i.put(w);
+    }
+}
+
+/// `api_versions_reply`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiVersionsReply {
+    /// 0 on success.
+    pub retval: i32,
+    /// Every loaded module.
+    pub api_versions: Vec<ModuleVersion>,
+}
+
+impl Message for ApiVersionsReply {
+    const NAME: &'static str = "api_versions_reply";
+    const CRC: &'static str = "5f0d99d6";
+    fn encode(&self, w: &mut Writer) {
+        w.i32(self.retval);
+        put_counted(w, &self.api_versions);
+    }
+    fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(ApiVersionsReply {
+            retval: r.i32()?,
+            api_versions: get_counted(r, 76)?,
+        })
+    }
+}
+
+/// `show_threads_reply`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShowThreadsReply {
+    /// 0 on success.
+    pub retval: i32,
+    /// The threads, main first.
+    pub thread_data: Vec<ThreadData>,
+}
+
+impl Message for ShowThreadsReply {
+    const NAME: &'static str = "show_threads_reply";
+    const CRC: &'static str = "efd78e83";
+    fn encode(&self, w: &mut Writer) {
+        w.i32(self.retval);
+        put_counted(w, &self.thread_data);
+    }
+    fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(ShowThreadsReply {
+            retval: r.i32()?,
+            thread_data: get_counted(r, 148)?,
+        })
+    }
+}
+
+retval_reply!(
+    MemclntKeepaliveReply,
+    GetFirstMsgIdReply,
+    ApiVersionsReply,
+    ShowThreadsReply
+);
+
+impl Request for GetFirstMsgId {
+    type Reply = GetFirstMsgIdReply;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,3 +1,5 @@
+use asf_core::api::client::Expect;
+use asf_core::api::messages::{ApiVersions, FixedString, GetFirstMsgId};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Binary API basics
@@ -65,6 +67,32 @@ mod basics {
         for _ in 0..200 {
             assert_eq!(t.ping()?, pid);
         }
+        Ok(())
+    }
+
+    /// api_versions answers; every module it lists has a name and a version
+    #[vpp_test]
+    fn test_api_versions(t: &mut TestCase) -> TestResult {
+        // VPP 26.10 answers with an empty list over the socket; older ones
+        // list their modules.
+        let reply = t.api().request(&ApiVersions)?;
+        for m in &reply.api_versions {
+            assert!(!m.name.0.is_empty(), "{reply:?}");
+            assert!(m.major + m.minor + m.patch > 0, "{m:?}");
+        }
+        Ok(())
+    }
+
+    /// get_first_msg_id refuses an unknown module with -7 and 0xffff
+    #[vpp_test]
+    fn test_get_first_msg_id_unknown(t: &mut TestCase) -> TestResult {
+        let req = GetFirstMsgId {
+            name: FixedString("no_such_module_00000000".into()),
+        };
+        let reply = t
+            .api()
+            .expect(Expect::AnyOf(vec![-7]), |api| api.request(&req))?;
+        assert_eq!(reply.first_msg_id, 0xffff);
         Ok(())
     }
 }

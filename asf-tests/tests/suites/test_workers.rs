@@ -1,3 +1,4 @@
+use asf_core::api::messages::ShowThreads;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// VPP with a worker thread
@@ -35,6 +36,17 @@ mod one_worker {
             Some(worker_cpu.to_string().as_str()),
             "{line}"
         );
+        Ok(())
+    }
+
+    /// the show_threads message agrees with the worker count
+    #[vpp_test]
+    fn test_show_threads_api(t: &mut TestCase) -> TestResult {
+        let reply = t.api().request(&ShowThreads)?;
+        assert_eq!(reply.thread_data.len(), 2, "{reply:?}");
+        assert_eq!(reply.thread_data[0].name.0, "vpp_main");
+        assert_eq!(reply.thread_data[1].name.0, "vpp_wk_0");
+        assert_eq!(reply.thread_data[1].cpu_id as usize, t.cpus()[1]);
         Ok(())
     }
 }
