@@ -12,6 +12,12 @@ use std::time::{Duration, Instant};
 use asf_core::api::ApiClient;
 
 fn main() {
+    // One CPU for the bench, fake-vpp and Python alike (children inherit
+    // the affinity): round trips become same-core switches, which are
+    // steadier than cross-core wake-ups on a small VM.
+    let mut one = nix::sched::CpuSet::new();
+    one.set(0).unwrap();
+    nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &one).unwrap();
     let n: usize = std::env::var("ASF_BENCH_N")
         .ok()
         .and_then(|v| v.parse().ok())

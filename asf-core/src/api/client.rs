@@ -87,6 +87,14 @@ pub struct ApiClient {
     expect: Expect,
     ids: HashMap<u16, String>,
     schema: Option<Arc<Schema>>,
+    /// Ids of typed messages already checked against the table (by name).
+    resolved: std::cell::RefCell<HashMap<&'static str, u16>>,
+    /// The socket's current read timeout.
+    read_timeout: Option<Duration>,
+    /// Read buffer, allocated once.
+    chunk: Box<[u8]>,
+    /// Frame being sent, reused.
+    tx: Vec<u8>,
     api_dirs: Vec<std::path::PathBuf>,
     extern_api_dirs: Vec<std::path::PathBuf>,
 }
@@ -122,6 +130,10 @@ impl ApiClient {
             expect: Expect::Zero,
             ids: HashMap::new(),
             schema: None,
+            resolved: std::cell::RefCell::new(HashMap::new()),
+            read_timeout: None,
+            chunk: vec![0u8; 64 * 1024].into_boxed_slice(),
+            tx: Vec::new(),
             api_dirs: Vec::new(),
             extern_api_dirs: Vec::new(),
         };
@@ -197,7 +209,11 @@ impl ApiClient {
 
     /// The message id of `M`, checked against the name and CRC VPP announced.
     pub fn msg_id<M: Message>(&self) -> Result<u16, ApiError> {
+        if let Some(id) = self.resolved.borrow().get(M::NAME) {
+            return Ok(*id);
+        }
         if let Some(id) = self.table.get(&M::name_crc()) {
+            self.resolved.borrow_mut().insert(M::NAME, *id);
             return Ok(*id);
         }
         match self.names.get(M::NAME) {
@@ -223,12 +239,15 @@ impl ApiClient {
     }
 
     fn send(&mut self, body: &[u8]) -> Result<(), ApiError> {
-        let mut frame = Vec::with_capacity(16 + body.len());
+        let mut frame = std::mem::take(&mut self.tx);
+        frame.clear();
         frame.extend_from_slice(&[0u8; 8]);
         frame.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes());
         frame.extend_from_slice(&[0u8; 4]);
         frame.extend_from_slice(body);
-        match self.stream.write_all(&frame) {
+        let written = self.stream.write_all(&frame);
+        self.tx = frame;
+        match written {
             Ok(()) => Ok(()),
             Err(e) => {
                 self.check_alive()?;
@@ -270,10 +289,14 @@ impl ApiClient {
                     (d - now).min(POLL)
                 }
             };
-            self.stream
-                .set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
-            let mut chunk = [0u8; 64 * 1024];
-            match self.stream.read(&mut chunk) {
+            let wait = wait.max(Duration::from_millis(1));
+            // setsockopt only when the wait changes (a syscall saved per read).
+            if self.read_timeout != Some(wait) {
+                self.stream.set_read_timeout(Some(wait))?;
+                self.read_timeout = Some(wait);
+            }
+            let chunk = &mut self.chunk[..];
+            match self.stream.read(chunk) {
                 Ok(0) => {
                     self.check_alive()?;
                     // VPP may be dying right now: give the exit a moment to show.
@@ -281,7 +304,7 @@ impl ApiClient {
                     self.check_alive()?;
                     return Err(ApiError::Closed);
                 }
-                Ok(n) => self.rx.extend_from_slice(&chunk[..n]),
+                Ok(n) => self.rx.extend_from_slice(&self.chunk[..n]),
                 Err(e)
                     if matches!(
                         e.kind(),
