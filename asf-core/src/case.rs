@@ -24,6 +24,7 @@ pub struct TestCase {
     pub(crate) cpus: Vec<usize>,
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
+    pub(crate) stats: Option<crate::stats::StatsClient>,
 }
 
 /// Removes one configured object from VPP at tear-down.
@@ -215,6 +216,189 @@ impl TestCase {
         panic!("invalid {enum_type}: {r} != {e}");
     }
 }
+
+impl TestCase {
+    /// The stats segment reader (`statistics` of VPP's framework), connected
+    /// on first use to the class's `stats.sock`.
+    pub fn stats(&mut self) -> Result<&mut crate::stats::StatsClient, crate::errors::StatsError> {
+        if self.stats.is_none() {
+            let path = crate::vpp::startup::stats_sock(&self.tempdir);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            let client = loop {
+                // VPP hands the segment out once its main loop polls the
+                // listener: retry briefly, as VPP's framework does.
+                match crate::stats::StatsClient::connect(&path) {
+                    Ok(c) => break c,
+                    Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            };
+            self.stats = Some(client);
+        }
+        Ok(self.stats.as_mut().expect("connected above"))
+    }
+
+    /// A counter: a stats path (`/if/rx`) read from the segment, or an
+    /// error name as `show errors` prints it (its total count).
+    pub fn get_counter(&mut self, counter: &str) -> TestResult<crate::stats::StatValue> {
+        if counter.starts_with('/') {
+            return Ok(self.stats()?.get(counter)?);
+        }
+        let out = self.cli("show errors")?;
+        let mut total = 0u64;
+        for line in out.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() >= 3 && (fields[2] == counter || line.contains(&format!(" {counter} ")))
+            {
+                total += fields[0].parse::<u64>().unwrap_or(0);
+            }
+        }
+        Ok(crate::stats::StatValue::Scalar(total))
+    }
+
+    /// Asserts a counter's value at `[thread][index]`, or summed over
+    /// threads at `index` when `thread` is None (`assert_counter_equal`).
+    #[track_caller]
+    pub fn assert_counter_equal(
+        &mut self,
+        counter: &str,
+        expected: u64,
+        thread: Option<usize>,
+        index: usize,
+    ) {
+        let v = match self.get_counter(counter) {
+            Ok(v) => v,
+            Err(e) => panic!("cannot read counter `{counter}': {e}"),
+        };
+        let real = match thread {
+            Some(t) => v.at(t, index).unwrap_or(0),
+            None => v.sum_index(index),
+        };
+        tracing::debug!(
+            "validate counter `{counter}[{index}]', expected: {expected}, real value: {real}"
+        );
+        assert_equal(real, expected, &format!("counter `{counter}[{index}]'"));
+    }
+
+    /// Asserts an error counter's total over threads (`assert_error_counter_equal`).
+    #[track_caller]
+    pub fn assert_error_counter_equal(&mut self, counter: &str, expected: u64) {
+        let real = match self
+            .stats()
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.get(counter).map_err(|e| e.to_string()))
+        {
+            Ok(v) => v.sum(),
+            Err(e) => panic!("cannot read error counter `{counter}': {e}"),
+        };
+        assert_equal(real, expected, &format!("error counter `{counter}'"));
+    }
+
+    /// The non-zero error counters, one `<count> <path>` line each, for the
+    /// tear-down log (`set_errors_str` of VPP's framework).
+    pub fn errors_str(&mut self) -> TestResult<String> {
+        let errs = self.stats()?.dump(&["^/err/"])?;
+        let mut out = String::new();
+        for (name, v) in errs {
+            let n = v.sum();
+            if n != 0 {
+                out.push_str(&format!("{n:>12} {name}\n"));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Snapshots the counters named in `diff` (`snapshot_stats`).
+    pub fn snapshot_stats(&mut self, diff: &StatsDiff) -> TestResult<StatsSnapshot> {
+        let mut snap = StatsSnapshot::default();
+        for (_, counters) in &diff.0 {
+            for (name, _) in counters {
+                if !snap.0.contains_key(name) {
+                    let v = self.stats()?.get(name)?;
+                    snap.0.insert(name.clone(), v);
+                }
+            }
+        }
+        tracing::debug!(
+            "took statistics snapshot: {:?}",
+            snap.0.keys().collect::<Vec<_>>()
+        );
+        Ok(snap)
+    }
+
+    /// Asserts that each counter moved by its expected difference since the
+    /// snapshot (`compare_stats_with_snapshot`): per sw_if_index (summed
+    /// over threads) or, for the `err` group, in total.
+    #[track_caller]
+    pub fn compare_stats_with_snapshot(&mut self, diff: &StatsDiff, snapshot: &StatsSnapshot) {
+        for (group, counters) in &diff.0 {
+            for (name, d) in counters {
+                let now = match self
+                    .stats()
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| s.get(name).map_err(|e| e.to_string()))
+                {
+                    Ok(v) => v,
+                    Err(e) => panic!("cannot read `{name}': {e}"),
+                };
+                let Some(before) = snapshot.0.get(name) else {
+                    panic!("`{name}' is not in the snapshot");
+                };
+                let (now, before) = match group {
+                    DiffGroup::Err => (now.sum(), before.sum()),
+                    DiffGroup::Interface(i) => {
+                        (now.sum_index(*i as usize), before.sum_index(*i as usize))
+                    }
+                };
+                assert_equal(
+                    now as i128,
+                    before as i128 + *d as i128,
+                    &format!(
+                        "'{name}' counter value (previous value: {before}, expected diff: {d})"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Returned by a test (as its error) to skip itself at run time with a
+/// reason, like unittest's `skipTest`: `return Err(Skip::new("why").into())`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skip(pub String);
+
+impl Skip {
+    /// A skip with its reason.
+    pub fn new(reason: impl Into<String>) -> Skip {
+        Skip(reason.into())
+    }
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "skipped: {}", self.0)
+    }
+}
+
+impl Error for Skip {}
+
+/// A group of expected counter differences: per interface, or error counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffGroup {
+    /// Counters of one sw_if_index.
+    Interface(u32),
+    /// Error counters (`err` in VPP's framework), compared in total.
+    Err,
+}
+
+/// Expected counter differences, VPP-framework style:
+/// `[(Interface(1), [("/if/rx", 10)]), (Err, [("/err/ip4-input/ttl_expired", 0)])]`.
+#[derive(Clone, Debug, Default)]
+pub struct StatsDiff(pub Vec<(DiffGroup, Vec<(String, i64)>)>);
+
+/// Counter values taken by [`TestCase::snapshot_stats`].
+#[derive(Clone, Debug, Default)]
+pub struct StatsSnapshot(pub std::collections::BTreeMap<String, crate::stats::StatValue>);
 
 /// Asserts `real == expected`, naming what was compared
 /// (`assert_equal` of VPP's framework).

@@ -34,7 +34,7 @@ pub mod stats;
 pub mod vpp;
 
 pub use asf_macros::vpp_test;
-pub use case::{TestCase, TestResult};
+pub use case::{Skip, TestCase, TestResult};
 pub use model::Tag;
 pub use runner::parent::main;
 

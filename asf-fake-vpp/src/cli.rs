@@ -34,6 +34,8 @@ pub struct Output {
     pub text: String,
     /// Changed interfaces: (interface, deleted).
     pub changed: Vec<(Interface, bool)>,
+    /// `fake stats corrupt` was run.
+    pub corrupt_stats: bool,
 }
 
 /// CLI over the shared state.
@@ -51,8 +53,13 @@ impl Cli<'_> {
             retval: 0,
             text: String::new(),
             changed: Vec::new(),
+            corrupt_stats: false,
         };
         for line in input.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+            if line == "fake stats corrupt" {
+                out.corrupt_stats = true;
+                continue;
+            }
             match self.one(line, &mut out.changed) {
                 Ok(text) => out.text.push_str(&text),
                 Err(e) => {
@@ -96,7 +103,16 @@ impl Cli<'_> {
                 }
                 Ok(String::new())
             }
-            ["clear", "trace"] | ["clear", "errors"] | ["clear", "interfaces"] | ["clear", "run"] => Ok(String::new()),
+            ["clear", "trace"] | ["clear", "run"] => Ok(String::new()),
+            ["clear", "errors"] => {
+                self.state().counters.clear_errors();
+                Ok(String::new())
+            }
+            ["clear", "interfaces"] => {
+                self.state().counters.clear_interfaces();
+                Ok(String::new())
+            }
+            ["fake", "counters", rest @ ..] => self.fake_counters(rest).map_err(|e| format!("{e} (in `{cmd}')")),
             ["show", "threads"] => {
                 let mut out = format!("{:<7}{:<20}{:<8}{:<8}{:<12}\n", "ID", "Name", "LWP", "CPU", "Sched");
                 for (i, t) in self.threads.iter().enumerate() {
@@ -157,7 +173,17 @@ impl Cli<'_> {
                 }
                 Ok(String::new())
             }
-            ["show", "errors"] | ["show", "error"] => Ok(format!("{:>8}{:>24}{:>40}{:>20}\n", "Count", "Node", "Reason", "Severity")),
+            ["show", "errors"] | ["show", "error"] => {
+                let st = self.state();
+                let mut out = format!("{:>10}{:>30}{:>40}{:>20}\n", "Count", "Node", "Reason", "Severity");
+                for (i, (node, counter)) in crate::stats::ERRORS.iter().enumerate() {
+                    let n: u64 = st.counters.errors.iter().map(|t| t[i]).sum();
+                    if n > 0 {
+                        out.push_str(&format!("{n:>10}{node:>30}{counter:>40}{:>20}\n", "error"));
+                    }
+                }
+                Ok(out)
+            }
             ["show", "run"] | ["show", "runtime"] => {
                 let now = self.state().now();
                 Ok(format!("Time {now:.1}, 10 sec internal node vector rate 0.00 loops/sec 0.00\n  vector rates in 0.0000e0, out 0.0000e0, drop 0.0000e0, punt 0.0000e0\n"))
@@ -181,6 +207,47 @@ impl Cli<'_> {
             }
             _ => Err(unknown()),
         }
+    }
+
+    /// `fake counters interface <name> rx|tx <packets> <bytes> [thread <t>]`,
+    /// `fake counters interface <name> drops <n> [thread <t>]`,
+    /// `fake counters error <node> <counter> <n> [thread <t>]`: add to a
+    /// counter, so tests can assert on counters without traffic.
+    fn fake_counters(&self, words: &[&str]) -> Result<String, String> {
+        let (words, thread) = match words {
+            [head @ .., "thread", t] => (
+                head,
+                t.parse::<usize>().map_err(|_| format!("bad thread {t}"))?,
+            ),
+            _ => (words, 0),
+        };
+        let num = |s: &str| s.parse::<u64>().map_err(|_| format!("bad number {s}"));
+        let mut st = self.state();
+        if thread >= st.counters.threads {
+            return Err(format!("no thread {thread}"));
+        }
+        match words {
+            ["interface", name, dir @ ("rx" | "tx"), packets, bytes] => {
+                let index = st.by_name(name).map(|i| i.index).ok_or_else(|| format!("unknown interface {name}"))? as usize;
+                let (p, b) = (num(packets)?, num(bytes)?);
+                let row = if *dir == "rx" { &mut st.counters.if_rx[thread] } else { &mut st.counters.if_tx[thread] };
+                row[index].0 += p;
+                row[index].1 += b;
+            }
+            ["interface", name, "drops", n] => {
+                let index = st.by_name(name).map(|i| i.index).ok_or_else(|| format!("unknown interface {name}"))? as usize;
+                st.counters.if_drops[thread][index] += num(n)?;
+            }
+            ["error", node, counter, n] => {
+                let i = crate::stats::ERRORS
+                    .iter()
+                    .position(|(nd, c)| nd == node && c == counter)
+                    .ok_or_else(|| format!("unknown error counter {node}/{counter}"))?;
+                st.counters.errors[thread][i] += num(n)?;
+            }
+            _ => return Err("usage: fake counters interface <name> rx|tx <packets> <bytes> | interface <name> drops <n> | error <node> <counter> <n> [thread <t>]".into()),
+        }
+        Ok(String::new())
     }
 
     fn show_interface(&self, only: Option<&str>) -> String {
@@ -253,7 +320,7 @@ mod tests {
 
     #[test]
     fn known_and_unknown_commands() {
-        let state = Mutex::new(State::new(Instant::now()));
+        let state = Mutex::new(State::new(Instant::now(), 1));
         let threads = [ThreadInfo {
             name: "vpp_main".into(),
             lwp: 10,
@@ -281,7 +348,7 @@ mod tests {
 
     #[test]
     fn interfaces_and_clock_through_the_cli() {
-        let state = Mutex::new(State::new(Instant::now()));
+        let state = Mutex::new(State::new(Instant::now(), 1));
         let threads = [ThreadInfo {
             name: "vpp_main".into(),
             lwp: 10,

@@ -8,6 +8,7 @@ mod faults;
 mod server;
 mod startup;
 mod state;
+mod stats;
 
 use std::os::unix::net::UnixListener;
 use std::process::ExitCode;
@@ -123,16 +124,58 @@ fn main() -> ExitCode {
         sock.display(),
         workers
     );
-    let server = Arc::new(server::Server::new(
-        state::State::new(started),
-        threads,
-        faults,
-    ));
+    let state = state::State::new(started, threads.len());
+    let segment = match stats::Segment::new(startup.statseg_size()) {
+        Ok(s) => Arc::new(std::sync::Mutex::new(s)),
+        Err(e) => {
+            eprintln!(
+                "vpp[{}]: statseg: cannot create the stats segment: {e}",
+                std::process::id()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = segment
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .publish(&state.counters)
+    {
+        eprintln!("vpp[{}]: statseg: {e}", std::process::id());
+        return ExitCode::from(1);
+    }
+    let stats_sock = startup.stats_socket();
+    if let Err(e) = stats::serve(&stats_sock, segment.clone()) {
+        eprintln!(
+            "vpp[{}]: statseg: cannot listen on {}: {e}",
+            std::process::id(),
+            stats_sock.display()
+        );
+        return ExitCode::from(1);
+    }
+    {
+        // The stats collector: /sys/heartbeat every update-interval.
+        let seg = segment.clone();
+        let every = startup.stats_update_interval();
+        std::thread::spawn(move || {
+            let mut beat = 0u64;
+            loop {
+                std::thread::sleep(every);
+                beat += 1;
+                let _ = seg
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .heartbeat(beat);
+            }
+        });
+    }
+    let server = Arc::new(server::Server::new(state, threads, faults, segment));
     std::thread::spawn(move || server.serve(listener));
 
     match sigs.wait() {
         Ok(sig) => println!("vpp[{}]: received {sig}, exiting", std::process::id()),
         Err(e) => eprintln!("fake-vpp: sigwait: {e}"),
     }
+    // Like VPP: the stats socket goes away on a clean exit, api.sock stays.
+    let _ = std::fs::remove_file(&stats_sock);
     ExitCode::SUCCESS
 }

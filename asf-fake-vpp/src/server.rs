@@ -163,6 +163,7 @@ struct Client {
 /// State shared by all connections.
 pub struct Server {
     state: Mutex<State>,
+    segment: Arc<Mutex<crate::stats::Segment>>,
     threads: Vec<ThreadInfo>,
     faults: Faults,
     table: Table,
@@ -186,9 +187,15 @@ enum Reply {
 
 impl Server {
     /// A server with the given state, threads and faults.
-    pub fn new(state: State, threads: Vec<ThreadInfo>, faults: Faults) -> Server {
+    pub fn new(
+        state: State,
+        threads: Vec<ThreadInfo>,
+        faults: Faults,
+        segment: Arc<Mutex<crate::stats::Segment>>,
+    ) -> Server {
         Server {
             state: Mutex::new(state),
+            segment,
             threads,
             faults,
             table: Table::new(),
@@ -368,6 +375,14 @@ impl Server {
                     threads: &self.threads,
                 }
                 .run(&cmd);
+                self.publish_stats();
+                if out.corrupt_stats {
+                    let _ = self
+                        .segment
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .corrupt();
+                }
                 for (i, deleted) in &out.changed {
                     self.interface_event(
                         i,
@@ -409,6 +424,7 @@ impl Server {
                     None
                 };
                 let result = self.state().create_loopback(mac, instance);
+                self.publish_stats();
                 let (rv, index) = match result {
                     Ok(i) => {
                         // VPP reports additions too (flags 0, not deleted).
@@ -428,6 +444,7 @@ impl Server {
                     return Reply::Nothing;
                 };
                 let result = self.state().delete_loopback(index);
+                self.publish_stats();
                 let rv = match result {
                     Ok(gone) => {
                         self.interface_event(&gone, EventKind::Deleted);
@@ -492,6 +509,15 @@ impl Server {
                 eprintln!("fake-vpp: no handler for {other}");
                 Reply::Nothing
             }
+        }
+    }
+
+    /// Brings the stats segment up to date with the state.
+    pub fn publish_stats(&self) {
+        let st = self.state();
+        let mut seg = self.segment.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = seg.publish(&st.counters) {
+            eprintln!("fake-vpp: stats segment: {e}");
         }
     }
 

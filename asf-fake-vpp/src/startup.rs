@@ -129,6 +129,32 @@ impl Startup {
         )
     }
 
+    /// `statseg { socket-name }`, else `<runtime-dir>/stats.sock`.
+    pub fn stats_socket(&self) -> PathBuf {
+        self.in_runtime_dir(
+            self.value_after("statseg", "socket-name")
+                .unwrap_or("stats.sock"),
+        )
+    }
+
+    /// `statseg { size }` in bytes (K/M/G suffixes), else 32M.
+    pub fn statseg_size(&self) -> usize {
+        self.value_after("statseg", "size")
+            .and_then(parse_size)
+            .unwrap_or(32 << 20)
+    }
+
+    /// `statseg { update-interval <seconds> }`, else 10 s.
+    pub fn stats_update_interval(&self) -> std::time::Duration {
+        self.value_after("statseg", "update-interval")
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| *s > 0.0 && s.is_finite())
+            .map_or(
+                std::time::Duration::from_secs(10),
+                std::time::Duration::from_secs_f64,
+            )
+    }
+
     /// Worker threads: `corelist-workers a,b-c` or `workers N`.
     pub fn workers(&self) -> Result<usize, String> {
         if let Some(list) = self.value_after("cpu", "corelist-workers") {
@@ -168,6 +194,16 @@ impl Startup {
             .and_then(|c| c.parse().ok())
             .unwrap_or(0)
     }
+}
+
+fn parse_size(s: &str) -> Option<usize> {
+    let (digits, mult) = match s.chars().last()? {
+        'k' | 'K' => (&s[..s.len() - 1], 1 << 10),
+        'm' | 'M' => (&s[..s.len() - 1], 1 << 20),
+        'g' | 'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    digits.parse::<usize>().ok()?.checked_mul(mult)
 }
 
 #[cfg(test)]

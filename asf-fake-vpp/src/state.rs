@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use crate::stats::Counters;
+
 /// `if_status_flags`: admin up.
 pub const ADMIN_UP: u32 = 1;
 /// `if_status_flags`: link up.
@@ -51,11 +53,13 @@ pub struct State {
     started: Instant,
     /// Seconds added by `set clock adjust`.
     pub clock_adjust: f64,
+    /// What the stats segment publishes.
+    pub counters: Counters,
 }
 
 impl State {
-    /// The state of a freshly started VPP: just `local0`.
-    pub fn new(started: Instant) -> State {
+    /// The state of a freshly started VPP with `threads` threads: just `local0`.
+    pub fn new(started: Instant, threads: usize) -> State {
         let mut interfaces = BTreeMap::new();
         interfaces.insert(
             0,
@@ -68,11 +72,17 @@ impl State {
                 instance: None,
             },
         );
+        let boottime = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut counters = Counters::new(threads.max(1), boottime);
+        counters.set_name(0, Some("local0"));
         State {
             interfaces,
             next_index: 1,
             started,
             clock_adjust: 0.0,
+            counters,
         }
     }
 
@@ -105,6 +115,8 @@ impl State {
         };
         let index = self.next_index;
         self.next_index += 1;
+        self.counters
+            .set_name(index, Some(&format!("loop{instance}")));
         self.interfaces.insert(
             index,
             Interface {
@@ -122,7 +134,10 @@ impl State {
     /// Deletes a loopback.
     pub fn delete_loopback(&mut self, index: u32) -> Result<Interface, Retval> {
         match self.interfaces.get(&index) {
-            Some(i) if i.instance.is_some() => Ok(self.interfaces.remove(&index).expect("present")),
+            Some(i) if i.instance.is_some() => {
+                self.counters.set_name(index, Some("deleted"));
+                Ok(self.interfaces.remove(&index).expect("present"))
+            }
             _ => Err(INVALID_SW_IF_INDEX),
         }
     }
@@ -149,7 +164,7 @@ mod tests {
 
     #[test]
     fn loopback_life_cycle() {
-        let mut s = State::new(Instant::now());
+        let mut s = State::new(Instant::now(), 1);
         let a = s.create_loopback([0; 6], None).unwrap();
         let b = s.create_loopback([2, 0, 0, 0, 0, 1], None).unwrap();
         assert_eq!((a, b), (1, 2));

@@ -271,6 +271,7 @@ impl ClassRun<'_> {
             cpus: self.plan.cpus.clone(),
             workers: self.plan.workers,
             registry: Vec::new(),
+            stats: None,
         })
     }
 
@@ -322,11 +323,14 @@ fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
                 .map(|p| format!("cannot remove {p}")),
         );
     }
+    match case.errors_str() {
+        Ok(errors) => tracing::info!("\n--- tear-down: non-zero error counters\n{errors}"),
+        Err(e) => tracing::info!("\n--- tear-down: error counters unreadable: {e}"),
+    }
     let standard = [
         "show trace max 1000",
         "show interface",
         "show hardware",
-        "show errors",
         "show run",
         "show log",
         "show bihash",
@@ -503,6 +507,8 @@ fn died_message(class: &str, test: &str, info: &crate::vpp::process::ExitInfo) -
 enum Failure {
     Panic(String),
     Error(String),
+    /// The test skipped itself ([`crate::case::Skip`]).
+    Skip(String),
 }
 
 fn died_or(case: &TestCase, test: Option<&str>, f: Failure) -> Failure {
@@ -518,7 +524,7 @@ fn died_or(case: &TestCase, test: Option<&str>, f: Failure) -> Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Panic(m) | Failure::Error(m) => f.write_str(m),
+            Failure::Panic(m) | Failure::Error(m) | Failure::Skip(m) => f.write_str(m),
         }
     }
 }
@@ -530,6 +536,7 @@ fn verdict(outcome: Result<(), Failure>, expected_failure: bool) -> (Status, Opt
             Status::UnexpectedPass,
             Some("the test passed but is marked expected_failure".into()),
         ),
+        (Err(Failure::Skip(m)), _) => (Status::Skip, Some(m)),
         (Err(Failure::Panic(m)), false) => (Status::Fail, Some(m)),
         (Err(Failure::Error(m)), false) => (Status::Error, Some(m)),
         (Err(f), true) => (Status::ExpectedFail, Some(f.to_string())),
@@ -562,7 +569,10 @@ fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Failure> {
     };
     match panic::catch_unwind(AssertUnwindSafe(|| hook(case))) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(Failure::Error(chain(&*e))),
+        Ok(Err(e)) => match e.downcast::<crate::case::Skip>() {
+            Ok(skip) => Err(Failure::Skip(skip.0)),
+            Err(e) => Err(Failure::Error(chain(&*e))),
+        },
         Err(_) => {
             let msg = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
             Err(Failure::Panic(

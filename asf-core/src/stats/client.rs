@@ -187,11 +187,12 @@ impl StatsClient {
                 }
                 let view = View::new(self.mem.as_ref(), h);
                 let mut out = BTreeMap::new();
+                let mut targets = std::collections::HashMap::new();
                 for &i in &want {
                     let e = dir
                         .get(i)
                         .ok_or_else(|| StatsError::NotFound(format!("directory index {i}")))?;
-                    if let Some(v) = view.value(e, &dir)? {
+                    if let Some(v) = view.value_cached(e, &dir, &mut targets)? {
                         out.insert(e.name.clone(), v);
                     }
                 }

@@ -4,7 +4,7 @@
 //! the segment, so corrupt or hostile bytes give an error, not UB or a panic.
 
 use super::memory::Memory;
-use super::value::{Combined, RingBuffer, StatValue};
+use super::value::{Combined, Histogram, RingBuffer, StatValue};
 
 /// Size of a directory entry.
 pub const ENTRY_SIZE: usize = 144;
@@ -214,6 +214,17 @@ impl<'a, M: Memory + ?Sized> View<'a, M> {
         entry: &Entry,
         directory: &[Entry],
     ) -> Result<Option<StatValue>, LayoutError> {
+        self.value_cached(entry, directory, &mut std::collections::HashMap::new())
+    }
+
+    /// Like [`View::value`], reading each symlink target once per `cache`
+    /// (thousands of `/err/...` symlinks share one `/node/errors` vector).
+    pub fn value_cached(
+        &self,
+        entry: &Entry,
+        directory: &[Entry],
+        cache: &mut std::collections::HashMap<usize, StatValue>,
+    ) -> Result<Option<StatValue>, LayoutError> {
         let what = entry.name.as_str();
         Ok(Some(match entry.kind {
             kind::SCALAR_INDEX => StatValue::Scalar(entry.word),
@@ -225,7 +236,15 @@ impl<'a, M: Memory + ?Sized> View<'a, M> {
                     .map(|v| v.map_or(Ok(Vec::new()), |(off, n)| self.u64s(off, n, what)))
                     .collect::<Result<Vec<_>, _>>()?;
                 if entry.kind == kind::HISTOGRAM_LOG2 {
-                    StatValue::Histogram(rows)
+                    // Element 0 of each thread's vector is the minimum exponent.
+                    let min_exp = rows.iter().find_map(|r| r.first().copied()).unwrap_or(0);
+                    StatValue::Histogram(Histogram {
+                        min_exp,
+                        bins: rows
+                            .into_iter()
+                            .map(|r| r.into_iter().skip(1).collect())
+                            .collect(),
+                    })
                 } else {
                     StatValue::Simple(rows)
                 }
@@ -284,7 +303,12 @@ impl<'a, M: Memory + ?Sized> View<'a, M> {
                         )))
                     }
                 }
-                match self.value(t, &[])? {
+                if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(target) {
+                    if let Some(v) = self.value(t, &[])? {
+                        slot.insert(v);
+                    }
+                }
+                match cache.get(&target) {
                     Some(StatValue::Simple(rows)) => StatValue::SimpleColumn(
                         rows.iter()
                             .map(|r| r.get(column).copied().unwrap_or(0))

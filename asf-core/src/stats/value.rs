@@ -13,9 +13,8 @@ pub enum StatValue {
     Combined(Vec<Vec<Combined>>),
     /// `NAME_VECTOR`: by index; `None` for an empty slot.
     Names(Vec<Option<String>>),
-    /// `HISTOGRAM_LOG2` (VPP >= 26.02): per thread, element 0 is the minimum
-    /// exponent, then the bin counts.
-    Histogram(Vec<Vec<u64>>),
+    /// `HISTOGRAM_LOG2` (VPP >= 26.02).
+    Histogram(Histogram),
     /// `RING_BUFFER` (VPP >= 26.02): per thread, the raw entries, oldest first.
     RingBuffer(RingBuffer),
     /// `SYMLINK` resolved: one column of a simple counter, per thread.
@@ -31,6 +30,15 @@ pub struct Combined {
     pub packets: u64,
     /// Bytes.
     pub bytes: u64,
+}
+
+/// A log2 histogram: bin `i` counts values in `[2^(min_exp+i), 2^(min_exp+i+1))`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Histogram {
+    /// Exponent of the first bin (element 0 of VPP's per-thread vector).
+    pub min_exp: u64,
+    /// Per thread, the bin counts.
+    pub bins: Vec<Vec<u64>>,
 }
 
 /// A ring-buffer entry set.
@@ -50,9 +58,12 @@ impl StatValue {
     pub fn sum(&self) -> u64 {
         match self {
             StatValue::Scalar(v) | StatValue::Gauge(v) => *v,
-            StatValue::Simple(t) | StatValue::Histogram(t) => {
-                t.iter().flatten().fold(0u64, |a, b| a.wrapping_add(*b))
-            }
+            StatValue::Simple(t) => t.iter().flatten().fold(0u64, |a, b| a.wrapping_add(*b)),
+            StatValue::Histogram(h) => h
+                .bins
+                .iter()
+                .flatten()
+                .fold(0u64, |a, b| a.wrapping_add(*b)),
             StatValue::Combined(t) => t
                 .iter()
                 .flatten()
@@ -113,7 +124,8 @@ impl StatValue {
     /// The value at `[thread][index]` (packets for combined counters).
     pub fn at(&self, thread: usize, index: usize) -> Option<u64> {
         match self {
-            StatValue::Simple(t) | StatValue::Histogram(t) => t.get(thread)?.get(index).copied(),
+            StatValue::Simple(t) => t.get(thread)?.get(index).copied(),
+            StatValue::Histogram(h) => h.bins.get(thread)?.get(index).copied(),
             StatValue::Combined(t) => t.get(thread)?.get(index).map(|c| c.packets),
             StatValue::SimpleColumn(c) if index == 0 => c.get(thread).copied(),
             StatValue::CombinedColumn(c) if index == 0 => c.get(thread).map(|x| x.packets),

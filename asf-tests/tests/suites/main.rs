@@ -3,6 +3,7 @@
 
 mod test_api;
 mod test_cli;
+mod test_counters;
 mod test_interface;
 mod test_solo;
 mod test_workers;
