@@ -409,9 +409,10 @@ mod tests {
         let mut c = Counters::new(2, 1_700_000_000);
         c.set_name(0, Some("local0"));
         seg.publish(&c).unwrap();
+        let file = seg.fd().try_clone().unwrap();
         let word = |off| {
             let mut b = [0u8; 8];
-            seg.fd().read_at(&mut b, off).unwrap();
+            file.read_at(&mut b, off).unwrap();
             u64::from_ne_bytes(b)
         };
         assert_eq!(word(0), 2);
