@@ -176,7 +176,7 @@ impl Cli<'_> {
             ["show", "errors"] | ["show", "error"] => {
                 let st = self.state();
                 let mut out = format!("{:>10}{:>30}{:>40}{:>20}\n", "Count", "Node", "Reason", "Severity");
-                for (i, (node, counter)) in crate::stats::ERRORS.iter().enumerate() {
+                for (i, (node, counter)) in crate::stats::error_names().iter().enumerate() {
                     let n: u64 = st.counters.errors.iter().map(|t| t[i]).sum();
                     if n > 0 {
                         out.push_str(&format!("{n:>10}{node:>30}{counter:>40}{:>20}\n", "error"));
@@ -239,7 +239,7 @@ impl Cli<'_> {
                 st.counters.if_drops[thread][index] += num(n)?;
             }
             ["error", node, counter, n] => {
-                let i = crate::stats::ERRORS
+                let i = crate::stats::error_names()
                     .iter()
                     .position(|(nd, c)| nd == node && c == counter)
                     .ok_or_else(|| format!("unknown error counter {node}/{counter}"))?;

@@ -10,6 +10,7 @@
 //! | `FAKE_VPP_CRASH_ON_CLI=TEXT` | crash when a `cli_inband` command starts with TEXT |
 //! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the two crashes above (default `SIGSEGV`) |
 //! | `FAKE_VPP_FAULT_SCOPE=TEXT` | apply the faults only when the runtime dir contains TEXT |
+//! | `FAKE_VPP_STATS_ERRORS=N` | publish N more (synthetic) error counters, for size |
 
 use std::str::FromStr;
 use std::time::Duration;

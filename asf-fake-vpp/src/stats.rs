@@ -38,6 +38,21 @@ pub const ERRORS: [(&str, &str); 6] = [
     ("loop0-output", "tx_no_buffer"),
 ];
 
+/// Every error counter: [`ERRORS`], plus `FAKE_VPP_STATS_ERRORS=N`
+/// synthetic ones (`/err/fake-node-<k>/error_<k>`) to give the segment the
+/// size of a real VPP's (~4300 error counters).
+pub fn error_names() -> &'static [(String, String)] {
+    static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let extra: usize = std::env::var("FAKE_VPP_STATS_ERRORS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        ERRORS
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .chain((0..extra).map(|k| (format!("fake-node-{}", k / 10), format!("error_{k}"))))
+            .collect()
+    })
+}
+
 /// The graph nodes `/sys/node/names` lists.
 pub const NODES: [&str; 6] = [
     "ethernet-input",
@@ -76,7 +91,7 @@ impl Counters {
             if_rx: vec![Vec::new(); threads],
             if_tx: vec![Vec::new(); threads],
             if_drops: vec![Vec::new(); threads],
-            errors: vec![vec![0; ERRORS.len()]; threads],
+            errors: vec![vec![0; error_names().len()]; threads],
             boottime,
         }
     }
@@ -322,7 +337,7 @@ impl Segment {
                 ));
             }
         }
-        for (i, (node, counter)) in ERRORS.iter().enumerate() {
+        for (i, (node, counter)) in error_names().iter().enumerate() {
             dir.push(entry(
                 SYMLINK,
                 link(9, i),

@@ -1,0 +1,69 @@
+//! Full dumps of one stats segment per second, asf's reader versus VPP's
+//! Python reader (`vpp_papi.VPPStats`), measured in the same run:
+//! `cargo bench -p asf-fake-vpp --bench stats_dump`.
+//!
+//! fake-vpp publishes ~4300 error counters (`FAKE_VPP_STATS_ERRORS`), the
+//! size of a real VPP's segment. Target (issue 4): asf at least 20x VPPStats.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use asf_core::stats::StatsClient;
+
+fn main() {
+    let errors = std::env::var("ASF_BENCH_ERRORS").unwrap_or_else(|_| "4300".into());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let mut vpp = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
+        .args(["unix", "{", "nodaemon", "runtime-dir", &d, "}", "cpu", "{", "main-core", "0", "workers", "1", "}"])
+        .env("FAKE_VPP_STATS_ERRORS", &errors)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let sock = dir.path().join("stats.sock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut stats = loop {
+        match StatsClient::connect(&sock) {
+            Ok(s) => break s,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "no stats segment: {e}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    };
+    let entries = stats.ls(&[]).unwrap().len();
+    let rounds = 20;
+    // Each round lists and dumps everything, as VPPStats' dump(ls([""])).
+    let mut asf = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let names = stats.ls(&[""]).unwrap();
+        let all = stats.dump(&[]).unwrap();
+        assert_eq!(all.len(), names.len());
+        asf.push(t.elapsed().as_secs_f64());
+    }
+    asf.sort_by(f64::total_cmp);
+    let asf_median = asf[rounds / 2];
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
+    let papi_rounds = 3;
+    let out = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+        .arg(script)
+        .arg(&sock)
+        .arg("bench")
+        .arg(papi_rounds.to_string())
+        .output()
+        .unwrap();
+    let _ = vpp.kill();
+    let _ = vpp.wait();
+    assert!(out.status.success(), "VPPStats bench failed (pip install vpp_papi?):\n{}", String::from_utf8_lossy(&out.stderr));
+    let papi: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let papi_per = papi["seconds"].as_f64().unwrap() / f64::from(papi_rounds);
+
+    println!("full dump of a {entries}-entry stats segment (fake-vpp, FAKE_VPP_STATS_ERRORS={errors})");
+    println!("{:<12}{:>14}", "reader", "ms per dump");
+    println!("{:<12}{:>14.3}", "asf", asf_median * 1e3);
+    println!("{:<12}{:>14.3}", "VPPStats", papi_per * 1e3);
+    println!("ratio: asf is {:.1}x faster", papi_per / asf_median);
+}

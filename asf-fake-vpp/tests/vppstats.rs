@@ -1,0 +1,107 @@
+//! VPP's own stats reader, `vpp_papi.VPPStats` from PyPI, reads fake-vpp's
+//! segment and gets the same values as asf's reader.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use asf_core::api::ApiClient;
+use asf_core::stats::{StatValue, StatsClient};
+use serde_json::{json, Value};
+
+struct Vpp {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Vpp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Vpp {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
+        .args(["unix", "{", "nodaemon", "runtime-dir", &d, "}", "cpu", "{", "main-core", "0", "workers", "1", "}"])
+        .args(["statseg", "{", "socket-name", &format!("{d}/stats.sock"), "}"])
+        .args(["socksvr", "{", "socket-name", &format!("{d}/api.sock"), "}"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::os::unix::net::UnixStream::connect(dir.path().join("api.sock")).is_err() {
+        assert!(Instant::now() < deadline, "fake-vpp did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Vpp { child, dir }
+}
+
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn ensure_papi() {
+    let have = || Command::new(python()).args(["-c", "import vpp_papi.vpp_stats"]).status().is_ok_and(|s| s.success());
+    if !have() {
+        let _ = Command::new(python())
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "vpp_papi"])
+            .status();
+    }
+    assert!(have(), "vpp_papi is not importable and `pip install vpp_papi` did not fix it");
+}
+
+/// asf's values in the shape VPPStats gives them.
+fn plain(v: &StatValue) -> Value {
+    match v {
+        StatValue::Scalar(n) | StatValue::Gauge(n) => json!(n),
+        StatValue::Simple(rows) => json!(rows),
+        StatValue::Combined(rows) => json!(rows
+            .iter()
+            .map(|r| r.iter().map(|c| [c.packets, c.bytes]).collect::<Vec<_>>())
+            .collect::<Vec<_>>()),
+        // VPPStats leaves empty slots out.
+        StatValue::Names(n) => json!(n.iter().flatten().collect::<Vec<_>>()),
+        StatValue::SimpleColumn(c) => json!(c),
+        StatValue::CombinedColumn(c) => json!(c.iter().map(|x| [x.packets, x.bytes]).collect::<Vec<_>>()),
+        StatValue::Histogram(h) => json!({"min_exp": h.min_exp, "bins": h.bins}),
+        StatValue::RingBuffer(_) => Value::Null,
+    }
+}
+
+#[test]
+fn vppstats_and_asf_read_the_same_values() {
+    ensure_papi();
+    let vpp = start();
+    let mut api = ApiClient::connect(&vpp.dir.path().join("api.sock"), "t", Some(Duration::from_secs(5))).unwrap();
+    api.cli("create loopback interface").unwrap();
+    api.cli("create loopback interface").unwrap();
+    api.cli("fake counters interface loop1 rx 7 448").unwrap();
+    api.cli("fake counters interface loop1 tx 3 192 thread 1").unwrap();
+    api.cli("fake counters interface loop0 drops 2").unwrap();
+    api.cli("fake counters error ip4-input ttl_expired 11 thread 1").unwrap();
+    api.cli("delete loopback interface intfc loop0").unwrap();
+
+    let sock = vpp.dir.path().join("stats.sock");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
+    let out = Command::new(python()).arg(&script).arg(&sock).arg("check").output().unwrap();
+    assert!(out.status.success(), "VPPStats failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let mut stats = StatsClient::connect(&sock).unwrap();
+    let ours = stats.dump(&[]).unwrap();
+    let theirs = theirs.as_object().unwrap();
+    // The heartbeat may tick between the two reads; everything else is still.
+    let names: Vec<&String> = ours.keys().filter(|k| *k != "/sys/heartbeat").collect();
+    assert_eq!(names.len() + 1, theirs.len(), "same entries: {:?} vs {:?}", ours.keys(), theirs.keys());
+    for name in names {
+        assert_eq!(plain(&ours[name]), theirs[name.as_str()], "{name}");
+    }
+    assert_eq!(ours["/interfaces/loop1/rx"].per_thread(), vec![7, 0]);
+    assert_eq!(ours["/err/ip4-input/ttl_expired"].sum(), 11);
+    let names = ours["/if/names"].names().unwrap();
+    assert_eq!(names[1].as_deref(), Some("deleted"));
+    assert_eq!(names[2].as_deref(), Some("loop1"));
+}
