@@ -16,7 +16,21 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display().to_string();
     let mut vpp = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args(["unix", "{", "nodaemon", "runtime-dir", &d, "}", "cpu", "{", "main-core", "0", "workers", "1", "}"])
+        .args([
+            "unix",
+            "{",
+            "nodaemon",
+            "runtime-dir",
+            &d,
+            "}",
+            "cpu",
+            "{",
+            "main-core",
+            "0",
+            "workers",
+            "1",
+            "}",
+        ])
         .env("FAKE_VPP_STATS_ERRORS", &errors)
         .stdout(Stdio::null())
         .spawn()
@@ -57,11 +71,17 @@ fn main() {
         .unwrap();
     let _ = vpp.kill();
     let _ = vpp.wait();
-    assert!(out.status.success(), "VPPStats bench failed (pip install vpp_papi?):\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "VPPStats bench failed (pip install vpp_papi?):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let papi: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let papi_per = papi["seconds"].as_f64().unwrap() / f64::from(papi_rounds);
 
-    println!("full dump of a {entries}-entry stats segment (fake-vpp, FAKE_VPP_STATS_ERRORS={errors})");
+    println!(
+        "full dump of a {entries}-entry stats segment (fake-vpp, FAKE_VPP_STATS_ERRORS={errors})"
+    );
     println!("{:<12}{:>14}", "reader", "ms per dump");
     println!("{:<12}{:>14.3}", "asf", asf_median * 1e3);
     println!("{:<12}{:>14.3}", "VPPStats", papi_per * 1e3);

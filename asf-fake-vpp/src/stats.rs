@@ -44,7 +44,10 @@ pub const ERRORS: [(&str, &str); 6] = [
 pub fn error_names() -> &'static [(String, String)] {
     static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
-        let extra: usize = std::env::var("FAKE_VPP_STATS_ERRORS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let extra: usize = std::env::var("FAKE_VPP_STATS_ERRORS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         ERRORS
             .iter()
             .map(|(n, c)| (n.to_string(), c.to_string()))

@@ -25,8 +25,28 @@ fn start() -> Vpp {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display().to_string();
     let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args(["unix", "{", "nodaemon", "runtime-dir", &d, "}", "cpu", "{", "main-core", "0", "workers", "1", "}"])
-        .args(["statseg", "{", "socket-name", &format!("{d}/stats.sock"), "}"])
+        .args([
+            "unix",
+            "{",
+            "nodaemon",
+            "runtime-dir",
+            &d,
+            "}",
+            "cpu",
+            "{",
+            "main-core",
+            "0",
+            "workers",
+            "1",
+            "}",
+        ])
+        .args([
+            "statseg",
+            "{",
+            "socket-name",
+            &format!("{d}/stats.sock"),
+            "}",
+        ])
         .args(["socksvr", "{", "socket-name", &format!("{d}/api.sock"), "}"])
         .stdout(Stdio::null())
         .spawn()
@@ -44,13 +64,28 @@ fn python() -> String {
 }
 
 fn ensure_papi() {
-    let have = || Command::new(python()).args(["-c", "import vpp_papi.vpp_stats"]).status().is_ok_and(|s| s.success());
+    let have = || {
+        Command::new(python())
+            .args(["-c", "import vpp_papi.vpp_stats"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
     if !have() {
         let _ = Command::new(python())
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "vpp_papi"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "vpp_papi",
+            ])
             .status();
     }
-    assert!(have(), "vpp_papi is not importable and `pip install vpp_papi` did not fix it");
+    assert!(
+        have(),
+        "vpp_papi is not importable and `pip install vpp_papi` did not fix it"
+    );
 }
 
 /// asf's values in the shape VPPStats gives them.
@@ -65,7 +100,9 @@ fn plain(v: &StatValue) -> Value {
         // VPPStats leaves empty slots out.
         StatValue::Names(n) => json!(n.iter().flatten().collect::<Vec<_>>()),
         StatValue::SimpleColumn(c) => json!(c),
-        StatValue::CombinedColumn(c) => json!(c.iter().map(|x| [x.packets, x.bytes]).collect::<Vec<_>>()),
+        StatValue::CombinedColumn(c) => {
+            json!(c.iter().map(|x| [x.packets, x.bytes]).collect::<Vec<_>>())
+        }
         StatValue::Histogram(h) => json!({"min_exp": h.min_exp, "bins": h.bins}),
         StatValue::RingBuffer(_) => Value::Null,
     }
@@ -75,19 +112,35 @@ fn plain(v: &StatValue) -> Value {
 fn vppstats_and_asf_read_the_same_values() {
     ensure_papi();
     let vpp = start();
-    let mut api = ApiClient::connect(&vpp.dir.path().join("api.sock"), "t", Some(Duration::from_secs(5))).unwrap();
+    let mut api = ApiClient::connect(
+        &vpp.dir.path().join("api.sock"),
+        "t",
+        Some(Duration::from_secs(5)),
+    )
+    .unwrap();
     api.cli("create loopback interface").unwrap();
     api.cli("create loopback interface").unwrap();
     api.cli("fake counters interface loop1 rx 7 448").unwrap();
-    api.cli("fake counters interface loop1 tx 3 192 thread 1").unwrap();
+    api.cli("fake counters interface loop1 tx 3 192 thread 1")
+        .unwrap();
     api.cli("fake counters interface loop0 drops 2").unwrap();
-    api.cli("fake counters error ip4-input ttl_expired 11 thread 1").unwrap();
+    api.cli("fake counters error ip4-input ttl_expired 11 thread 1")
+        .unwrap();
     api.cli("delete loopback interface intfc loop0").unwrap();
 
     let sock = vpp.dir.path().join("stats.sock");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
-    let out = Command::new(python()).arg(&script).arg(&sock).arg("check").output().unwrap();
-    assert!(out.status.success(), "VPPStats failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(python())
+        .arg(&script)
+        .arg(&sock)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "VPPStats failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
 
     let mut stats = StatsClient::connect(&sock).unwrap();
@@ -95,7 +148,13 @@ fn vppstats_and_asf_read_the_same_values() {
     let theirs = theirs.as_object().unwrap();
     // The heartbeat may tick between the two reads; everything else is still.
     let names: Vec<&String> = ours.keys().filter(|k| *k != "/sys/heartbeat").collect();
-    assert_eq!(names.len() + 1, theirs.len(), "same entries: {:?} vs {:?}", ours.keys(), theirs.keys());
+    assert_eq!(
+        names.len() + 1,
+        theirs.len(),
+        "same entries: {:?} vs {:?}",
+        ours.keys(),
+        theirs.keys()
+    );
     for name in names {
         assert_eq!(plain(&ours[name]), theirs[name.as_str()], "{name}");
     }
