@@ -142,6 +142,8 @@ struct Placed {
     drops: Vec<usize>,
     errors: Vec<usize>,
     dir: usize,
+    /// End of the heap in use.
+    end: usize,
 }
 
 /// The segment and its publisher.
@@ -253,6 +255,7 @@ impl Segment {
             drops: Vec::new(),
             errors: Vec::new(),
             dir: 0,
+            end: 0,
         };
         let per_thread = |heap: &mut Heap, rows: Vec<(Vec<u8>, usize)>, out: &mut Vec<usize>| {
             let ptrs: Vec<u64> = rows
@@ -351,6 +354,7 @@ impl Segment {
         let flat: Vec<u8> = dir.concat();
         let dir_ptr = heap.vec(&flat, n);
         placed.dir = Heap::offset(dir_ptr);
+        placed.end = HEAP + heap.buf.len();
         if HEAP + heap.buf.len() > self.size {
             return Err(std::io::Error::other(format!(
                 "stats segment of {} bytes is too small for {} bytes of counters",
@@ -369,13 +373,16 @@ impl Segment {
         Ok(())
     }
 
-    /// Scribbles over the directory pointer and the first entries, as a
-    /// corrupted segment would look (`fake stats corrupt`).
-    pub fn corrupt(&self) -> std::io::Result<()> {
-        self.file.write_all_at(&u64::MAX.to_ne_bytes(), 32)?;
-        if let Some(p) = &self.placed {
-            self.file.write_all_at(&[0xff; 64], (p.dir - 8) as u64)?;
-        }
+    /// Scribbles 0xff over the whole heap (vectors, pointers, names) and
+    /// bumps the epoch, as a corrupted segment would look to a reader
+    /// (`fake stats corrupt`). Until the next structural change.
+    pub fn corrupt(&mut self) -> std::io::Result<()> {
+        let used = self.placed.as_ref().map_or(HEAP, |p| p.end);
+        self.file
+            .write_all_at(&vec![0xff; used.min(self.size) - HEAP], HEAP as u64)?;
+        self.epoch += 1;
+        self.file.write_all_at(&self.epoch.to_ne_bytes(), 16)?;
+        self.placed = None;
         Ok(())
     }
 }

@@ -723,3 +723,19 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
         "{text}"
     );
 }
+
+#[test]
+fn a_corrupt_stats_segment_is_an_error_not_a_crash() {
+    let r = Run::new();
+    let (out, text) = r.run_of(
+        "fixtures",
+        &["corrupt_stats::"],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        line_of(&text, "the reader reports corruption").ends_with(" OK"),
+        "{text}"
+    );
+    r.assert_no_leftovers();
+}
