@@ -11,7 +11,13 @@ use serde_json::{json, Value};
 
 struct Vpp {
     child: Child,
-    dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Vpp {
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.as_ref().expect("running").path().join(name)
+    }
 }
 
 impl Drop for Vpp {
@@ -22,7 +28,10 @@ impl Drop for Vpp {
 }
 
 fn start() -> Vpp {
-    let dir = tempfile::tempdir().unwrap();
+    start_in(tempfile::tempdir().unwrap())
+}
+
+fn start_in(dir: tempfile::TempDir) -> Vpp {
     let d = dir.path().display().to_string();
     let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
         .args([
@@ -56,7 +65,10 @@ fn start() -> Vpp {
         assert!(Instant::now() < deadline, "fake-vpp did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    Vpp { child, dir }
+    Vpp {
+        child,
+        dir: Some(dir),
+    }
 }
 
 fn python() -> String {
@@ -112,12 +124,8 @@ fn plain(v: &StatValue) -> Value {
 fn vppstats_and_asf_read_the_same_values() {
     ensure_papi();
     let vpp = start();
-    let mut api = ApiClient::connect(
-        &vpp.dir.path().join("api.sock"),
-        "t",
-        Some(Duration::from_secs(5)),
-    )
-    .unwrap();
+    let mut api =
+        ApiClient::connect(&vpp.path("api.sock"), "t", Some(Duration::from_secs(5))).unwrap();
     api.cli("create loopback interface").unwrap();
     api.cli("create loopback interface").unwrap();
     api.cli("fake counters interface loop1 rx 7 448").unwrap();
@@ -128,7 +136,7 @@ fn vppstats_and_asf_read_the_same_values() {
         .unwrap();
     api.cli("delete loopback interface intfc loop0").unwrap();
 
-    let sock = vpp.dir.path().join("stats.sock");
+    let sock = vpp.path("stats.sock");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
     let out = Command::new(python())
         .arg(&script)
@@ -163,4 +171,37 @@ fn vppstats_and_asf_read_the_same_values() {
     let names = ours["/if/names"].names().unwrap();
     assert_eq!(names[1].as_deref(), Some("deleted"));
     assert_eq!(names[2].as_deref(), Some("loop1"));
+}
+
+#[test]
+fn a_restarted_vpp_is_followed_to_its_new_segment() {
+    let vpp = start();
+    let sock = vpp.path("stats.sock");
+    let mut stats = StatsClient::connect(&sock).unwrap();
+    let mut api =
+        ApiClient::connect(&vpp.path("api.sock"), "t", Some(Duration::from_secs(5))).unwrap();
+    api.cli("create loopback interface").unwrap();
+    assert_eq!(stats.get("/if/names").unwrap().names().unwrap().len(), 2);
+    drop(api);
+    // Restart: same runtime dir, fresh segment with only local0.
+    let mut vpp = vpp;
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(vpp.child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    vpp.child.wait().unwrap();
+    let dir = vpp.dir.take().expect("running");
+    let _ = std::fs::remove_file(dir.path().join("api.sock"));
+    let vpp = start_in(dir);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !sock.exists() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        stats.get("/if/names").unwrap().names().unwrap().len(),
+        1,
+        "reads the new segment"
+    );
+    drop(vpp);
 }

@@ -23,6 +23,10 @@ const BUSY_LIMIT: Duration = Duration::from_secs(1);
 /// A connected reader of one VPP's stats segment.
 pub struct StatsClient {
     path: PathBuf,
+    /// Identity (inode, ctime) of `stats.sock` when the segment was
+    /// received: a new one means VPP restarted and the mapped segment is
+    /// frozen.
+    socket_inode: Option<(u64, i64, i64)>,
     mem: Box<dyn Memory + Send + Sync>,
     /// Directory at `epoch`, and its name → index map.
     cache: Option<(u64, Vec<Entry>, BTreeMap<String, usize>)>,
@@ -55,7 +59,8 @@ impl StatsClient {
         let size = usize::try_from(size)
             .map_err(|_| StatsError::Map(std::io::Error::other("negative segment size")))?;
         let mem = Mapping::new(&fd, size).map_err(StatsError::Map)?;
-        let client = StatsClient::over(Box::new(mem), path);
+        let mut client = StatsClient::over(Box::new(mem), path);
+        client.socket_inode = socket_inode(path);
         layout::header(client.mem.as_ref())?;
         Ok(client)
     }
@@ -64,6 +69,7 @@ impl StatsClient {
     pub fn over(mem: Box<dyn Memory + Send + Sync>, path: &Path) -> StatsClient {
         StatsClient {
             path: path.to_path_buf(),
+            socket_inode: None,
             mem,
             cache: None,
         }
@@ -104,8 +110,18 @@ impl StatsClient {
         }
     }
 
-    /// The directory, rebuilt when the epoch changed.
+    /// The directory, rebuilt when the epoch changed; the segment is mapped
+    /// anew first if VPP restarted (its `stats.sock` was re-created).
     fn directory(&mut self) -> Result<(u64, Vec<Entry>), StatsError> {
+        if let Some(inode) = self.socket_inode {
+            if socket_inode(&self.path).is_some_and(|now| now != inode) {
+                tracing::debug!(
+                    "{} was re-created: mapping the new stats segment",
+                    self.path.display()
+                );
+                self.reconnect()?;
+            }
+        }
         let epoch = layout::header(self.mem.as_ref())?.epoch;
         if let Some((e, dir, _)) = &self.cache {
             if *e == epoch {
@@ -232,6 +248,13 @@ impl StatsClient {
     pub fn epoch(&self) -> Result<u64, StatsError> {
         Ok(layout::header(self.mem.as_ref())?.epoch)
     }
+}
+
+fn socket_inode(path: &Path) -> Option<(u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.ino(), m.ctime(), m.ctime_nsec()))
 }
 
 /// Connects to the SEQPACKET stats socket and receives the segment's fd.
