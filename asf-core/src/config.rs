@@ -101,6 +101,8 @@ pub struct Config {
     pub default_workers: u32,
     /// `MAX_VPP_CPUS` (None = auto).
     pub max_vpp_cpus: Option<usize>,
+    /// `USE_SMT`: siblings count as cores.
+    pub use_smt: bool,
     /// `VARIANT`.
     pub variant: Option<String>,
     /// `API_FUZZ` is on.
@@ -249,6 +251,10 @@ impl Config {
             extern_api_dirs,
             default_workers,
             max_vpp_cpus,
+            use_smt: matches!(
+                env.get("USE_SMT").as_deref(),
+                Some("1" | "yes" | "true" | "on")
+            ),
             variant: env.get("VARIANT"),
             api_fuzz,
             coredump_size,

@@ -105,6 +105,8 @@ pub struct ClassDesc {
     /// Keep what tests configured through helpers (VPP's
     /// `remove_configured_vpp_objects_on_tear_down = False`).
     pub keep_vpp_objects: bool,
+    /// `timeout = N`: seconds each test of the class may take.
+    pub timeout: Option<u32>,
 }
 
 impl ClassDesc {
@@ -143,6 +145,8 @@ pub struct TestDesc {
     pub expected_failure: bool,
     /// `ignore` (empty reason) or `ignore = "reason"`.
     pub ignore: Option<&'static str>,
+    /// `timeout = N`: seconds this test may take (overrides the class's).
+    pub timeout: Option<u32>,
     /// The wrapped test function.
     pub run: Hook,
 }
@@ -231,6 +235,7 @@ mod tests {
             tear_down: None,
             show_at_teardown: &[],
             keep_vpp_objects: false,
+            timeout: None,
         }
     }
 
@@ -243,6 +248,7 @@ mod tests {
             tags: &[Tag::FixmeAsan, Tag::Solo],
             expected_failure: false,
             ignore: None,
+            timeout: None,
             run: noop,
         }
     }

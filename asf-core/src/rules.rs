@@ -234,6 +234,7 @@ mod tests {
             tear_down: None,
             show_at_teardown: &[],
             keep_vpp_objects: false,
+            timeout: None,
         }
     }
 
@@ -379,6 +380,7 @@ mod tests {
             tags: &[Tag::FixmeAsan],
             expected_failure: false,
             ignore: None,
+            timeout: None,
             run: noop,
         };
         let f = Facts {

@@ -43,6 +43,7 @@ pub struct Options {
     pub tear_down: Option<Path>,
     pub show_at_teardown: Vec<LitStr>,
     pub keep_vpp_objects: bool,
+    pub timeout: Option<(u32, Span)>,
     pub expected_failure: Option<Span>,
     pub ignore: Option<(Option<LitStr>, Span)>,
 }
@@ -79,6 +80,7 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("tear_down", Allowed::ClassOnly, None),
     ("show_at_teardown", Allowed::ClassOnly, None),
     ("keep_vpp_objects", Allowed::ClassOnly, None),
+    ("timeout", Allowed::Both, None),
     ("expected_failure", Allowed::TestOnly, None),
     ("ignore", Allowed::TestOnly, None),
 ];
@@ -136,7 +138,8 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             return Ok(());
         }
         match name {
-            "workers" => opts.workers = Some(parse_workers(&meta)?),
+            "workers" => opts.workers = Some(parse_int(&meta, "workers", false)?),
+            "timeout" => opts.timeout = Some(parse_int(&meta, "timeout", true)?),
             "vpp_config" => opts.vpp_config = Some(parse_str(&meta, name)?),
             "plugin_config" => opts.plugin_config = Some(parse_str(&meta, name)?),
             "statseg_config" => opts.statseg_config = Some(parse_str(&meta, name)?),
@@ -202,18 +205,25 @@ fn no_value(meta: &ParseNestedMeta, name: &str) -> syn::Result<()> {
     Ok(())
 }
 
-fn parse_workers(meta: &ParseNestedMeta) -> syn::Result<(u32, Span)> {
-    let msg = "`workers` takes a non-negative integer, e.g. `workers = 2`";
-    let value = meta.value().map_err(|e| syn::Error::new(e.span(), msg))?;
+fn parse_int(meta: &ParseNestedMeta, name: &str, positive: bool) -> syn::Result<(u32, Span)> {
+    let msg = if positive {
+        format!("`{name}` takes a positive number of seconds, e.g. `{name} = 30`")
+    } else {
+        format!("`{name}` takes a non-negative integer, e.g. `{name} = 2`")
+    };
+    let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
     let lit: LitInt = value
         .parse()
-        .map_err(|e: syn::Error| syn::Error::new(e.span(), msg))?;
+        .map_err(|e: syn::Error| syn::Error::new(e.span(), &msg))?;
     if !lit.suffix().is_empty() {
         return Err(syn::Error::new(lit.span(), msg));
     }
     let n: u32 = lit
         .base10_parse()
-        .map_err(|_| syn::Error::new(lit.span(), msg))?;
+        .map_err(|_| syn::Error::new(lit.span(), &msg))?;
+    if positive && n == 0 {
+        return Err(syn::Error::new(lit.span(), msg));
+    }
     Ok((n, lit.span()))
 }
 

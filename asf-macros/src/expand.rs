@@ -204,6 +204,13 @@ fn hook(path: &Option<syn::Path>) -> TokenStream {
     }
 }
 
+fn opt_u32(v: Option<(u32, proc_macro2::Span)>) -> TokenStream {
+    match v {
+        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
 fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStream {
     let ident = &m.ident;
     let name = opts
@@ -225,6 +232,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
     let tear_down = hook(&opts.tear_down);
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let show_at_teardown = &opts.show_at_teardown;
+    let class_timeout = opt_u32(opts.timeout);
     let keep_vpp_objects = opts.keep_vpp_objects;
 
     let submits = tests.iter().map(|t| {
@@ -239,6 +247,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             Some((Some(reason), _)) => quote!(::core::option::Option::Some(#reason)),
         };
         let test_line = quote_spanned!(fn_ident.span()=> ::core::line!());
+        let timeout = opt_u32(t.opts.timeout);
         let call = quote_spanned! {fn_ident.span()=>
             ::asf_core::__private::IntoTestResult::into_test_result(#fn_ident(t))
         };
@@ -252,6 +261,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
                     tags: #test_tags,
                     expected_failure: #expected_failure,
                     ignore: #ignore,
+                    timeout: #timeout,
                     run: |t: &mut ::asf_core::TestCase| -> ::asf_core::TestResult { #call },
                 }
             }
@@ -278,6 +288,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             tear_down: #tear_down,
             show_at_teardown: &[#(#show_at_teardown),*],
             keep_vpp_objects: #keep_vpp_objects,
+            timeout: #class_timeout,
         };
         #(#submits)*
     }

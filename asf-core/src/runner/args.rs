@@ -22,6 +22,110 @@ pub struct Cli {
     /// Skip tests whose class or test carries TAG (repeatable; also ASF_SKIP_TAG).
     #[arg(long = "skip-tag", value_name = "TAG", value_parser = parse_tag)]
     pub skip_tags: Vec<Tag>,
+
+    /// Classes running at once: a number or `auto` (the physical cores asf may use).
+    #[arg(long, env = "TEST_JOBS", value_name = "N|auto", default_value = "auto", value_parser = parse_jobs)]
+    pub jobs: Jobs,
+
+    /// Seconds a test may take before its class is killed (a test's `timeout = N` overrides it).
+    #[arg(long, env = "TIMEOUT", value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub timeout: u32,
+
+    /// Rerun failed tests up to N times on a fresh VPP; a test that then passes is FLAKY.
+    #[arg(long, env = "RETRIES", value_name = "N", default_value_t = 0)]
+    pub retries: u32,
+
+    /// Stop scheduling at the first failure; running classes stop after their current test.
+    #[arg(long, env = "FAILFAST", value_parser = clap::builder::FalseyValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
+    pub failfast: bool,
+
+    /// Write a JUnit XML report to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<std::path::PathBuf>,
+
+    /// Write every verdict as a JSON line to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub events: Option<std::path::PathBuf>,
+
+    /// Run one shard of the classes: `hash:K/N` or `slice:K/N` (1 <= K <= N).
+    #[arg(long, value_name = "hash:K/N|slice:K/N", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
+
+    /// Where `vpp-unittest-<class>-FAILED` links and failed_tests.txt go (default: the temp base).
+    #[arg(long, env = "FAILED_DIR", value_name = "DIR")]
+    pub failed_dir: Option<std::path::PathBuf>,
+}
+
+/// `--jobs`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Jobs {
+    /// As many as physical cores.
+    #[default]
+    Auto,
+    /// At most this many.
+    N(usize),
+}
+
+fn parse_jobs(s: &str) -> Result<Jobs, String> {
+    match s {
+        "auto" => Ok(Jobs::Auto),
+        _ => match s.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Jobs::N(n)),
+            _ => Err(format!(
+                "`{s}` is not a job count: use a positive integer or auto"
+            )),
+        },
+    }
+}
+
+/// `--partition`: which shard of the classes to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Partition {
+    /// By a hash of the class path (stable across runs and machines) or by
+    /// position in the sorted class list.
+    pub by_hash: bool,
+    /// This shard, 1-based.
+    pub k: u64,
+    /// Number of shards.
+    pub n: u64,
+}
+
+impl Partition {
+    /// True if class number `index` (sorted), at `path`, is in this shard.
+    pub fn contains(&self, index: usize, path: &str) -> bool {
+        let bucket = if self.by_hash {
+            // FNV-1a: stable across runs, platforms and Rust versions.
+            path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            }) % self.n
+        } else {
+            index as u64 % self.n
+        };
+        bucket == self.k - 1
+    }
+}
+
+fn parse_partition(s: &str) -> Result<Partition, String> {
+    let bad = || format!("`{s}` is not a partition: use hash:K/N or slice:K/N with 1 <= K <= N");
+    let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (k, n) = rest.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    match kind {
+        "hash" => Ok(Partition {
+            by_hash: true,
+            k,
+            n,
+        }),
+        "slice" => Ok(Partition {
+            by_hash: false,
+            k,
+            n,
+        }),
+        _ => Err(bad()),
+    }
 }
 
 fn parse_tag(s: &str) -> Result<Tag, String> {
@@ -51,6 +155,66 @@ mod tests {
         assert_eq!(cli.skip_tags, vec![Tag::FixmeAsan]);
         assert!(cli.libtest.exact && cli.libtest.list);
         assert_eq!(cli.libtest.filter.as_deref(), Some("a::b"));
+    }
+
+    #[test]
+    fn run_flags_and_their_errors() {
+        let cli = Cli::try_parse_from([
+            "s",
+            "--jobs",
+            "3",
+            "--timeout",
+            "5",
+            "--retries",
+            "2",
+            "--failfast",
+            "--partition",
+            "hash:2/3",
+        ])
+        .unwrap();
+        assert_eq!(cli.jobs, Jobs::N(3));
+        assert_eq!((cli.timeout, cli.retries, cli.failfast), (5, 2, true));
+        assert_eq!(
+            cli.partition,
+            Some(Partition {
+                by_hash: true,
+                k: 2,
+                n: 3
+            })
+        );
+        let d = Cli::try_parse_from(["s"]).unwrap();
+        assert_eq!(
+            (d.jobs, d.timeout, d.retries, d.failfast),
+            (Jobs::Auto, 600, 0, false)
+        );
+        for (flag, value, expect) in [
+            ("--jobs", "0", "positive integer or auto"),
+            ("--partition", "hash:4/3", "hash:K/N or slice:K/N"),
+            ("--partition", "mod:1/2", "hash:K/N or slice:K/N"),
+            ("--timeout", "0", "0"),
+        ] {
+            let err = Cli::try_parse_from(["s", flag, value])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expect), "{flag} {value}: {err}");
+        }
+    }
+
+    #[test]
+    fn partitions_cover_every_class_once() {
+        let classes: Vec<String> = (0..50).map(|i| format!("suite_{i}::class")).collect();
+        for by_hash in [true, false] {
+            let mut seen = vec![0; classes.len()];
+            for k in 1..=3 {
+                let p = Partition { by_hash, k, n: 3 };
+                for (i, c) in classes.iter().enumerate() {
+                    if p.contains(i, c) {
+                        seen[i] += 1;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&s| s == 1), "{seen:?}");
+        }
     }
 
     #[test]

@@ -18,6 +18,9 @@ use crate::model::{self, Class, Hook};
 use crate::vpp::process::VppProcess;
 use crate::vpp::startup::{self, Startup};
 
+/// Set when the parent asks the class to stop after the running test.
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Environment variable carrying the [`ChildPlan`] as JSON.
 pub const PLAN_ENV: &str = "ASF_CHILD_PLAN";
 /// The fd the class process writes events to.
@@ -82,6 +85,24 @@ pub fn run(plan_json: &str) -> i32 {
         }
     };
     install_panic_hook();
+    // Pinned to the class's main core, as VPP's framework pins its driver
+    // (VPP inherits it; its workers pin themselves to their cores).
+    if let Some(&main_core) = plan.cpus.first() {
+        let mut set = nix::sched::CpuSet::new();
+        if set.set(main_core).is_ok() {
+            let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
+        }
+    }
+    // --failfast: SIGUSR1 from the parent means "stop after this test".
+    let mut usr1 = nix::sys::signal::SigSet::empty();
+    usr1.add(nix::sys::signal::Signal::SIGUSR1);
+    if usr1.thread_block().is_ok() {
+        std::thread::spawn(move || {
+            if usr1.wait().is_ok() {
+                STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+    }
     let mut runner = ClassRun {
         class,
         plan,
@@ -156,7 +177,7 @@ impl ClassRun<'_> {
             .copied()
             .collect();
         for test in tests {
-            if class_error.is_some() {
+            if class_error.is_some() || STOP.load(std::sync::atomic::Ordering::SeqCst) {
                 break;
             }
             self.reporter.send(&Event::TestStarted {

@@ -103,6 +103,11 @@ impl Console {
             ),
             Status::ExpectedFail => ("FAIL".green(), " [EXPECTED FAIL]".to_string()),
             Status::UnexpectedPass => ("OK".red(), " [UNEXPECTED PASS]".to_string()),
+            Status::Flaky => ("FLAKY".yellow(), " [passed on a retry]".to_string()),
+            Status::NotRun => (
+                "NOT RUN".red(),
+                reason.map(|r| format!(" [{r}]")).unwrap_or_default(),
+            ),
         };
         self.line(format!(
             "{:<67} {:4.2} {}{}",

@@ -18,6 +18,10 @@ pub enum Status {
     ExpectedFail,
     /// Passed although it was expected to fail.
     UnexpectedPass,
+    /// Failed, then passed on a retry (decided by the parent).
+    Flaky,
+    /// Never ran: its class was killed, cut short or interrupted (decided by the parent).
+    NotRun,
 }
 
 impl Status {

@@ -4,5 +4,9 @@
 pub mod args;
 pub mod child;
 pub mod console;
+pub mod cpus;
+pub mod debug;
 pub mod event;
 pub mod parent;
+pub mod report;
+pub mod scheduler;

@@ -1,0 +1,426 @@
+//! What a run leaves behind: the closing `TEST RESULTS:` block of VPP's
+//! framework, JUnit XML, a JSON-lines event file, `-FAILED` links and
+//! `failed_tests.txt`, and the timing history the scheduler orders by.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use colored::Colorize;
+use quick_junit::{
+    NonSuccessKind, Report, TestCase as JCase, TestCaseStatus, TestRerun, TestSuite,
+};
+
+use super::console::{Console, Failure, Totals, DOUBLE_LINE};
+use super::event::Status;
+use super::parent::Planned;
+use super::scheduler::{Outcome, Verdict};
+
+/// Counts and failures of a run.
+pub struct Summary {
+    /// libtest's counts.
+    pub totals: Totals,
+    /// Failed tests with messages, for the list before the summary.
+    pub failures: Vec<Failure>,
+    counts: BTreeMap<&'static str, u64>,
+}
+
+fn verdicts<'a>(
+    planned: &'a [Planned],
+    out: &'a Outcome,
+) -> impl Iterator<Item = (usize, usize, &'a Verdict)> + 'a {
+    out.verdicts
+        .iter()
+        .enumerate()
+        .flat_map(|(c, row)| {
+            row.iter()
+                .enumerate()
+                .filter_map(move |(t, v)| v.as_ref().map(|v| (c, t, v)))
+        })
+        .filter(move |(c, t, _)| *t < planned[*c].tests.len())
+}
+
+impl Summary {
+    /// Counts the verdicts of `out`.
+    pub fn new(planned: &[Planned], out: &Outcome) -> Summary {
+        let mut totals = Totals::default();
+        let mut failures = Vec::new();
+        let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for (c, t, v) in verdicts(planned, out) {
+            let p = &planned[c];
+            let desc = p.tests[t].desc;
+            *counts.entry("scheduled").or_default() += 1;
+            if v.attempts > 0 && v.status != Status::NotRun {
+                *counts.entry("executed").or_default() += 1;
+            }
+            let key = match v.status {
+                Status::Pass => "passed",
+                Status::Flaky => "flaky",
+                Status::ExpectedFail => "expected failures",
+                Status::Skip
+                    if p.plan
+                        .skip
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("not enough cpus")) =>
+                {
+                    "cpu shortage"
+                }
+                Status::Skip => "skipped",
+                Status::NotRun => "not executed",
+                Status::Fail => "failures",
+                Status::UnexpectedPass => "unexpected passes",
+                Status::Error => "errors",
+            };
+            *counts.entry(key).or_default() += 1;
+            match v.status {
+                Status::Pass | Status::ExpectedFail | Status::Flaky => totals.passed += 1,
+                Status::Skip => totals.ignored += 1,
+                Status::Fail | Status::Error | Status::UnexpectedPass | Status::NotRun => {
+                    totals.failed += 1;
+                    failures.push(Failure {
+                        flavour: match v.status {
+                            Status::Fail => "FAIL",
+                            Status::UnexpectedPass => "UNEXPECTED PASS",
+                            Status::NotRun => "NOT RUN",
+                            _ => "ERROR",
+                        },
+                        title: format!("{} ({})", desc.description(), desc.full_name()),
+                        message: v.message.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        for (c, m) in &out.class_errors {
+            totals.failed += 1;
+            *counts.entry("errors").or_default() += 1;
+            let d = planned[*c].class.desc;
+            failures.push(Failure {
+                flavour: "ERROR",
+                title: format!("class {} ({})", d.name, d.path()),
+                message: m.clone(),
+            });
+        }
+        Summary {
+            totals,
+            failures,
+            counts,
+        }
+    }
+
+    fn count(&self, key: &str) -> u64 {
+        self.counts.get(key).copied().unwrap_or(0)
+    }
+
+    /// The `TEST RESULTS:` block of VPP's framework.
+    pub fn print_results(&self, console: &Console, planned: &[Planned], out: &Outcome) {
+        let rows: Vec<(&str, u64, Option<colored::Color>, bool)> = vec![
+            ("Scheduled tests", self.count("scheduled"), None, true),
+            ("Executed tests", self.count("executed"), None, true),
+            (
+                "Passed tests",
+                self.count("passed"),
+                Some(colored::Color::Green),
+                true,
+            ),
+            (
+                "Flaky tests",
+                self.count("flaky"),
+                Some(colored::Color::Yellow),
+                false,
+            ),
+            (
+                "Expected failures",
+                self.count("expected failures"),
+                Some(colored::Color::Green),
+                false,
+            ),
+            (
+                "Skipped tests",
+                self.count("skipped"),
+                Some(colored::Color::Yellow),
+                false,
+            ),
+            (
+                "Not Executed tests",
+                self.count("not executed"),
+                Some(colored::Color::Red),
+                false,
+            ),
+            (
+                "Failures",
+                self.count("failures"),
+                Some(colored::Color::Red),
+                false,
+            ),
+            (
+                "Unexpected passes",
+                self.count("unexpected passes"),
+                Some(colored::Color::Red),
+                false,
+            ),
+            (
+                "Errors",
+                self.count("errors"),
+                Some(colored::Color::Red),
+                false,
+            ),
+            (
+                "Tests skipped due to lack of CPUS",
+                self.count("cpu shortage"),
+                Some(colored::Color::Yellow),
+                false,
+            ),
+        ];
+        let shown: Vec<_> = rows.into_iter().filter(|r| r.3 || r.1 > 0).collect();
+        let width = shown.iter().map(|r| r.0.len()).max().unwrap_or(0) + 4;
+        console.note("");
+        console.note(DOUBLE_LINE);
+        console.note("TEST RESULTS:");
+        for (label, n, color, _) in &shown {
+            let value = match color {
+                Some(c) => n.to_string().color(*c).to_string(),
+                None => n.to_string(),
+            };
+            console.note(&format!("{label:>width$}: {value}"));
+        }
+        let mut printed_class = None;
+        let mut any = false;
+        for (c, t, v) in verdicts(planned, out) {
+            let headline = match v.status {
+                Status::Fail => "FAILURE",
+                Status::Error => "ERROR",
+                Status::UnexpectedPass => "UNEXPECTED PASS",
+                Status::NotRun => "NOT RUN",
+                _ => continue,
+            };
+            if !any {
+                console.note("FAILURES AND ERRORS IN TESTS:");
+                any = true;
+            }
+            if printed_class != Some(c) {
+                console.note(&format!(
+                    "  Testcase name: {}",
+                    planned[c].plan.header.plain().red()
+                ));
+                printed_class = Some(c);
+            }
+            let desc = planned[c].tests[t].desc;
+            console.note(&format!(
+                "    {headline}: {} [{}]",
+                desc.description().red(),
+                desc.full_name()
+            ));
+        }
+        if !out.cut_short.is_empty() {
+            console.note("TESTCASES CUT SHORT BY FAILFAST:");
+            for &c in &out.cut_short {
+                console.note(&format!("  {}", planned[c].plan.header.plain().yellow()));
+            }
+        }
+        console.note(DOUBLE_LINE);
+    }
+}
+
+/// `<failed_dir>/vpp-unittest-<class>-FAILED` → the class temp dir, and
+/// `failed_tests.txt` with the failed tests' names, as VPP's framework.
+pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, _tmp: &Path) {
+    let mut failed_names = Vec::new();
+    for (c, p) in planned.iter().enumerate() {
+        let failed: Vec<String> = out.verdicts[c]
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                v.as_ref()
+                    .is_some_and(|v| v.status.is_failure() || v.status == Status::NotRun)
+            })
+            .map(|(t, _)| p.tests[t].desc.full_name())
+            .collect();
+        let class_failed = !failed.is_empty() || out.class_errors.iter().any(|(ci, _)| *ci == c);
+        if !class_failed {
+            continue;
+        }
+        failed_names.extend(failed);
+        if let Some(dir) = out.tempdirs.get(&c) {
+            let dir = PathBuf::from(dir);
+            if let Some(name) = dir.file_name() {
+                let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
+                let _ = std::fs::create_dir_all(failed_dir);
+                if std::fs::symlink_metadata(&link).is_ok() {
+                    let _ = std::fs::remove_file(&link);
+                }
+                if let Err(e) = std::os::unix::fs::symlink(&dir, &link) {
+                    tracing::warn!("cannot link {} to {}: {e}", link.display(), dir.display());
+                }
+            }
+        }
+    }
+    let file = failed_dir.join("failed_tests.txt");
+    if failed_names.is_empty() {
+        let _ = std::fs::remove_file(file);
+    } else {
+        let _ = std::fs::create_dir_all(failed_dir);
+        let _ = std::fs::write(file, format!("{}\n", failed_names.join(",")));
+    }
+}
+
+/// JUnit XML: one test suite per class, skip reasons, failure messages
+/// (with the class log path), flaky runs as `flakyFailure`.
+pub fn junit(
+    planned: &[Planned],
+    out: &Outcome,
+    elapsed: Duration,
+    path: &Path,
+) -> std::io::Result<()> {
+    let mut report = Report::new("asf");
+    report.set_time(elapsed);
+    for (c, p) in planned.iter().enumerate() {
+        let mut suite = TestSuite::new(p.class.desc.path());
+        for (t, sel) in p.tests.iter().enumerate() {
+            let Some(v) = &out.verdicts[c][t] else {
+                continue;
+            };
+            let mut status = match v.status {
+                Status::Pass | Status::ExpectedFail => TestCaseStatus::success(),
+                Status::Flaky => {
+                    let mut s = TestCaseStatus::success();
+                    for m in &v.earlier {
+                        let mut rerun = TestRerun::new(NonSuccessKind::Failure);
+                        rerun.set_message(first_line(m)).set_description(m.as_str());
+                        s.add_rerun(rerun);
+                    }
+                    s
+                }
+                Status::Skip => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(v.message.clone().unwrap_or_default());
+                    s
+                }
+                Status::Fail | Status::UnexpectedPass => {
+                    TestCaseStatus::non_success(NonSuccessKind::Failure)
+                }
+                Status::Error | Status::NotRun => {
+                    TestCaseStatus::non_success(NonSuccessKind::Error)
+                }
+            };
+            if matches!(
+                v.status,
+                Status::Fail | Status::UnexpectedPass | Status::Error | Status::NotRun
+            ) {
+                let m = v.message.clone().unwrap_or_default();
+                status
+                    .set_message(first_line(&m))
+                    .set_description(m.as_str());
+                status.set_type(format!("{:?}", v.status));
+            }
+            let mut case = JCase::new(sel.desc.name, status);
+            case.set_classname(p.class.desc.path());
+            case.set_time(Duration::from_secs_f64(v.secs));
+            if v.status == Status::Flaky {
+                case.add_property(("flaky", "true"));
+            }
+            if let Some(dir) = out.tempdirs.get(&c) {
+                case.add_property(("class_log", format!("{dir}/log.txt").as_str()));
+            }
+            suite.add_test_case(case);
+        }
+        report.add_test_suite(suite);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let f = std::fs::File::create(path)?;
+    report.serialize(f).map_err(std::io::Error::other)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// One JSON object per verdict, then a summary line.
+pub fn events(planned: &[Planned], out: &Outcome, path: &Path) -> std::io::Result<()> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for (c, t, v) in verdicts(planned, out) {
+        let p = &planned[c];
+        let line = serde_json::json!({
+            "event": "test",
+            "class": p.class.desc.path(),
+            "class_name": p.class.desc.name,
+            "test": p.tests[t].desc.name,
+            "status": v.status,
+            "message": v.message,
+            "duration": v.secs,
+            "attempts": v.attempts,
+            "earlier_failures": v.earlier,
+            "class_log": out.tempdirs.get(&c).map(|d| format!("{d}/log.txt")),
+        });
+        writeln!(f, "{line}")?;
+    }
+    for (c, m) in &out.class_errors {
+        writeln!(
+            f,
+            "{}",
+            serde_json::json!({"event": "class_error", "class": planned[*c].class.desc.path(), "message": m})
+        )?;
+    }
+    f.flush()
+}
+
+/// How many VPPs fit in the memory available: `MemAvailable` (80% of it)
+/// over `ASF_VPP_MEMORY_MB` (default 300, a real VPP's ~280 MB resident).
+pub fn memory_slots() -> usize {
+    let per_vpp_mb: u64 = std::env::var("ASF_VPP_MEMORY_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(300);
+    let available_kb = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        })
+        .unwrap_or(u64::MAX / 2048);
+    ((available_kb / 1024 * 8 / 10) / per_vpp_mb).max(1) as usize
+}
+
+/// Seconds each class took in earlier successful runs, kept in the temp base.
+#[derive(Debug, Default)]
+pub struct Timings(BTreeMap<String, f64>);
+
+const TIMINGS: &str = ".asf-timings.json";
+
+impl Timings {
+    /// Reads the history (empty if absent or unreadable).
+    pub fn load(tmp: &Path) -> Timings {
+        std::fs::read_to_string(tmp.join(TIMINGS))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .map(Timings)
+            .unwrap_or_default()
+    }
+
+    /// The last duration of a class (0 if unknown).
+    pub fn get(&self, class: &str) -> f64 {
+        self.0.get(class).copied().unwrap_or(0.0)
+    }
+
+    /// Records the classes that ran without failure.
+    pub fn record(&mut self, planned: &[Planned], out: &Outcome) {
+        for (c, secs) in &out.durations {
+            self.0
+                .insert(planned[*c].class.desc.module_path.to_string(), *secs);
+        }
+    }
+
+    /// Writes the history (best effort: a read-only temp base is fine).
+    pub fn save(&self, tmp: &Path) {
+        if let Ok(text) = serde_json::to_string_pretty(&self.0) {
+            let tmp_file = tmp.join(format!("{TIMINGS}.{}", std::process::id()));
+            if std::fs::write(&tmp_file, text).is_ok() {
+                let _ = std::fs::rename(&tmp_file, tmp.join(TIMINGS));
+            }
+        }
+    }
+}

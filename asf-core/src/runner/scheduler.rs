@@ -1,0 +1,637 @@
+//! Runs classes in parallel: each in a class process of its own, on its own
+//! cores, bounded by `--jobs`, free cores and memory; solo classes after
+//! all others, one at a time; longest first from the timing history.
+//! Enforces per-test time limits by killing the class's process group,
+//! reruns failed tests (`--retries`) on a fresh VPP, and stops scheduling
+//! at the first failure under `--failfast`.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+
+use super::child::{EVENT_FD, PLAN_ENV};
+use super::console::Console;
+use super::cpus::CpuPool;
+use super::event::{ChildPlan, Event, Status};
+use super::parent::{Planned, SignalGuard};
+use crate::vpp::process::{die_with_parent, ExitInfo};
+
+/// How the scheduler runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Classes at once, at most.
+    pub jobs: usize,
+    /// Classes at once by memory, at most.
+    pub memory_slots: usize,
+    /// Default per-test limit, seconds (None: no limit, for debugging).
+    pub timeout: Option<u32>,
+    /// Extra attempts for failed tests.
+    pub retries: u32,
+    /// Stop at the first failure.
+    pub failfast: bool,
+    /// How long a class may take to boot its VPP.
+    pub start_timeout: Duration,
+}
+
+/// The final word on one test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Status (FLAKY when a retry passed).
+    pub status: Status,
+    /// Failure or skip message (of the last failed attempt for FLAKY).
+    pub message: Option<String>,
+    /// Seconds of the last attempt.
+    pub secs: f64,
+    /// Attempts made (0 for skips decided before boot).
+    pub attempts: u32,
+    /// Messages of earlier failed attempts.
+    pub earlier: Vec<String>,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// `[planned class][test]`.
+    pub verdicts: Vec<Vec<Option<Verdict>>>,
+    /// Classes cut short by `--failfast`.
+    pub cut_short: Vec<usize>,
+    /// Class-level errors no test carries (a failed `tear_down_class`).
+    pub class_errors: Vec<(usize, String)>,
+    /// Class temp dirs, by planned class.
+    pub tempdirs: HashMap<usize, String>,
+    /// Seconds each class took (successful attempts), by planned class.
+    pub durations: HashMap<usize, f64>,
+}
+
+struct Job {
+    class: usize,
+    /// Indexes into the class's tests.
+    tests: Vec<usize>,
+    attempt: u32,
+}
+
+struct Running {
+    job: Job,
+    pgid: i32,
+    child: std::process::Child,
+    cpus: Vec<usize>,
+    started: Instant,
+    /// Running test and when it must end.
+    current: Option<(String, Instant, u32)>,
+    deadline: Instant,
+    results: HashMap<String, (Status, Option<String>, f64)>,
+    class_error: Option<String>,
+    finished: bool,
+    timed_out: Option<String>,
+    eof: bool,
+}
+
+enum Msg {
+    Event(usize, Event),
+    Eof(usize),
+}
+
+/// Runs the planned classes; `order` gives the queue order (solo last).
+pub fn run(
+    planned: &[Planned],
+    order: &[usize],
+    opts: &Options,
+    pool: &mut CpuPool,
+    guard: &SignalGuard,
+    console: &Console,
+) -> Outcome {
+    let mut out = Outcome {
+        verdicts: planned.iter().map(|p| vec![None; p.tests.len()]).collect(),
+        ..Outcome::default()
+    };
+    let mut queue: VecDeque<Job> = VecDeque::new();
+    for &ci in order {
+        let p = &planned[ci];
+        if let Some(reason) = &p.plan.skip {
+            for t in 0..p.tests.len() {
+                out.verdicts[ci][t] = Some(skip(reason));
+            }
+            print_block(
+                console,
+                p,
+                &(0..p.tests.len()).collect::<Vec<_>>(),
+                &out.verdicts[ci],
+                1,
+            );
+            continue;
+        }
+        let mut to_run = Vec::new();
+        for (t, sel) in p.tests.iter().enumerate() {
+            match &sel.skip {
+                Some(reason) => out.verdicts[ci][t] = Some(skip(reason)),
+                None => to_run.push(t),
+            }
+        }
+        if to_run.is_empty() {
+            print_block(
+                console,
+                p,
+                &(0..p.tests.len()).collect::<Vec<_>>(),
+                &out.verdicts[ci],
+                1,
+            );
+            continue;
+        }
+        queue.push_back(Job {
+            class: ci,
+            tests: to_run,
+            attempt: 1,
+        });
+    }
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut running: HashMap<usize, Running> = HashMap::new();
+    let mut next_slot = 0usize;
+    let mut stop = false;
+
+    loop {
+        if guard.interrupted() {
+            stop = true;
+        }
+        // Start whatever fits: no head-of-line blocking among non-solo
+        // classes; a solo class only when nothing else runs or waits.
+        if !stop {
+            let mut i = 0;
+            while i < queue.len() {
+                if running.len() >= opts.jobs.min(opts.memory_slots).max(1) {
+                    break;
+                }
+                let p = &planned[queue[i].class];
+                let others_waiting = queue.iter().any(|j| !planned[j.class].plan.solo);
+                if p.plan.solo && (!running.is_empty() || others_waiting) {
+                    i += 1;
+                    continue;
+                }
+                if running.values().any(|r| planned[r.job.class].plan.solo) {
+                    break;
+                }
+                let Some(cpus) = pool.take(p.plan.cpus_required) else {
+                    i += 1;
+                    continue;
+                };
+                let job = queue.remove(i).expect("index in range");
+                match start(planned, job, cpus.clone(), next_slot, tx.clone(), opts) {
+                    Ok(r) => {
+                        guard.track(r.pgid);
+                        running.insert(next_slot, r);
+                        next_slot += 1;
+                    }
+                    Err((job, e)) => {
+                        pool.give(&cpus);
+                        let p = &planned[job.class];
+                        for &t in &job.tests {
+                            out.verdicts[job.class][t] = Some(verdict(
+                                Status::Error,
+                                Some(format!("cannot start the class process: {e}")),
+                                0.0,
+                                job.attempt,
+                            ));
+                        }
+                        print_block(
+                            console,
+                            p,
+                            &job.tests,
+                            &out.verdicts[job.class],
+                            job.attempt,
+                        );
+                    }
+                }
+            }
+        }
+        if running.is_empty() && (queue.is_empty() || stop) {
+            break;
+        }
+
+        // Wait for the next event or the nearest deadline.
+        let now = Instant::now();
+        let next_deadline = running
+            .values()
+            .map(|r| r.deadline)
+            .min()
+            .unwrap_or(now + Duration::from_millis(200));
+        let wait = next_deadline
+            .saturating_duration_since(now)
+            .min(Duration::from_millis(200));
+        match rx.recv_timeout(wait) {
+            Ok(Msg::Event(slot, e)) => {
+                if let Some(r) = running.get_mut(&slot) {
+                    on_event(r, e, planned, opts);
+                }
+            }
+            Ok(Msg::Eof(slot)) => {
+                if let Some(r) = running.get_mut(&slot) {
+                    r.eof = true;
+                }
+            }
+            Err(_) => {}
+        }
+
+        // Time limits: kill the class's process group (its VPP with it).
+        let now = Instant::now();
+        for r in running.values_mut() {
+            if r.timed_out.is_none() && !r.eof && now >= r.deadline {
+                let what = match &r.current {
+                    Some((test, _, secs)) => {
+                        r.timed_out = Some(test.clone());
+                        format!("{test} timed out after {secs} s")
+                    }
+                    None => {
+                        r.timed_out = Some(String::new());
+                        "class set-up timed out".to_string()
+                    }
+                };
+                tracing::warn!(
+                    "{}: {what}: killing its process group",
+                    planned[r.job.class].class.desc.path()
+                );
+                let _ = killpg(Pid::from_raw(r.pgid), Signal::SIGKILL);
+            }
+        }
+
+        // Finish the classes whose process has ended.
+        let done: Vec<usize> = running
+            .iter()
+            .filter(|(_, r)| r.eof)
+            .map(|(s, _)| *s)
+            .collect();
+        for slot in done {
+            let mut r = running.remove(&slot).expect("present");
+            guard.untrack(r.pgid);
+            let status = r.child.wait().ok();
+            pool.give(&r.cpus);
+            let failed = finish(&mut r, status, planned, &mut out, guard, opts);
+            let ci = r.job.class;
+            print_block(
+                console,
+                &planned[ci],
+                &r.job.tests,
+                &out.verdicts[ci],
+                r.job.attempt,
+            );
+            if failed.is_empty() && r.class_error.is_none() {
+                out.durations.insert(ci, r.started.elapsed().as_secs_f64());
+            }
+            if !failed.is_empty() && opts.failfast && !stop {
+                stop = true;
+                for other in running.values() {
+                    // Their current test finishes, then they stop.
+                    let _ = nix::sys::signal::kill(Pid::from_raw(other.pgid), Signal::SIGUSR1);
+                }
+            }
+            if !failed.is_empty() && r.job.attempt <= opts.retries && !stop {
+                queue.push_front(Job {
+                    class: ci,
+                    tests: failed,
+                    attempt: r.job.attempt + 1,
+                });
+            }
+        }
+    }
+
+    // What never started (failfast, interrupt) is not run.
+    let reason = if guard.interrupted() {
+        "not run: the run was interrupted"
+    } else {
+        "not run: cut short by --failfast"
+    };
+    for job in queue {
+        for &t in &job.tests {
+            if out.verdicts[job.class][t]
+                .as_ref()
+                .is_none_or(|v| v.status != Status::Flaky)
+            {
+                out.verdicts[job.class][t] = Some(verdict(
+                    Status::NotRun,
+                    Some(reason.into()),
+                    0.0,
+                    job.attempt - 1,
+                ));
+            }
+        }
+        if !out.cut_short.contains(&job.class) {
+            out.cut_short.push(job.class);
+        }
+        print_block(
+            console,
+            &planned[job.class],
+            &job.tests,
+            &out.verdicts[job.class],
+            job.attempt,
+        );
+    }
+    out
+}
+
+fn skip(reason: &str) -> Verdict {
+    verdict(Status::Skip, Some(reason.to_string()), 0.0, 0)
+}
+
+fn verdict(status: Status, message: Option<String>, secs: f64, attempts: u32) -> Verdict {
+    Verdict {
+        status,
+        message,
+        secs,
+        attempts,
+        earlier: Vec::new(),
+    }
+}
+
+fn test_limit(p: &Planned, name: &str, opts: &Options) -> Option<u32> {
+    let desc = p.tests.iter().find(|s| s.desc.name == name)?.desc;
+    desc.timeout
+        .or(p.class.desc.timeout)
+        .map(Some)
+        .unwrap_or(opts.timeout)
+}
+
+fn on_event(r: &mut Running, e: Event, planned: &[Planned], opts: &Options) {
+    let p = &planned[r.job.class];
+    match e {
+        Event::ClassStarted { tempdir, .. } => {
+            r.results
+                .insert("\0tempdir".into(), (Status::Pass, Some(tempdir), 0.0));
+        }
+        Event::TestStarted { test } => {
+            let limit = test_limit(p, &test, opts);
+            r.deadline = limit.map_or(far(), |s| {
+                Instant::now() + Duration::from_secs(u64::from(s))
+            });
+            r.current = Some((test, r.deadline, limit.unwrap_or(0)));
+        }
+        Event::TestFinished {
+            test,
+            status,
+            message,
+            duration,
+        } => {
+            let dir = r.results.get("\0tempdir").and_then(|v| v.1.clone());
+            let message = match (&dir, status.is_failure()) {
+                (Some(dir), true) => Some(format!(
+                    "{}\nclass log: {dir}/log.txt",
+                    message.unwrap_or_default()
+                )),
+                _ => message,
+            };
+            r.results.insert(test, (status, message, duration));
+            r.current = None;
+            // Between tests the class has the set-up limit again.
+            r.deadline = between_tests(opts);
+        }
+        Event::ClassError { message } => r.class_error = Some(message),
+        Event::ClassFinished => r.finished = true,
+    }
+}
+
+fn far() -> Instant {
+    Instant::now() + Duration::from_secs(365 * 24 * 3600)
+}
+
+fn between_tests(opts: &Options) -> Instant {
+    match opts.timeout {
+        Some(t) => Instant::now() + opts.start_timeout + Duration::from_secs(u64::from(t)),
+        None => far(),
+    }
+}
+
+fn start(
+    planned: &[Planned],
+    job: Job,
+    cpus: Vec<usize>,
+    slot: usize,
+    tx: mpsc::Sender<Msg>,
+    opts: &Options,
+) -> Result<Running, (Job, std::io::Error)> {
+    let p = &planned[job.class];
+    let plan = ChildPlan {
+        class: p.class.desc.module_path.to_string(),
+        tests: job
+            .tests
+            .iter()
+            .map(|&t| p.tests[t].desc.name.to_string())
+            .collect(),
+        cpus: cpus.clone(),
+        workers: p.plan.workers,
+    };
+    let spawned = (|| {
+        let exe = std::env::current_exe()?;
+        let (reader, writer) = std::io::pipe()?;
+        let json = serde_json::to_string(&plan).map_err(std::io::Error::other)?;
+        let mut cmd = Command::new(exe);
+        cmd.env(PLAN_ENV, json)
+            .stdin(Stdio::null())
+            .process_group(0);
+        die_with_parent(&mut cmd);
+        let write_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
+        // SAFETY: runs between fork and exec and only calls dup2(2), which is
+        // async-signal-safe; `write_fd` stays open in the parent until spawn returns.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::dup2(write_fd, EVENT_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn()?;
+        drop(writer);
+        Ok::<_, std::io::Error>((child, reader))
+    })();
+    let (child, reader) = match spawned {
+        Ok(x) => x,
+        Err(e) => return Err((job, e)),
+    };
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines() {
+            let Ok(line) = line else { break };
+            match serde_json::from_str::<Event>(&line) {
+                Ok(e) => {
+                    if tx.send(Msg::Event(slot, e)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => tracing::warn!("unreadable event from a class process: {line}"),
+            }
+        }
+        let _ = tx.send(Msg::Eof(slot));
+    });
+    Ok(Running {
+        pgid: child.id() as i32,
+        child,
+        cpus,
+        started: Instant::now(),
+        current: None,
+        deadline: between_tests(opts),
+        results: HashMap::new(),
+        class_error: None,
+        finished: false,
+        timed_out: None,
+        eof: false,
+        job,
+    })
+}
+
+/// Turns a finished class process into verdicts; returns the tests that
+/// failed (candidates for a retry).
+fn finish(
+    r: &mut Running,
+    status: Option<std::process::ExitStatus>,
+    planned: &[Planned],
+    out: &mut Outcome,
+    guard: &SignalGuard,
+    opts: &Options,
+) -> Vec<usize> {
+    let ci = r.job.class;
+    let p = &planned[ci];
+    if let Some((_, Some(dir), _)) = r.results.get("\0tempdir") {
+        out.tempdirs.insert(ci, dir.clone());
+    }
+    let exit = status
+        .map(|s| ExitInfo(s).to_string())
+        .unwrap_or_else(|| "unknown status".into());
+    let mut failed = Vec::new();
+    let mut cut = false;
+    for &t in &r.job.tests {
+        let name = p.tests[t].desc.name;
+        let (status, message, secs) = match r.results.get(name) {
+            Some((s, m, d)) => (*s, m.clone(), *d),
+            None => {
+                let running_this = r.current.as_ref().is_some_and(|(c, _, _)| c == name);
+                if r.timed_out.as_deref() == Some(name) {
+                    let limit = r.current.as_ref().map_or(0, |c| c.2);
+                    (
+                        Status::Error,
+                        Some(format!("timed out after {limit} s")),
+                        f64::from(limit),
+                    )
+                } else if let Some(m) = &r.class_error {
+                    (Status::Error, Some(m.clone()), 0.0)
+                } else if r.timed_out.as_deref() == Some("") {
+                    (
+                        Status::Error,
+                        Some(format!(
+                            "class set-up timed out after {} s",
+                            opts.start_timeout.as_secs()
+                        )),
+                        0.0,
+                    )
+                } else if r.timed_out.is_some() {
+                    (
+                        Status::NotRun,
+                        Some(format!(
+                            "not run: {} timed out",
+                            r.timed_out.as_deref().unwrap_or_default()
+                        )),
+                        0.0,
+                    )
+                } else if guard.interrupted() {
+                    (
+                        Status::NotRun,
+                        Some("not run: the run was interrupted".into()),
+                        0.0,
+                    )
+                } else if running_this {
+                    (
+                        Status::Error,
+                        Some(format!(
+                            "the class process died while running {}.{name} with {exit}",
+                            p.class.desc.name
+                        )),
+                        0.0,
+                    )
+                } else if r.finished {
+                    cut = true;
+                    (
+                        Status::NotRun,
+                        Some("not run: cut short by --failfast".into()),
+                        0.0,
+                    )
+                } else {
+                    (
+                        Status::Error,
+                        Some(format!(
+                            "not run: the class process exited early with {exit}"
+                        )),
+                        0.0,
+                    )
+                }
+            }
+        };
+        let previous = out.verdicts[ci][t].take();
+        let mut v = verdict(status, message, secs, r.job.attempt);
+        if let Some(prev) = previous {
+            v.earlier = prev.earlier;
+            if let Some(m) = prev.message {
+                v.earlier.push(m);
+            }
+            if status == Status::Pass && prev.status.is_failure() {
+                v.status = Status::Flaky;
+                v.message = v.earlier.last().cloned();
+            }
+        }
+        if v.status.is_failure() || v.status == Status::NotRun && r.timed_out.is_some() {
+            failed.push(t);
+        }
+        out.verdicts[ci][t] = Some(v);
+    }
+    if cut && !out.cut_short.contains(&ci) {
+        out.cut_short.push(ci);
+    }
+    if let Some(m) = &r.class_error {
+        let used = r.results.values().any(|v| v.1.as_ref() == Some(m));
+        let any_test_carries = out.verdicts[ci]
+            .iter()
+            .flatten()
+            .any(|v| v.message.as_ref() == Some(m));
+        if !used && !any_test_carries {
+            out.class_errors.push((ci, m.clone()));
+        }
+    }
+    failed
+}
+
+fn print_block(
+    console: &Console,
+    p: &Planned,
+    tests: &[usize],
+    verdicts: &[Option<Verdict>],
+    attempt: u32,
+) {
+    let mut header = p.plan.header.clone();
+    if attempt > 1 {
+        header.0.push((
+            format!(" [retry {}]", attempt - 1),
+            crate::rules::Color::Yellow,
+        ));
+    }
+    console.header(&header);
+    // On the first attempt, list every selected test in order (skips too).
+    let shown: Vec<usize> = if attempt == 1 {
+        (0..p.tests.len()).collect()
+    } else {
+        tests.to_vec()
+    };
+    for t in shown {
+        if let Some(v) = &verdicts[t] {
+            let reason = matches!(v.status, Status::Skip | Status::NotRun)
+                .then_some(v.message.as_deref())
+                .flatten();
+            console.test(
+                &p.tests[t].desc.description(),
+                Duration::from_secs_f64(v.secs),
+                v.status,
+                reason,
+            );
+        }
+    }
+}
