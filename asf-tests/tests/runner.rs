@@ -631,7 +631,14 @@ fn an_aborting_test_costs_only_its_class() {
     let r = Run::new();
     let (out, text) = r.run_of(
         "fixtures",
-        &["--skip", "broken_set_up::"],
+        &[
+            "--skip",
+            "broken_set_up::",
+            "--skip",
+            "hangs::",
+            "--skip",
+            "flaky::",
+        ],
         &[("ASF_RUN_FIXTURES", "1")],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -739,4 +746,181 @@ fn a_corrupt_stats_segment_is_an_error_not_a_crash() {
         "{text}"
     );
     r.assert_no_leftovers();
+}
+
+#[test]
+fn a_hanging_test_is_killed_at_its_timeout_and_the_run_goes_on() {
+    let r = Run::new();
+    let started = Instant::now();
+    let (out, text) = r.run_of(
+        "fixtures",
+        &[
+            "--skip",
+            "aborts::",
+            "--skip",
+            "broken_set_up::",
+            "--skip",
+            "verdicts::",
+            "--skip",
+            "flaky::",
+        ],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(line_of(&text, "hangs forever").contains(" ERROR"), "{text}");
+    assert!(text.contains("timed out after 2 s"), "{text}");
+    assert!(
+        line_of(&text, "comes after the hang").contains("NOT RUN [not run: test_hang timed out]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "the reader reports corruption").ends_with(" OK"),
+        "other classes go on:\n{text}"
+    );
+    assert!(text.contains("Not Executed tests: 1"), "{text}");
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn a_test_passing_on_a_retry_is_flaky_in_console_and_junit() {
+    let r = Run::new();
+    let marker = r.tmp.path().join("flaky-marker");
+    let junit = r.tmp.path().join("report/junit.xml");
+    let (out, text) = r.run_of(
+        "fixtures",
+        &[
+            "flaky::",
+            "--retries",
+            "1",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &[
+            ("ASF_RUN_FIXTURES", "1"),
+            ("FIXTURE_FLAKY_MARKER", marker.to_str().unwrap()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "a flaky test does not fail the run:\n{text}"
+    );
+    assert!(
+        line_of(&text, "fails once, then passes").contains(" ERROR"),
+        "first attempt:\n{text}"
+    );
+    assert!(text.contains("[retry 1]"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("fails once, then passes") && l.contains("FLAKY")),
+        "{text}"
+    );
+    assert!(text.contains("Flaky tests: 1"), "{text}");
+    assert_eq!(r.launches(), 2, "the retry runs on a fresh VPP");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("flakyFailure") && xml.contains("first run fails"),
+        "{xml}"
+    );
+    let parsed = Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); c = [t for t in r.iter('testcase') if t.get('name') == 'test_flaky'][0]; print(len(list(r.iter('testsuite'))), c.find('flakyFailure') is not None, c.find('failure') is None)", junit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&parsed.stdout).trim(),
+        "1 True True",
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn shards_run_each_class_exactly_once() {
+    let inv = {
+        let r = Run::new();
+        Inventory::of(&r)
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut launches = 0;
+    let mut passed = 0;
+    for k in 1..=3 {
+        let r = Run::new();
+        let (out, text) = r.run(&["--partition", &format!("hash:{k}/3")], &[]);
+        assert!(out.status.success(), "{text}");
+        launches += r.launches();
+        let n: usize = text
+            .lines()
+            .find_map(|l| l.strip_prefix("test result: ok. "))
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        passed += n;
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.starts_with("=====") && i + 2 < lines.len() && lines[i + 2].starts_with("=====") {
+                seen.push(lines[i + 1].to_string());
+            }
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "a class ran twice: {seen:?}");
+    assert_eq!(
+        launches,
+        inv.classes(all),
+        "every class once across the shards"
+    );
+    assert_eq!(passed, inv.count(all));
+    let r = Run::new();
+    let (out, text) = r.run(&["--partition", "slice:4/3"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("hash:K/N or slice:K/N"), "{text}");
+}
+
+#[test]
+fn junit_and_events_list_skip_reasons() {
+    let r = Run::new();
+    let junit = r.tmp.path().join("junit.xml");
+    let events = r.tmp.path().join("events.jsonl");
+    let (out, text) = r.run(
+        &[
+            "--junit",
+            junit.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ],
+        &[("VPP_EXTRA_CMAKE_ARGS", "-DVPP_ENABLE_SANITIZE_ADDR=ON")],
+    );
+    assert!(out.status.success(), "{text}");
+    let parsed = Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); s = [e.get('message') for e in r.iter('skipped')]; print(len(list(r.iter('testsuite'))), len(s), all('fixme_asan' in m for m in s))", junit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let inv = Inventory::of(&r);
+    let expect = format!(
+        "{} {} True",
+        inv.classes(all),
+        inv.count(has_tag("fixme_asan"))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&parsed.stdout).trim(),
+        expect,
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), inv.count(all));
+    assert!(lines
+        .iter()
+        .any(|e| e["status"] == "skip" && e["message"].as_str().unwrap().contains("ASan")));
 }
