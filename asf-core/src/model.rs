@@ -107,6 +107,8 @@ pub struct ClassDesc {
     pub keep_vpp_objects: bool,
     /// `timeout = N`: seconds each test of the class may take.
     pub timeout: Option<u32>,
+    /// `plugins = [...]`: boot with only these plugins (None: all, as VPP's framework).
+    pub plugins: Option<&'static [&'static str]>,
 }
 
 impl ClassDesc {
@@ -236,6 +238,7 @@ mod tests {
             show_at_teardown: &[],
             keep_vpp_objects: false,
             timeout: None,
+            plugins: None,
         }
     }
 

@@ -235,6 +235,7 @@ mod tests {
             show_at_teardown: &[],
             keep_vpp_objects: false,
             timeout: None,
+            plugins: None,
         }
     }
 

@@ -95,7 +95,34 @@ impl Startup {
             }
             sections.entry(name.clone()).or_default().extend(body);
         }
-        Ok(Startup { sections })
+        let startup = Startup { sections };
+        // As in VPP, a plugin's stanza is unknown when the plugin is not loaded.
+        if startup.sections.contains_key("api-fuzz")
+            && !startup.plugin_enabled("unittest_plugin.so")
+        {
+            return Err("vlib_call_all_config_functions: unknown input `api-fuzz ...' (the unittest plugin is disabled)".into());
+        }
+        Ok(startup)
+    }
+
+    /// Whether a plugin is loaded under the `plugins { }` stanza: enabled by
+    /// name, or not disabled by name nor by `plugin default { disable }`.
+    pub fn plugin_enabled(&self, name: &str) -> bool {
+        let toks = self
+            .sections
+            .get("plugins")
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let state_of = |plugin: &str| {
+            toks.windows(4)
+                .find(|w| w[0] == "plugin" && w[1] == plugin && w[2] == "{")
+                .map(|w| w[3].clone())
+        };
+        match state_of(name).as_deref() {
+            Some("enable") => true,
+            Some("disable") => false,
+            _ => state_of("default").as_deref() != Some("disable"),
+        }
     }
 
     fn value_after(&self, section: &str, key: &str) -> Option<&str> {
@@ -227,6 +254,13 @@ mod tests {
                 .api_socket(),
             PathBuf::from("/r/a.sock")
         );
+    }
+
+    #[test]
+    fn a_plugins_stanza_only_with_its_plugin() {
+        assert!(parse("plugins { plugin default { disable } } api-fuzz { off }").is_err());
+        assert!(parse("plugins { plugin default { disable } plugin unittest_plugin.so { enable } } api-fuzz { off }").is_ok());
+        assert!(parse("plugins { plugin dpdk_plugin.so { disable } } api-fuzz { off }").is_ok());
     }
 
     #[test]

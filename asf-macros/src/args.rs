@@ -42,6 +42,7 @@ pub struct Options {
     pub set_up: Option<Path>,
     pub tear_down: Option<Path>,
     pub show_at_teardown: Vec<LitStr>,
+    pub plugins: Option<Vec<LitStr>>,
     pub keep_vpp_objects: bool,
     pub timeout: Option<(u32, Span)>,
     pub expected_failure: Option<Span>,
@@ -79,6 +80,7 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("set_up", Allowed::ClassOnly, None),
     ("tear_down", Allowed::ClassOnly, None),
     ("show_at_teardown", Allowed::ClassOnly, None),
+    ("plugins", Allowed::ClassOnly, None),
     ("keep_vpp_objects", Allowed::ClassOnly, None),
     ("timeout", Allowed::Both, None),
     ("expected_failure", Allowed::TestOnly, None),
@@ -149,6 +151,16 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             "set_up" => opts.set_up = Some(parse_path(&meta, name)?),
             "tear_down" => opts.tear_down = Some(parse_path(&meta, name)?),
             "show_at_teardown" => opts.show_at_teardown = parse_str_list(&meta, name)?,
+            "plugins" => {
+                let list = parse_str_list(&meta, name)?;
+                if let Some(bad) = list.iter().find(|p| !p.value().ends_with(".so")) {
+                    return Err(syn::Error::new(
+                        bad.span(),
+                        "`plugins` lists plugin files, e.g. `plugins = [\"acl_plugin.so\"]`",
+                    ));
+                }
+                opts.plugins = Some(list);
+            }
             "keep_vpp_objects" => {
                 no_value(&meta, name)?;
                 opts.keep_vpp_objects = true;

@@ -233,6 +233,10 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let show_at_teardown = &opts.show_at_teardown;
     let class_timeout = opt_u32(opts.timeout);
+    let plugins = match &opts.plugins {
+        None => quote!(::core::option::Option::None),
+        Some(list) => quote!(::core::option::Option::Some(&[#(#list),*])),
+    };
     let keep_vpp_objects = opts.keep_vpp_objects;
 
     let submits = tests.iter().map(|t| {
@@ -289,6 +293,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             show_at_teardown: &[#(#show_at_teardown),*],
             keep_vpp_objects: #keep_vpp_objects,
             timeout: #class_timeout,
+            plugins: #plugins,
         };
         #(#submits)*
     }

@@ -255,6 +255,9 @@ impl ClassRun<'_> {
                 .collect(),
             plugin_config: desc.plugin_config.iter().map(ToString::to_string).collect(),
             vpp_config: desc.vpp_config.iter().map(ToString::to_string).collect(),
+            plugins: desc
+                .plugins
+                .map(|p| p.iter().map(ToString::to_string).collect()),
         };
         for sock in [
             startup::api_sock(tempdir),

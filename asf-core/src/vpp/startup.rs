@@ -29,6 +29,8 @@ pub struct Startup {
     pub plugin_config: Vec<String>,
     /// Class extras after all stanzas.
     pub vpp_config: Vec<String>,
+    /// Only these plugins (`plugin default { disable }` plus each enabled).
+    pub plugins: Option<Vec<String>>,
 }
 
 /// Path of the binary API socket in a class temp dir.
@@ -115,20 +117,38 @@ impl Startup {
             ]);
         }
         v.push(t("}"));
-        v.extend([
-            t("api-fuzz"),
-            t("{"),
-            t(if self.api_fuzz { "on" } else { "off" }),
-            t("}"),
-        ]);
+        // `api-fuzz` belongs to the unittest plugin: without it VPP refuses the stanza.
+        let unittest = self
+            .plugins
+            .as_ref()
+            .is_none_or(|p| p.iter().any(|x| x == "unittest_plugin.so"));
+        if unittest {
+            v.extend([
+                t("api-fuzz"),
+                t("{"),
+                t(if self.api_fuzz { "on" } else { "off" }),
+                t("}"),
+            ]);
+        }
         v.extend([t("plugins"), t("{")]);
-        for (plugin, state) in [
-            ("dpdk_plugin.so", "disable"),
-            ("rdma_plugin.so", "disable"),
-            ("lisp_unittest_plugin.so", "enable"),
-            ("unittest_plugin.so", "enable"),
-            ("auto_sdl_unittest_plugin.so", "enable"),
-        ] {
+        if let Some(only) = &self.plugins {
+            v.extend(["plugin", "default", "{", "disable", "}"].map(t));
+            for plugin in only {
+                v.extend([t("plugin"), plugin.clone(), t("{"), t("enable"), t("}")]);
+            }
+        }
+        let standard: &[(&str, &str)] = if self.plugins.is_some() {
+            &[]
+        } else {
+            &[
+                ("dpdk_plugin.so", "disable"),
+                ("rdma_plugin.so", "disable"),
+                ("lisp_unittest_plugin.so", "enable"),
+                ("unittest_plugin.so", "enable"),
+                ("auto_sdl_unittest_plugin.so", "enable"),
+            ]
+        };
+        for &(plugin, state) in standard {
             v.extend([t("plugin"), t(plugin), t("{"), t(state), t("}")]);
         }
         v.extend(self.plugin_config.iter().cloned());
@@ -161,6 +181,7 @@ mod tests {
             extern_plugins: vec![PathBuf::from("/ext/a"), PathBuf::from("/ext/b")],
             debug_cli: false,
             heap_size: Some("1G".into()),
+            plugins: None,
             statseg_config: vec!["per-node-counters".into(), "on".into()],
             plugin_config: vec![
                 "plugin".into(),
@@ -195,6 +216,27 @@ mod tests {
             argv.iter().all(|a| !a.is_empty() && !a.contains(' ')),
             "one token per element: {argv:?}"
         );
+    }
+
+    #[test]
+    fn a_plugin_list_disables_the_rest() {
+        let s = Startup {
+            tempdir: PathBuf::from("/t/c"),
+            cpus: vec![0],
+            coredump_size: "unlimited".into(),
+            plugins: Some(vec!["acl_plugin.so".into()]),
+            ..Startup::default()
+        };
+        let line = s.argv().join(" ");
+        assert!(
+            line.contains("plugins { plugin default { disable } plugin acl_plugin.so { enable } }"),
+            "{line}"
+        );
+        assert!(
+            !line.contains("api-fuzz"),
+            "the unittest plugin's stanza goes with it: {line}"
+        );
+        assert!(!line.contains("dpdk_plugin.so"), "{line}");
     }
 
     #[test]

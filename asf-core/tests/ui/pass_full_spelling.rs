@@ -4,7 +4,7 @@ use asf_core::{vpp_test, TestCase, TestResult};
 #[vpp_test(solo, fixme_asan, workers = 2, vpp_config = "nat { endpoint-dependent }",
            plugin_config = "plugin nat_plugin.so { enable }", statseg_config = "per-node-counters on",
            set_up_class = hook, tear_down_class = hook_unit, set_up = hook, tear_down = hook, name = "TestFull",
-           show_at_teardown = ["show ip fib", "show nat44"], keep_vpp_objects)]
+           show_at_teardown = ["show ip fib", "show nat44"], keep_vpp_objects, plugins = ["nat_plugin.so"], timeout = 30)]
 mod test_full {
     use super::*;
 
@@ -43,4 +43,6 @@ fn main() {
     assert_eq!(class.vpp_config, ["nat", "{", "endpoint-dependent", "}"]);
     assert_eq!(class.show_at_teardown, ["show ip fib", "show nat44"]);
     assert!(class.keep_vpp_objects);
+    assert_eq!(class.plugins, Some(&["nat_plugin.so"][..]));
+    assert_eq!(class.timeout, Some(30));
 }

@@ -3,7 +3,7 @@ use asf_core::api::messages::{ApiVersions, FixedString, GetFirstMsgId};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Binary API basics
-#[vpp_test(name = "TestApi")]
+#[vpp_test(name = "TestApi", plugins = [])]
 mod basics {
     use super::*;
 

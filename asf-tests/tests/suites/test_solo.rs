@@ -1,7 +1,7 @@
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Timing-sensitive checks
-#[vpp_test(solo, name = "TestSolo")]
+#[vpp_test(solo, name = "TestSolo", plugins = [])]
 mod timing {
     use super::*;
 
