@@ -28,6 +28,13 @@ fn main() -> ExitCode {
         }
     };
     let runtime_dir = startup.runtime_dir();
+    // As VPP: run in the runtime dir, and take the core size from
+    // `unix { full-coredump coredump-size ... }`.
+    let _ = std::env::set_current_dir(&runtime_dir);
+    if let Some(limit) = startup.coredump_limit() {
+        let _ =
+            nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, limit, limit);
+    }
     let faults = match faults::Faults::from_env(&runtime_dir.to_string_lossy()) {
         Ok(f) => f,
         Err(e) => {

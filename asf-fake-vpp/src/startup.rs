@@ -156,6 +156,18 @@ impl Startup {
         )
     }
 
+    /// The core size limit of `unix { full-coredump coredump-size <size|unlimited> }`.
+    pub fn coredump_limit(&self) -> Option<u64> {
+        let unix = self.sections.get("unix")?;
+        if !unix.iter().any(|t| t == "full-coredump") {
+            return None;
+        }
+        match self.value_after("unix", "coredump-size") {
+            None | Some("unlimited") => Some(nix::sys::resource::RLIM_INFINITY),
+            Some(size) => parse_size(size).map(|n| n as u64),
+        }
+    }
+
     /// `statseg { socket-name }`, else `<runtime-dir>/stats.sock`.
     pub fn stats_socket(&self) -> PathBuf {
         self.in_runtime_dir(

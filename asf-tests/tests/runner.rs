@@ -924,3 +924,46 @@ fn junit_and_events_list_skip_reasons() {
         .iter()
         .any(|e| e["status"] == "skip" && e["message"].as_str().unwrap().contains("ASan")));
 }
+
+#[test]
+fn a_core_file_is_waited_for_and_backtraced() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &["test_cli::"],
+        &[
+            ("FAKE_VPP_CRASH_ON_CLI", "frobnicate"),
+            ("FAKE_VPP_CRASH_SIGNAL", "SIGABRT"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("-6 [SIGABRT]"), "{text}");
+    let dir = r.base().join("vpp-unittest-suites.test_cli.cli_inband");
+    let log = std::fs::read_to_string(dir.join("log.txt")).unwrap();
+    let cores: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("core"))
+        .collect();
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    if pattern.starts_with('|') {
+        assert!(
+            log.contains("dumped core to the handler of core_pattern"),
+            "{log}"
+        );
+        return;
+    }
+    assert_eq!(cores.len(), 1, "one core file in the class dir");
+    assert!(log.contains("coredump complete"), "{log}");
+    if Command::new("gdb").arg("--version").output().is_ok() {
+        assert!(log.contains("gdb backtrace of"), "{log}");
+    }
+    // The failed class is linked from the failed dir.
+    assert!(r
+        .base()
+        .join("vpp-unittest-suites.test_cli.cli_inband-FAILED")
+        .exists());
+    assert!(std::fs::read_to_string(r.base().join("failed_tests.txt"))
+        .unwrap()
+        .contains("test_cli::cli_inband::test_unknown_command"));
+    r.assert_no_leftovers();
+}

@@ -283,7 +283,7 @@ impl ClassRun<'_> {
         )
         .map_err(|e| {
             let _ = vpp.stop(STOP_GRACE);
-            wait_for_core(tempdir);
+            wait_for_core(&vpp, tempdir, &self.config.vpp_bin);
             chain(&e)
         })?;
         Ok(TestCase {
@@ -313,7 +313,7 @@ impl ClassRun<'_> {
         }
         let info = vpp.stop(STOP_GRACE);
         tracing::info!("VPP exited with {info}");
-        wait_for_core(&tempdir);
+        wait_for_core(&vpp, &tempdir, &self.config.vpp_bin);
     }
 }
 
@@ -443,27 +443,24 @@ fn wait_ready(
     }
 }
 
-/// Waits (bounded) for a core file in the temp dir to stop growing.
-fn wait_for_core(tempdir: &Path) {
-    let core = tempdir.join("core");
-    let Ok(mut size) = fs::metadata(&core).map(|m| m.len()) else {
-        return;
-    };
-    tracing::error!("waiting for coredump to complete: {}", core.display());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(500));
-        let now = fs::metadata(&core).map(|m| m.len()).unwrap_or(size);
-        if now == size {
-            tracing::error!("coredump complete: {}, size {now}", core.display());
-            return;
+/// Reports VPP's core file, if it dumped one (see [`crate::vpp::core`]).
+fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path) {
+    use std::os::unix::process::ExitStatusExt;
+    if vpp.exit_info().is_some_and(|i| i.0.core_dumped()) {
+        // %e of core_pattern: VPP names its main thread vpp_main.
+        let name = binary
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let comm = if name == "vpp" {
+            "vpp_main".to_string()
+        } else {
+            name
+        };
+        if crate::vpp::core::collect(tempdir, vpp.pid(), &comm, binary).is_none() {
+            tracing::error!("VPP dumped core, but no core file was found (core_pattern)");
         }
-        size = now;
     }
-    tracing::error!(
-        "timed out waiting for coredump to complete: {}",
-        core.display()
-    );
 }
 
 /// Takes an exclusive lock on `<tempdir>.lock`, held until the returned

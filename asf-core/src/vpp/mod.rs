@@ -2,5 +2,6 @@
 //! process.
 
 pub mod binary;
+pub mod core;
 pub mod process;
 pub mod startup;
