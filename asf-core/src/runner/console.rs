@@ -20,6 +20,10 @@ pub const SINGLE_LINE: &str =
 /// Decides colour once (`--color`, `NO_COLOR`, terminal) and prints.
 pub struct Console {
     out: std::io::Stdout,
+    /// stdout is a terminal: a live progress line is shown.
+    tty: bool,
+    /// A progress line is on screen and must be erased before output.
+    progress_shown: std::cell::Cell<bool>,
 }
 
 /// A failed test, for the list printed at the end.
@@ -59,13 +63,32 @@ impl Console {
         colored::control::set_override(enabled);
         Console {
             out: std::io::stdout(),
+            tty: std::io::stdout().is_terminal(),
+            progress_shown: std::cell::Cell::new(false),
         }
     }
 
     fn line(&self, s: impl std::fmt::Display) {
         let mut out = self.out.lock();
+        if self.progress_shown.replace(false) {
+            let _ = write!(out, "\r\x1b[K");
+        }
         let _ = writeln!(out, "{s}");
         let _ = out.flush();
+    }
+
+    /// On a terminal, a live line: classes running, done and left.
+    pub fn progress(&self, running: usize, done: usize, left: usize) {
+        if !self.tty {
+            return;
+        }
+        let mut out = self.out.lock();
+        let _ = write!(
+            out,
+            "\r\x1b[K[asf] classes: {running} running, {done} done, {left} left"
+        );
+        let _ = out.flush();
+        self.progress_shown.set(true);
     }
 
     /// The header block of a class.

@@ -154,8 +154,20 @@ pub fn run(
     let mut running: HashMap<usize, Running> = HashMap::new();
     let mut next_slot = 0usize;
     let mut stop = false;
+    let total = queue.len();
+    let mut finished_classes = 0usize;
+    let mut shown = None;
 
     loop {
+        let now_progress = (
+            running.len(),
+            finished_classes,
+            total.saturating_sub(finished_classes + running.len()),
+        );
+        if shown != Some(now_progress) {
+            console.progress(now_progress.0, now_progress.1, now_progress.2);
+            shown = Some(now_progress);
+        }
         if guard.interrupted() {
             stop = true;
         }
@@ -267,6 +279,7 @@ pub fn run(
             .collect();
         for slot in done {
             let mut r = running.remove(&slot).expect("present");
+            finished_classes += 1;
             guard.untrack(r.pgid);
             let status = r.child.wait().ok();
             pool.give(&r.cpus);
