@@ -24,6 +24,8 @@ pub struct Console {
     tty: bool,
     /// A progress line is on screen and must be erased before output.
     progress_shown: std::cell::Cell<bool>,
+    /// The counts on that line.
+    progress_last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// A failed test, for the list printed at the end.
@@ -65,6 +67,7 @@ impl Console {
             out: std::io::stdout(),
             tty: std::io::stdout().is_terminal(),
             progress_shown: std::cell::Cell::new(false),
+            progress_last: std::cell::Cell::new((0, 0, 0)),
         }
     }
 
@@ -79,9 +82,12 @@ impl Console {
 
     /// On a terminal, a live line: classes running, done and left.
     pub fn progress(&self, running: usize, done: usize, left: usize) {
-        if !self.tty {
+        if !self.tty
+            || (self.progress_shown.get() && self.progress_last.get() == (running, done, left))
+        {
             return;
         }
+        self.progress_last.set((running, done, left));
         let mut out = self.out.lock();
         let _ = write!(
             out,
