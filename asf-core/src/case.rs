@@ -21,6 +21,8 @@ pub struct TestCase {
     pub(crate) api: ApiClient,
     pub(crate) vpp: Arc<VppProcess>,
     pub(crate) tempdir: PathBuf,
+    /// Where VPP's sockets are (the temp dir, or VPP_SOCKET_DIR when attached).
+    pub(crate) socket_dir: PathBuf,
     pub(crate) cpus: Vec<usize>,
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
@@ -222,7 +224,7 @@ impl TestCase {
     /// on first use to the class's `stats.sock`.
     pub fn stats(&mut self) -> Result<&mut crate::stats::StatsClient, crate::errors::StatsError> {
         if self.stats.is_none() {
-            let path = crate::vpp::startup::stats_sock(&self.tempdir);
+            let path = crate::vpp::startup::stats_sock(&self.socket_dir);
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
             let client = loop {
                 // VPP hands the segment out once its main loop polls the

@@ -967,3 +967,44 @@ fn a_core_file_is_waited_for_and_backtraced() {
         .contains("test_cli::cli_inband::test_unknown_command"));
     r.assert_no_leftovers();
 }
+
+#[test]
+fn debug_attach_uses_a_running_vpp_and_leaves_it_running() {
+    let r = Run::new();
+    let dir = r.tmp.path().join("running-vpp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let mut vpp = Command::new(fake_vpp())
+        .args(["unix", "{", "nodaemon", "runtime-dir", d, "}"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::os::unix::net::UnixStream::connect(dir.join("api.sock")).is_err() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (out, text) = r.run(
+        &["test_api::"],
+        &[("DEBUG", "attach"), ("VPP_SOCKET_DIR", d)],
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("Attached to VPP with PID {}", vpp.id())),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0, "attach starts no VPP");
+    assert!(
+        vpp.try_wait().unwrap().is_none(),
+        "the attached VPP keeps running"
+    );
+    let _ = vpp.kill();
+    let _ = vpp.wait();
+
+    let (out, text) = r.run(&[], &[("DEBUG", "gdbb")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("DEBUG=\"gdbb\" is not valid: one of gdb, gdbserver, attach, core"),
+        "{text}"
+    );
+}

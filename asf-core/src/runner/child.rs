@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::debug::{self, Mode};
 use super::event::{ChildPlan, Event, Status};
 use crate::api::ApiClient;
 use crate::case::TestCase;
@@ -108,6 +109,7 @@ pub fn run(plan_json: &str) -> i32 {
         plan,
         config,
         reporter,
+        debug: Mode::from_env().ok().flatten(),
     };
     runner.run()
 }
@@ -117,6 +119,7 @@ struct ClassRun<'a> {
     plan: ChildPlan,
     config: Config,
     reporter: Reporter,
+    debug: Option<Mode>,
 }
 
 impl ClassRun<'_> {
@@ -179,6 +182,12 @@ impl ClassRun<'_> {
         for test in tests {
             if class_error.is_some() || STOP.load(std::sync::atomic::Ordering::SeqCst) {
                 break;
+            }
+            if self.debug == Some(Mode::Step) {
+                debug::ask(&format!(
+                    "next: {}.{} - press ENTER to run it",
+                    desc.name, test.name
+                ));
             }
             self.reporter.send(&Event::TestStarted {
                 test: test.name.into(),
@@ -246,7 +255,7 @@ impl ClassRun<'_> {
             variant: self.config.variant.clone(),
             api_fuzz: self.config.api_fuzz,
             extern_plugins: self.config.extern_plugins.clone(),
-            debug_cli: false,
+            debug_cli: matches!(self.debug, Some(Mode::Gdb | Mode::GdbServer | Mode::Step)),
             heap_size: None,
             statseg_config: desc
                 .statseg_config
@@ -271,13 +280,33 @@ impl ClassRun<'_> {
         }
         let argv = startup.argv();
         tracing::info!("vpp_cmdline args: {:?}", argv);
+        if self.debug == Some(Mode::Attach) {
+            return self.attach(tempdir);
+        }
+        // Debug modes wait for the person at the terminal: no time limits.
+        let start_limit = if self.debug.is_some() {
+            Duration::from_secs(365 * 24 * 3600)
+        } else {
+            self.config.start_timeout
+        };
         let vpp = Arc::new(
-            VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir).map_err(|e| chain(&e))?,
+            if self.debug == Some(Mode::GdbServer) {
+                let mut gdb_argv = vec![
+                    "localhost:7777".to_string(),
+                    self.config.vpp_bin.display().to_string(),
+                ];
+                gdb_argv.extend(argv.iter().cloned());
+                VppProcess::spawn(Path::new("gdbserver"), &gdb_argv, tempdir)
+            } else {
+                VppProcess::spawn(&self.config.vpp_bin, &argv, tempdir)
+            }
+            .map_err(|e| chain(&e))?,
         );
-        let api = wait_ready(
+        debug::announce(self.debug, vpp.pid(), &self.config.vpp_bin);
+        let mut api = wait_ready(
             &vpp,
             tempdir,
-            self.config.start_timeout,
+            start_limit,
             &self.config.api_dirs,
             &self.config.extern_api_dirs,
         )
@@ -286,12 +315,54 @@ impl ClassRun<'_> {
             wait_for_core(&vpp, tempdir, &self.config.vpp_bin);
             chain(&e)
         })?;
+        if self.debug.is_some() {
+            api.set_timeout(None);
+        }
         Ok(TestCase {
             class: desc,
             test: None,
             api,
             vpp,
             tempdir: tempdir.to_path_buf(),
+            cpus: self.plan.cpus.clone(),
+            workers: self.plan.workers,
+            registry: Vec::new(),
+            stats: None,
+            socket_dir: tempdir.to_path_buf(),
+        })
+    }
+
+    /// `DEBUG=attach`: use the VPP whose sockets are in `VPP_SOCKET_DIR`
+    /// (default /run/vpp); it is never started nor stopped.
+    fn attach(&self, tempdir: &Path) -> Result<TestCase, String> {
+        let dir = std::env::var_os("VPP_SOCKET_DIR")
+            .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from);
+        let sock = startup::api_sock(&dir);
+        let mut api =
+            ApiClient::connect(&sock, "asf", Some(Duration::from_secs(5))).map_err(|e| {
+                format!(
+                    "cannot attach to the VPP at {}: {}; set VPP_SOCKET_DIR to its runtime dir",
+                    sock.display(),
+                    chain(&e)
+                )
+            })?;
+        let pid = api.control_ping().map_err(|e| chain(&e))?.vpe_pid;
+        println!("Attached to VPP with PID {pid} at {}", dir.display());
+        let vpp = Arc::new(VppProcess::attached(pid));
+        let v = vpp.clone();
+        api.set_liveness(Arc::new(move || v.exit_info()));
+        api.set_timeout(None);
+        api.set_schema_source(
+            self.config.api_dirs.clone(),
+            self.config.extern_api_dirs.clone(),
+        );
+        Ok(TestCase {
+            class: self.class.desc,
+            test: None,
+            api,
+            vpp,
+            tempdir: tempdir.to_path_buf(),
+            socket_dir: dir,
             cpus: self.plan.cpus.clone(),
             workers: self.plan.workers,
             registry: Vec::new(),
@@ -457,8 +528,12 @@ fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path) {
         } else {
             name
         };
-        if crate::vpp::core::collect(tempdir, vpp.pid(), &comm, binary).is_none() {
-            tracing::error!("VPP dumped core, but no core file was found (core_pattern)");
+        match crate::vpp::core::collect(tempdir, vpp.pid(), &comm, binary) {
+            None => tracing::error!("VPP dumped core, but no core file was found (core_pattern)"),
+            Some(core) if Mode::from_env().ok().flatten() == Some(Mode::Core) => {
+                debug::open_core(binary, &core)
+            }
+            Some(_) => {}
         }
     }
 }

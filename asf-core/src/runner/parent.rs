@@ -202,6 +202,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         retries: cli.retries,
         failfast: cli.failfast,
         start_timeout: config.start_timeout,
+        foreground: debug.is_some(),
     };
     tracing::debug!("scheduler: {opts:?}");
 

@@ -37,6 +37,9 @@ pub struct Options {
     pub failfast: bool,
     /// How long a class may take to boot its VPP.
     pub start_timeout: Duration,
+    /// A debug mode: class processes stay in the terminal's foreground
+    /// process group so a debugger can read the terminal.
+    pub foreground: bool,
 }
 
 /// The final word on one test.

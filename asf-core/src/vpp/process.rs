@@ -78,7 +78,8 @@ pub fn die_with_parent(cmd: &mut Command) {
 
 /// A running (or finished) VPP.
 pub struct VppProcess {
-    child: Mutex<Child>,
+    /// None for a VPP this run attached to (`DEBUG=attach`): never stopped.
+    child: Mutex<Option<Child>>,
     outputs: [SharedFile; 2],
     status: Mutex<Option<ExitStatus>>,
     pid: u32,
@@ -131,13 +132,26 @@ impl VppProcess {
             ));
         }
         Ok(VppProcess {
-            child: Mutex::new(child),
+            child: Mutex::new(Some(child)),
             outputs,
             status: Mutex::new(None),
             pid,
             stderr_tail,
             pumps: Mutex::new(pumps),
         })
+    }
+
+    /// A VPP that runs already (`DEBUG=attach`), known by its pid; it is
+    /// watched but never stopped.
+    pub fn attached(pid: u32) -> VppProcess {
+        VppProcess {
+            child: Mutex::new(None),
+            outputs: [Arc::new(Mutex::new(None)), Arc::new(Mutex::new(None))],
+            status: Mutex::new(None),
+            pid,
+            stderr_tail: Arc::new(Mutex::new(VecDeque::new())),
+            pumps: Mutex::new(Vec::new()),
+        }
     }
 
     /// The process id.
@@ -149,8 +163,18 @@ impl VppProcess {
     pub fn exit_info(&self) -> Option<ExitInfo> {
         let mut status = lock(&self.status);
         if status.is_none() {
-            if let Ok(Some(s)) = lock(&self.child).try_wait() {
-                *status = Some(s);
+            match lock(&self.child).as_mut() {
+                Some(child) => {
+                    if let Ok(Some(s)) = child.try_wait() {
+                        *status = Some(s);
+                    }
+                }
+                None => {
+                    // Not our child: gone when signal 0 finds no process.
+                    if kill(Pid::from_raw(self.pid as i32), None) == Err(nix::errno::Errno::ESRCH) {
+                        *status = Some(ExitStatus::from_raw(0));
+                    }
+                }
             }
         }
         status.map(ExitInfo)
@@ -192,6 +216,10 @@ impl VppProcess {
     /// SIGTERM, up to `grace` to exit, then SIGKILL; reaps the process and
     /// waits for its output to be written out.
     pub fn stop(&self, grace: Duration) -> ExitInfo {
+        if lock(&self.child).is_none() {
+            // An attached VPP is left running.
+            return ExitInfo(ExitStatus::from_raw(0));
+        }
         let info = match self.exit_info() {
             Some(info) => info,
             None => {
@@ -201,8 +229,10 @@ impl VppProcess {
                     Some(info) => info,
                     None => {
                         tracing::warn!("VPP ignored SIGTERM for {grace:?}; sending SIGKILL");
-                        let _ = lock(&self.child).kill();
-                        let status = lock(&self.child).wait().ok();
+                        let status = lock(&self.child).as_mut().and_then(|c| {
+                            let _ = c.kill();
+                            c.wait().ok()
+                        });
                         *lock(&self.status) = status;
                         status.map_or(ExitInfo(ExitStatus::from_raw(9)), ExitInfo)
                     }
@@ -219,8 +249,10 @@ impl VppProcess {
 impl Drop for VppProcess {
     fn drop(&mut self) {
         if self.exit_info().is_none() {
-            let _ = lock(&self.child).kill();
-            let _ = lock(&self.child).wait();
+            if let Some(c) = lock(&self.child).as_mut() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
         }
     }
 }
