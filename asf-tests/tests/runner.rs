@@ -1008,3 +1008,31 @@ fn debug_attach_uses_a_running_vpp_and_leaves_it_running() {
         "{text}"
     );
 }
+
+#[test]
+fn failfast_stops_at_the_first_failure() {
+    let r = Run::new();
+    let (out, text) = r.run_of(
+        "fixtures",
+        &[
+            "--skip",
+            "hangs::",
+            "--skip",
+            "flaky::",
+            "--failfast",
+            "--jobs",
+            "1",
+        ],
+        &[("ASF_RUN_FIXTURES", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // Classes run in order (aborts first): the first failure stops the run.
+    assert!(text.contains("not run: cut short by --failfast"), "{text}");
+    assert!(text.contains("TESTCASES CUT SHORT BY FAILFAST:"), "{text}");
+    assert!(
+        r.launches() < 4,
+        "not every class started: {}",
+        r.launches()
+    );
+    r.assert_no_leftovers();
+}
