@@ -27,6 +27,8 @@ pub struct TestCase {
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
     pub(crate) stats: Option<crate::stats::StatsClient>,
+    pub(crate) rng: fastrand::Rng,
+    pub(crate) seed: u64,
 }
 
 /// Removes one configured object from VPP at tear-down.
@@ -220,6 +222,91 @@ impl TestCase {
 }
 
 impl TestCase {
+    /// The class's random generator, seeded from `RND_SEED` (or the clock);
+    /// the seed is in the class log and in every failure report, so a
+    /// failing run can be replayed with `RND_SEED=<seed>`.
+    pub fn rng(&mut self) -> &mut fastrand::Rng {
+        &mut self.rng
+    }
+
+    /// The seed of [`TestCase::rng`].
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Runs a unit-test command (the unittest plugin's `test ...` CLIs) and
+    /// fails the test when its output contains `failure`, as VPP's C unit
+    /// test suites check (`assertNotIn("failed", error)`); returns the output.
+    #[track_caller]
+    pub fn unittest_cli(&mut self, cmd: &str, failure: &str) -> TestResult<String> {
+        let out = self.cli(cmd)?;
+        if !out.trim().is_empty() {
+            tracing::error!("{cmd}:\n{out}");
+        }
+        assert!(
+            !out.contains(failure),
+            "`{failure}' in the output of `{cmd}':\n{out}"
+        );
+        Ok(out)
+    }
+
+    /// The plugins VPP has loaded (`show plugins`); empty when VPP has no
+    /// such command.
+    pub fn loaded_plugins(&mut self) -> Vec<String> {
+        self.api
+            .cli("show plugins")
+            .map(|out| {
+                out.split_whitespace()
+                    .filter(|w| w.ends_with(".so"))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Why this class cannot run on this VPP, if it cannot: a plugin from
+    /// `requires_plugins` not loaded, or a message of `requires_messages`
+    /// missing from the message table.
+    pub(crate) fn missing_capability(&mut self) -> Option<String> {
+        if !self.class.requires_plugins.is_empty() {
+            let loaded = self.loaded_plugins();
+            let missing: Vec<&str> = self
+                .class
+                .requires_plugins
+                .iter()
+                .copied()
+                .filter(|p| !loaded.iter().any(|l| l == p))
+                .collect();
+            if !missing.is_empty() {
+                return Some(format!(
+                    "needs {} which this VPP has not loaded (show plugins)",
+                    missing.join(", ")
+                ));
+            }
+        }
+        for cmd in self.class.requires_cli {
+            if let Err(crate::errors::CliError::Syntax { .. }) = self.api.cli(cmd) {
+                return Some(format!(
+                    "needs the CLI command `{cmd}`, which this VPP does not know"
+                ));
+            }
+        }
+        let missing: Vec<&str> = self
+            .class
+            .requires_messages
+            .iter()
+            .copied()
+            .filter(|m| !self.api.has_message(m))
+            .collect();
+        if !missing.is_empty() {
+            return Some(format!(
+                "needs the API message(s) {} which this VPP does not have",
+                missing.join(", ")
+            ));
+        }
+        None
+    }
+
     /// The stats segment reader (`statistics` of VPP's framework), connected
     /// on first use to the class's `stats.sock`.
     pub fn stats(&mut self) -> Result<&mut crate::stats::StatsClient, crate::errors::StatsError> {
@@ -361,6 +448,24 @@ impl TestCase {
                 );
             }
         }
+    }
+}
+
+/// The seed for a class: `RND_SEED` (an integer, or a float such as VPP's
+/// framework prints, whose bits are used), else the clock.
+pub fn class_seed() -> u64 {
+    match std::env::var("RND_SEED").ok().filter(|s| !s.is_empty()) {
+        Some(s) => s
+            .parse::<u64>()
+            .or_else(|_| s.parse::<f64>().map(f64::to_bits))
+            .unwrap_or_else(|_| {
+                s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                })
+            }),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
     }
 }
 

@@ -109,6 +109,17 @@ pub struct ClassDesc {
     pub timeout: Option<u32>,
     /// `plugins = [...]`: boot with only these plugins (None: all, as VPP's framework).
     pub plugins: Option<&'static [&'static str]>,
+    /// `requires_plugins = [...]`: skip the class when VPP has not loaded these
+    /// (asked with `show plugins` once VPP is up).
+    pub requires_plugins: &'static [&'static str],
+    /// `requires_messages = [...]`: skip the class when VPP's message table lacks these.
+    pub requires_messages: &'static [&'static str],
+    /// `api_timeout = N`: seconds to wait for a reply (VPP's
+    /// `vapi_response_timeout`, default 5).
+    pub api_timeout: Option<u32>,
+    /// `requires_cli = [...]`: skip the class when VPP does not know these
+    /// CLI commands (each is run once; `unknown input` means missing).
+    pub requires_cli: &'static [&'static str],
 }
 
 impl ClassDesc {
@@ -239,6 +250,10 @@ mod tests {
             keep_vpp_objects: false,
             timeout: None,
             plugins: None,
+            requires_plugins: &[],
+            requires_messages: &[],
+            api_timeout: None,
+            requires_cli: &[],
         }
     }
 

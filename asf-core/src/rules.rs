@@ -236,6 +236,10 @@ mod tests {
             keep_vpp_objects: false,
             timeout: None,
             plugins: None,
+            requires_plugins: &[],
+            requires_messages: &[],
+            api_timeout: None,
+            requires_cli: &[],
         }
     }
 

@@ -188,6 +188,10 @@ impl Cli<'_> {
                 let now = self.state().now();
                 Ok(format!("Time {now:.1}, 10 sec internal node vector rate 0.00 loops/sec 0.00\n  vector rates in 0.0000e0, out 0.0000e0, drop 0.0000e0, punt 0.0000e0\n"))
             }
+            ["show", "plugins"] | ["show", "plugin"] => Ok(format!(
+                " Plugin path is: {BUILD_DIR}/plugins, plugins shown in load order\n\n     {:<41}{:<33}{}\n",
+                "Plugin", "Version", "Description"
+            )),
             ["show", "log"] => Ok(format!("{} vlib/unix: fake-vpp {VERSION} started\n", utc(0))),
             ["show", "bihash", ..] => Ok(String::new()),
             ["api", "trace", "on" | "off" | "enable" | "disable"] => Ok(String::new()),

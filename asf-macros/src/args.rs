@@ -43,8 +43,12 @@ pub struct Options {
     pub tear_down: Option<Path>,
     pub show_at_teardown: Vec<LitStr>,
     pub plugins: Option<Vec<LitStr>>,
+    pub requires_plugins: Vec<LitStr>,
+    pub requires_messages: Vec<LitStr>,
+    pub requires_cli: Vec<LitStr>,
     pub keep_vpp_objects: bool,
     pub timeout: Option<(u32, Span)>,
+    pub api_timeout: Option<(u32, Span)>,
     pub expected_failure: Option<Span>,
     pub ignore: Option<(Option<LitStr>, Span)>,
 }
@@ -81,8 +85,12 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("tear_down", Allowed::ClassOnly, None),
     ("show_at_teardown", Allowed::ClassOnly, None),
     ("plugins", Allowed::ClassOnly, None),
+    ("requires_plugins", Allowed::ClassOnly, None),
+    ("requires_messages", Allowed::ClassOnly, None),
+    ("requires_cli", Allowed::ClassOnly, None),
     ("keep_vpp_objects", Allowed::ClassOnly, None),
     ("timeout", Allowed::Both, None),
+    ("api_timeout", Allowed::ClassOnly, None),
     ("expected_failure", Allowed::TestOnly, None),
     ("ignore", Allowed::TestOnly, None),
 ];
@@ -142,6 +150,7 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
         match name {
             "workers" => opts.workers = Some(parse_int(&meta, "workers", false)?),
             "timeout" => opts.timeout = Some(parse_int(&meta, "timeout", true)?),
+            "api_timeout" => opts.api_timeout = Some(parse_int(&meta, "api_timeout", true)?),
             "vpp_config" => opts.vpp_config = Some(parse_str(&meta, name)?),
             "plugin_config" => opts.plugin_config = Some(parse_str(&meta, name)?),
             "statseg_config" => opts.statseg_config = Some(parse_str(&meta, name)?),
@@ -151,6 +160,9 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             "set_up" => opts.set_up = Some(parse_path(&meta, name)?),
             "tear_down" => opts.tear_down = Some(parse_path(&meta, name)?),
             "show_at_teardown" => opts.show_at_teardown = parse_str_list(&meta, name)?,
+            "requires_plugins" => opts.requires_plugins = parse_str_list(&meta, name)?,
+            "requires_messages" => opts.requires_messages = parse_str_list(&meta, name)?,
+            "requires_cli" => opts.requires_cli = parse_str_list(&meta, name)?,
             "plugins" => {
                 let list = parse_str_list(&meta, name)?;
                 if let Some(bad) = list.iter().find(|p| !p.value().ends_with(".so")) {

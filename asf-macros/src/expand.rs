@@ -233,6 +233,10 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let show_at_teardown = &opts.show_at_teardown;
     let class_timeout = opt_u32(opts.timeout);
+    let api_timeout = opt_u32(opts.api_timeout);
+    let requires_plugins = &opts.requires_plugins;
+    let requires_messages = &opts.requires_messages;
+    let requires_cli = &opts.requires_cli;
     let plugins = match &opts.plugins {
         None => quote!(::core::option::Option::None),
         Some(list) => quote!(::core::option::Option::Some(&[#(#list),*])),
@@ -294,6 +298,10 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             keep_vpp_objects: #keep_vpp_objects,
             timeout: #class_timeout,
             plugins: #plugins,
+            requires_plugins: &[#(#requires_plugins),*],
+            requires_messages: &[#(#requires_messages),*],
+            api_timeout: #api_timeout,
+            requires_cli: &[#(#requires_cli),*],
         };
         #(#submits)*
     }

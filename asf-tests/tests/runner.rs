@@ -296,7 +296,7 @@ fn asan_build_skips_fixme_asan_class_before_boot() {
     );
     assert!(!r
         .base()
-        .join("vpp-unittest-suites.test_cli.cli_inband")
+        .join("vpp-unittest-suites.asf_cli.cli_inband")
         .exists());
     r.assert_no_leftovers();
 }
@@ -304,7 +304,7 @@ fn asan_build_skips_fixme_asan_class_before_boot() {
 #[test]
 fn test_level_skip_tag_skips_only_that_test() {
     let r = Run::new();
-    let (out, text) = r.run(&["test_cli::"], &[("TAG", "vpp_debug")]);
+    let (out, text) = r.run(&["asf_cli::"], &[("TAG", "vpp_debug")]);
     assert!(out.status.success(), "{text}");
     let line = line_of(&text, "the VPP stays up across CLI errors");
     assert!(
@@ -498,7 +498,7 @@ fn listing_is_cargo_nextest_compatible() {
     );
     assert!(
         text.contains(
-            "[fixme_asan,fixme_vpp_debug] test_cli::cli_inband::test_alive_after_errors: test"
+            "[fixme_asan,fixme_vpp_debug] asf_cli::cli_inband::test_alive_after_errors: test"
         ),
         "{text}"
     );
@@ -929,7 +929,7 @@ fn junit_and_events_list_skip_reasons() {
 fn a_core_file_is_waited_for_and_backtraced() {
     let r = Run::new();
     let (out, text) = r.run(
-        &["test_cli::"],
+        &["asf_cli::"],
         &[
             ("FAKE_VPP_CRASH_ON_CLI", "frobnicate"),
             ("FAKE_VPP_CRASH_SIGNAL", "SIGABRT"),
@@ -937,7 +937,7 @@ fn a_core_file_is_waited_for_and_backtraced() {
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("-6 [SIGABRT]"), "{text}");
-    let dir = r.base().join("vpp-unittest-suites.test_cli.cli_inband");
+    let dir = r.base().join("vpp-unittest-suites.asf_cli.cli_inband");
     let log = std::fs::read_to_string(dir.join("log.txt")).unwrap();
     let cores: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -960,11 +960,11 @@ fn a_core_file_is_waited_for_and_backtraced() {
     // The failed class is linked from the failed dir.
     assert!(r
         .base()
-        .join("vpp-unittest-suites.test_cli.cli_inband-FAILED")
+        .join("vpp-unittest-suites.asf_cli.cli_inband-FAILED")
         .exists());
     assert!(std::fs::read_to_string(r.base().join("failed_tests.txt"))
         .unwrap()
-        .contains("test_cli::cli_inband::test_unknown_command"));
+        .contains("asf_cli::cli_inband::test_unknown_command"));
     r.assert_no_leftovers();
 }
 

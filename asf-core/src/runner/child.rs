@@ -110,6 +110,7 @@ pub fn run(plan_json: &str) -> i32 {
         config,
         reporter,
         debug: Mode::from_env().ok().flatten(),
+        seed: crate::case::class_seed(),
     };
     runner.run()
 }
@@ -120,6 +121,7 @@ struct ClassRun<'a> {
     config: Config,
     reporter: Reporter,
     debug: Option<Mode>,
+    seed: u64,
 }
 
 impl ClassRun<'_> {
@@ -143,6 +145,11 @@ impl ClassRun<'_> {
             return 1;
         }
         init_log(&tempdir);
+        tracing::debug!(
+            "Random seed is {} (RND_SEED={} replays it)",
+            self.seed,
+            self.seed
+        );
         tracing::debug!("--- setUpClass() for {} called ---", desc.name);
         tracing::info!(
             "Temporary dir is {}, api socket is {}",
@@ -163,9 +170,35 @@ impl ClassRun<'_> {
             tempdir: tempdir.display().to_string(),
         });
 
-        let mut class_error = run_hook(desc.set_up_class, &mut case)
-            .err()
-            .map(|e| format!("set_up_class failed: {}", died_or(&case, None, e)));
+        // Capabilities the class needs, asked of the VPP itself, then the
+        // class set-up; either may skip the whole class with a reason.
+        let skip = match case.missing_capability() {
+            Some(reason) => Err(Failure::Skip(reason)),
+            None => run_hook(desc.set_up_class, &mut case),
+        };
+        let mut class_error = match skip {
+            Ok(()) => None,
+            Err(Failure::Skip(reason)) => {
+                tracing::info!("skipping the class: {reason}");
+                for t in self
+                    .class
+                    .tests
+                    .iter()
+                    .filter(|t| self.plan.tests.iter().any(|n| n == t.name))
+                {
+                    self.reporter.send(&Event::TestFinished {
+                        test: t.name.into(),
+                        status: Status::Skip,
+                        message: Some(reason.clone()),
+                        duration: 0.0,
+                    });
+                }
+                self.quit(case);
+                self.reporter.send(&Event::ClassFinished);
+                return 0;
+            }
+            Err(e) => Some(format!("set_up_class failed: {}", died_or(&case, None, e))),
+        };
         if let Some(message) = &class_error {
             self.reporter.send(&Event::ClassError {
                 message: message.clone(),
@@ -211,6 +244,13 @@ impl ClassRun<'_> {
                 case.test = None;
                 let outcome = outcome.map_err(|e| died_or(&case, Some(test.name), e));
                 verdict(outcome, test.expected_failure)
+            };
+            let message = match (status.is_failure(), message) {
+                (true, Some(m)) => Some(format!(
+                    "{m}\nRND_SEED={} replays this class's randomness",
+                    self.seed
+                )),
+                (_, m) => m,
             };
             if let Some(m) = &message {
                 tracing::info!("{}.{}: {:?}: {m}", desc.name, test.name, status);
@@ -317,6 +357,8 @@ impl ClassRun<'_> {
         })?;
         if self.debug.is_some() {
             api.set_timeout(None);
+        } else if let Some(secs) = desc.api_timeout {
+            api.set_timeout(Some(Duration::from_secs(u64::from(secs))));
         }
         Ok(TestCase {
             class: desc,
@@ -329,6 +371,8 @@ impl ClassRun<'_> {
             registry: Vec::new(),
             stats: None,
             socket_dir: tempdir.to_path_buf(),
+            rng: fastrand::Rng::with_seed(self.seed),
+            seed: self.seed,
         })
     }
 
@@ -367,6 +411,8 @@ impl ClassRun<'_> {
             workers: self.plan.workers,
             registry: Vec::new(),
             stats: None,
+            rng: fastrand::Rng::with_seed(self.seed),
+            seed: self.seed,
         })
     }
 
