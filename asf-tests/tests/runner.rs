@@ -177,8 +177,18 @@ struct Inventory {
 }
 
 impl Inventory {
+    /// asf's own suites (`asf_*`): they run fully on the stand-in.
     fn of(r: &Run) -> Inventory {
-        let (out, text) = r.run(&["--list"], &[]);
+        Inventory::listing(r, &["--list", "asf_"])
+    }
+
+    /// Every suite, the ports of VPP's included (most skip on the stand-in).
+    fn everything(r: &Run) -> Inventory {
+        Inventory::listing(r, &["--list"])
+    }
+
+    fn listing(r: &Run, args: &[&str]) -> Inventory {
+        let (out, text) = r.run(args, &[]);
         assert!(out.status.success(), "{text}");
         let tests = text
             .lines()
@@ -228,7 +238,7 @@ fn line_of<'a>(text: &'a str, description: &str) -> &'a str {
 #[test]
 fn boots_one_vpp_per_class_and_leaves_nothing() {
     let r = Run::new();
-    let (out, text) = r.run(&[], &[]);
+    let (out, text) = r.run(&["asf_"], &[]);
     assert!(out.status.success(), "{text}");
     let inv = Inventory::of(&r);
     assert_eq!(r.launches(), inv.classes(all), "one VPP per class:\n{text}");
@@ -256,7 +266,7 @@ fn boots_one_vpp_per_class_and_leaves_nothing() {
             "{other} after the solo class:\n{text}"
         );
     }
-    let log = std::fs::read_to_string(r.base().join("vpp-unittest-suites.test_api.basics/log.txt"))
+    let log = std::fs::read_to_string(r.base().join("vpp-unittest-suites.asf_api.basics/log.txt"))
         .unwrap();
     assert!(
         log.contains("--- test setUp() for TestApi.test_control_ping_pid starts here ---"),
@@ -270,7 +280,7 @@ fn boots_one_vpp_per_class_and_leaves_nothing() {
 fn asan_build_skips_fixme_asan_class_before_boot() {
     let r = Run::new();
     let (out, text) = r.run(
-        &[],
+        &["asf_"],
         &[("VPP_EXTRA_CMAKE_ARGS", "-DVPP_ENABLE_SANITIZE_ADDR=ON")],
     );
     assert!(out.status.success(), "{text}");
@@ -327,13 +337,13 @@ fn tag_filters_select_classes() {
     assert!(
         text.contains(&format!(
             "2 passed; 0 failed; 0 ignored; 0 measured; {} filtered out",
-            Inventory::of(&r).count(all) - 2
+            Inventory::everything(&r).count(all) - 2
         )),
         "{text}"
     );
 
     let r = Run::new();
-    let (out, text) = r.run(&["--skip-tag", "solo"], &[]);
+    let (out, text) = r.run(&["asf_", "--skip-tag", "solo"], &[]);
     assert!(out.status.success(), "{text}");
     let inv = Inventory::of(&r);
     assert_eq!(
@@ -344,7 +354,7 @@ fn tag_filters_select_classes() {
     assert!(!text.contains("SOLO RUN"), "{text}");
 
     let r = Run::new();
-    let (out, text) = r.run(&[], &[("ASF_TAG", "fixme_asan")]);
+    let (out, text) = r.run(&["asf_"], &[("ASF_TAG", "fixme_asan")]);
     assert!(out.status.success(), "{text}");
     assert_eq!(r.launches(), inv.classes(has_tag("fixme_asan")), "{text}");
 
@@ -363,7 +373,7 @@ fn tag_filters_select_classes() {
 fn vpp_crash_on_an_api_call_costs_only_that_class() {
     let r = Run::new();
     let (out, text) = r.run(
-        &[],
+        &["asf_"],
         &[
             ("FAKE_VPP_CRASH_ON_CLI", "frobnicate"),
             ("FAKE_VPP_FAULT_SCOPE", "cli_inband"),
@@ -402,7 +412,7 @@ fn vpp_crash_on_an_api_call_costs_only_that_class() {
 fn vpp_dying_at_start_is_reported_with_its_status_and_stderr() {
     let r = Run::new();
     let (out, text) = r.run(
-        &[],
+        &["asf_"],
         &[
             ("FAKE_VPP_EXIT_AT_START", "3"),
             ("FAKE_VPP_FAULT_SCOPE", "basics"),
@@ -418,14 +428,14 @@ fn vpp_dying_at_start_is_reported_with_its_status_and_stderr() {
         "stderr tail:\n{text}"
     );
     let inv = Inventory::of(&r);
-    let api = inv.count(|n, _| n.starts_with("test_api::"));
+    let api = inv.count(|n, _| n.starts_with("asf_api::"));
     assert!(
         text.contains(&format!("{} passed; {api} failed", inv.count(all) - api)),
         "{text}"
     );
 
     let r = Run::new();
-    let (out, text) = r.run(&["test_api::"], &[("FAKE_VPP_CRASH_AT_START", "SIGABRT")]);
+    let (out, text) = r.run(&["asf_api::"], &[("FAKE_VPP_CRASH_AT_START", "SIGABRT")]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("VPP died shortly after startup with return code: -6 [SIGABRT]"),
@@ -437,11 +447,11 @@ fn vpp_dying_at_start_is_reported_with_its_status_and_stderr() {
 #[test]
 fn slow_start_within_the_limit_passes_and_beyond_it_fails() {
     let r = Run::new();
-    let (out, text) = r.run(&["test_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "300")]);
+    let (out, text) = r.run(&["asf_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "300")]);
     assert!(out.status.success(), "{text}");
 
     let (out, text) = r.run(
-        &["test_api::"],
+        &["asf_api::"],
         &[
             ("FAKE_VPP_SOCKET_DELAY_MS", "5000"),
             ("ASF_START_TIMEOUT", "0.5"),
@@ -479,7 +489,7 @@ fn listing_is_cargo_nextest_compatible() {
     let (out, text) = r.run(&["--list", "--format", "terse"], &[]);
     assert!(out.status.success(), "{text}");
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), Inventory::of(&r).count(all), "{text}");
+    assert_eq!(lines.len(), Inventory::everything(&r).count(all), "{text}");
     assert!(
         lines
             .iter()
@@ -487,13 +497,13 @@ fn listing_is_cargo_nextest_compatible() {
         "{text}"
     );
     assert!(
-        lines.contains(&"test_solo::timing::test_round_trip: test"),
+        lines.contains(&"asf_solo::timing::test_round_trip: test"),
         "{text}"
     );
 
     let (_, text) = r.run(&["--list"], &[]);
     assert!(
-        text.contains("[solo] test_solo::timing::test_round_trip: test"),
+        text.contains("[solo] asf_solo::timing::test_round_trip: test"),
         "{text}"
     );
     assert!(
@@ -506,7 +516,7 @@ fn listing_is_cargo_nextest_compatible() {
     let (out, text) = r.run(
         &[
             "--exact",
-            "test_solo::timing::test_round_trip",
+            "asf_solo::timing::test_round_trip",
             "--nocapture",
         ],
         &[],
@@ -515,7 +525,7 @@ fn listing_is_cargo_nextest_compatible() {
     assert!(
         text.contains(&format!(
             "1 passed; 0 failed; 0 ignored; 0 measured; {} filtered out",
-            Inventory::of(&r).count(all) - 1
+            Inventory::everything(&r).count(all) - 1
         )),
         "{text}"
     );
@@ -679,13 +689,13 @@ fn a_failing_class_set_up_fails_every_test_of_the_class() {
 fn two_runs_at_once_with_one_temp_base_both_pass() {
     let r = Run::new();
     let spawn = || {
-        r.command(&["test_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "200")])
+        r.command(&["asf_api::"], &[("FAKE_VPP_SOCKET_DELAY_MS", "200")])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap()
     };
-    let n = Inventory::of(&r).count(|n, _| n.starts_with("test_api::"));
+    let n = Inventory::of(&r).count(|n, _| n.starts_with("asf_api::"));
     let (a, b) = (spawn(), spawn());
     for child in [a, b] {
         let out = child.wait_with_output().unwrap();
@@ -702,7 +712,7 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
     let r = Run::new();
     let api = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asf-fake-vpp/api");
     let (out, text) = r.run(
-        &["test_interface::"],
+        &["asf_interface::"],
         &[("ASF_API_DIR", api.to_str().unwrap())],
     );
     assert!(out.status.success(), "{text}");
@@ -715,7 +725,7 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
     )
     .unwrap();
     let (out, text) = r.run(
-        &["test_interface::interfaces::test_loopback_dynamic"],
+        &["asf_interface::interfaces::test_loopback_dynamic"],
         &[("EXTERN_APIDIR", bad.to_str().unwrap())],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -841,9 +851,9 @@ fn a_test_passing_on_a_retry_is_flaky_in_console_and_junit() {
 
 #[test]
 fn shards_run_each_class_exactly_once() {
-    let inv = {
+    let (inv, everything) = {
         let r = Run::new();
-        Inventory::of(&r)
+        (Inventory::of(&r), Inventory::everything(&r))
     };
     let mut seen: Vec<String> = Vec::new();
     let mut launches = 0;
@@ -873,7 +883,7 @@ fn shards_run_each_class_exactly_once() {
     assert_eq!(unique.len(), seen.len(), "a class ran twice: {seen:?}");
     assert_eq!(
         launches,
-        inv.classes(all),
+        everything.classes(all),
         "every class once across the shards"
     );
     assert_eq!(passed, inv.count(all));
@@ -890,6 +900,7 @@ fn junit_and_events_list_skip_reasons() {
     let events = r.tmp.path().join("events.jsonl");
     let (out, text) = r.run(
         &[
+            "asf_",
             "--junit",
             junit.to_str().unwrap(),
             "--events",
@@ -985,7 +996,7 @@ fn debug_attach_uses_a_running_vpp_and_leaves_it_running() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let (out, text) = r.run(
-        &["test_api::"],
+        &["asf_api::"],
         &[("DEBUG", "attach"), ("VPP_SOCKET_DIR", d)],
     );
     assert!(out.status.success(), "{text}");
@@ -1035,4 +1046,24 @@ fn failfast_stops_at_the_first_failure() {
         r.launches()
     );
     r.assert_no_leftovers();
+}
+
+#[test]
+fn every_port_runs_or_skips_with_a_reason_on_the_stand_in() {
+    let r = Run::new();
+    let (out, text) = r.run(&["--skip", "asf_"], &[]);
+    assert!(
+        out.status.success(),
+        "nothing fails on the stand-in:\n{text}"
+    );
+    let skips: Vec<&str> = text.lines().filter(|l| l.contains(" SKIP")).collect();
+    assert!(!skips.is_empty(), "{text}");
+    assert!(
+        skips.iter().all(|l| l.contains(" SKIP [")),
+        "every skip has a reason:\n{text}"
+    );
+    assert!(
+        text.contains("needs unittest_plugin.so which this VPP has not loaded (show plugins)"),
+        "{text}"
+    );
 }

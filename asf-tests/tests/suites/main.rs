@@ -1,23 +1,23 @@
 //! The VPP test suites: one file per suite, each a class module marked
 //! `#[vpp_test]`. Run with `cargo test -p asf-tests`; see the README.
 
+mod asf_api;
 mod asf_cli;
+mod asf_interface;
+mod asf_solo;
 mod asf_stats;
-mod test_api;
+mod asf_workers;
 mod test_bihash;
 mod test_buffers;
 mod test_counters;
 mod test_crypto;
 mod test_endian;
 mod test_fib;
-mod test_interface;
 mod test_mactime;
-mod test_solo;
 mod test_sparse_vec;
 mod test_string;
 mod test_time;
 mod test_vppinfra;
-mod test_workers;
 
 fn main() -> std::process::ExitCode {
     asf_core::main()
