@@ -192,7 +192,30 @@ impl Cli<'_> {
                 " Plugin path is: {BUILD_DIR}/plugins, plugins shown in load order\n\n     {:<41}{:<33}{}\n",
                 "Plugin", "Version", "Description"
             )),
-            ["show", "log"] => Ok(format!("{} vlib/unix: fake-vpp {VERSION} started\n", utc(0))),
+            ["show", "log"] => Ok(self
+                .state()
+                .log
+                .iter()
+                .map(|e| format!("{} {}: {}\n", utc(e.timestamp as u64), e.class, e.message))
+                .collect()),
+            // `test log <level> <class> <subclass> <message...>`, as VPP's vlib/log.c.
+            ["test", "log", level, class, subclass, message @ ..] => {
+                let levels = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"];
+                let level = levels.iter().position(|l| l == level).ok_or_else(unknown)? as u32;
+                self.state().log.push(crate::state::LogEntry {
+                    timestamp: crate::state::wall_time(),
+                    level,
+                    class: format!("{class}/{subclass}"),
+                    message: message.join(" "),
+                });
+                Ok(String::new())
+            }
+            // `wait <seconds>`: VPP's CLI that blocks the API process.
+            ["wait", secs] => {
+                let s: f64 = secs.parse().map_err(|_| unknown())?;
+                std::thread::sleep(std::time::Duration::from_secs_f64(s.clamp(0.0, 3600.0)));
+                Ok(String::new())
+            }
             ["show", "bihash", ..] => Ok(String::new()),
             ["api", "trace", "on" | "off" | "enable" | "disable"] => Ok(String::new()),
             ["api", "trace", "status"] => Ok("RX Trace: enabled\n".into()),

@@ -61,6 +61,10 @@ const MODULES: [Module; 3] = [
         &[
             ("show_version", "51077d14"),
             ("show_version_reply", "c919bde1"),
+            ("show_vpe_system_time", "51077d14"),
+            ("show_vpe_system_time_reply", "7ffd8193"),
+            ("log_dump", "6ab31753"),
+            ("log_details", "03d61cc0"),
         ],
     ),
     (
@@ -90,6 +94,10 @@ const MODULES: [Module; 3] = [
             ("cli_inband_reply", "05879051"),
             ("show_threads", "51077d14"),
             ("show_threads_reply", "efd78e83"),
+            ("get_f64_endian_value", "809fcd44"),
+            ("get_f64_endian_value_reply", "7e02e404"),
+            ("get_f64_increment_by_one", "b64f027e"),
+            ("get_f64_increment_by_one_reply", "d25dbaa3"),
         ],
     ),
 ];
@@ -397,6 +405,58 @@ impl Server {
                 payload.extend_from_slice(&(out.text.len() as u32).to_be_bytes());
                 payload.extend_from_slice(out.text.as_bytes());
                 Reply::Send(reply("cli_inband_reply", &payload))
+            }
+            "show_vpe_system_time" => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64());
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&now.to_le_bytes());
+                Reply::Send(reply("show_vpe_system_time_reply", &out))
+            }
+            "get_f64_endian_value" => {
+                let Some(b) = p.take(8) else {
+                    return Reply::Nothing;
+                };
+                let one = f64::from_le_bytes(b.try_into().expect("8 bytes"));
+                // VNET_API_ERROR_API_ENDIAN_FAILED when the client sent 1.0 wrong.
+                let rv: i32 = if one == 1.0 { 0 } else { -160 };
+                let mut out = rv.to_be_bytes().to_vec();
+                out.extend_from_slice(&1.0f64.to_le_bytes());
+                Reply::Send(reply("get_f64_endian_value_reply", &out))
+            }
+            "get_f64_increment_by_one" => {
+                let Some(b) = p.take(8) else {
+                    return Reply::Nothing;
+                };
+                let v = f64::from_le_bytes(b.try_into().expect("8 bytes"));
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&(v + 1.0).to_le_bytes());
+                Reply::Send(reply("get_f64_increment_by_one_reply", &out))
+            }
+            "log_dump" => {
+                let Some(b) = p.take(8) else {
+                    return Reply::Nothing;
+                };
+                let start = f64::from_le_bytes(b.try_into().expect("8 bytes"));
+                let entries: Vec<crate::state::LogEntry> = self
+                    .state()
+                    .log
+                    .iter()
+                    .filter(|e| e.timestamp >= start)
+                    .cloned()
+                    .collect();
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                for e in entries {
+                    let mut d = e.timestamp.to_le_bytes().to_vec();
+                    d.extend_from_slice(&e.level.to_be_bytes());
+                    d.extend_from_slice(&fixed(&e.class, 32));
+                    d.extend_from_slice(&fixed(&e.message, 256));
+                    if send(&mut w, &reply("log_details", &d)).is_err() {
+                        break;
+                    }
+                }
+                Reply::Nothing
             }
             "show_threads" => {
                 let mut out = 0i32.to_be_bytes().to_vec();

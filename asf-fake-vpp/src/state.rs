@@ -55,6 +55,28 @@ pub struct State {
     pub clock_adjust: f64,
     /// What the stats segment publishes.
     pub counters: Counters,
+    /// The event log (`show log`, `log_dump`).
+    pub log: Vec<LogEntry>,
+}
+
+/// One entry of VPP's event log.
+#[derive(Clone, Debug)]
+pub struct LogEntry {
+    /// Seconds since the epoch.
+    pub timestamp: f64,
+    /// `log_level` (0 emerg .. 7 debug).
+    pub level: u32,
+    /// Class and subclass, `fib/entry`.
+    pub class: String,
+    /// The text.
+    pub message: String,
+}
+
+/// Seconds since the epoch.
+pub fn wall_time() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 impl State {
@@ -83,6 +105,12 @@ impl State {
             started,
             clock_adjust: 0.0,
             counters,
+            log: vec![LogEntry {
+                timestamp: wall_time(),
+                level: 5,
+                class: "vlib/unix".into(),
+                message: "fake-vpp started".into(),
+            }],
         }
     }
 

@@ -480,6 +480,19 @@ impl ApiClient {
         }
     }
 
+    /// Uses reply time limit `timeout` for the calls inside `f` (VPP
+    /// framework's per-call `_timeout`), then restores the previous one.
+    pub fn with_timeout<T>(
+        &mut self,
+        timeout: Option<Duration>,
+        f: impl FnOnce(&mut ApiClient) -> T,
+    ) -> T {
+        let saved = std::mem::replace(&mut self.timeout, timeout);
+        let out = f(self);
+        self.timeout = saved;
+        out
+    }
+
     /// Sets what retvals count as success for the calls inside `f`, then
     /// restores the previous expectation (also when `f` panics).
     pub fn expect<T>(&mut self, expect: Expect, f: impl FnOnce(&mut ApiClient) -> T) -> T {

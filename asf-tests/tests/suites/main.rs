@@ -7,8 +7,10 @@ mod asf_interface;
 mod asf_solo;
 mod asf_stats;
 mod asf_workers;
+mod test_api_client;
 mod test_bihash;
 mod test_buffers;
+mod test_cli;
 mod test_counters;
 mod test_crypto;
 mod test_endian;
@@ -17,6 +19,7 @@ mod test_mactime;
 mod test_sparse_vec;
 mod test_string;
 mod test_time;
+mod test_vpe_api;
 mod test_vppinfra;
 
 fn main() -> std::process::ExitCode {
