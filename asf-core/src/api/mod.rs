@@ -6,5 +6,6 @@ pub mod codec;
 pub mod dynamic;
 pub mod messages;
 pub mod schema;
+pub mod values;
 
 pub use client::ApiClient;
