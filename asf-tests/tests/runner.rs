@@ -331,7 +331,7 @@ fn test_level_skip_tag_skips_only_that_test() {
 fn tag_filters_select_classes() {
     let r = Run::new();
     let inv = Inventory::of(&r);
-    let (out, text) = r.run(&["--tag", "solo"], &[]);
+    let (out, text) = r.run(&["asf_", "--tag", "solo"], &[]);
     assert!(out.status.success(), "{text}");
     assert_eq!(r.launches(), inv.classes(has_tag("solo")), "{text}");
     assert!(
@@ -860,7 +860,16 @@ fn shards_run_each_class_exactly_once() {
     let mut passed = 0;
     for k in 1..=3 {
         let r = Run::new();
-        let (out, text) = r.run(&["--partition", &format!("hash:{k}/3")], &[]);
+        let events_file = r.tmp.path().join("events.jsonl");
+        let (out, text) = r.run(
+            &[
+                "--partition",
+                &format!("hash:{k}/3"),
+                "--events",
+                events_file.to_str().unwrap(),
+            ],
+            &[],
+        );
         assert!(out.status.success(), "{text}");
         launches += r.launches();
         // "test result: ok. P passed; 0 failed; I ignored; ..."
@@ -872,17 +881,25 @@ fn shards_run_each_class_exactly_once() {
         let p: usize = words[0].parse().unwrap();
         let i: usize = words[4].parse().unwrap();
         passed += p + i;
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, l) in lines.iter().enumerate() {
-            if l.starts_with("=====") && i + 2 < lines.len() && lines[i + 2].starts_with("=====") {
-                seen.push(lines[i + 1].to_string());
-            }
-        }
+        // Which classes ran, from the shard's JSON events.
+        let events = std::fs::read_to_string(&events_file).unwrap();
+        let mut classes: Vec<String> = events
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|e| e["class"].as_str().map(str::to_string))
+            .collect();
+        classes.dedup();
+        seen.extend(classes);
     }
     let mut unique = seen.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "a class ran twice: {seen:?}");
+    assert_eq!(
+        unique.len(),
+        everything.classes(all),
+        "every class in some shard"
+    );
     assert_eq!(
         launches,
         everything.classes(all),
