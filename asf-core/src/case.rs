@@ -29,6 +29,8 @@ pub struct TestCase {
     pub(crate) stats: Option<crate::stats::StatsClient>,
     pub(crate) rng: fastrand::Rng,
     pub(crate) seed: u64,
+    /// The VPP binary (for finding its test programs).
+    pub(crate) vpp_bin: PathBuf,
 }
 
 /// Removes one configured object from VPP at tear-down.

@@ -27,6 +27,7 @@ pub mod api;
 pub mod case;
 pub mod config;
 pub mod errors;
+pub mod helper;
 pub mod model;
 pub mod rules;
 pub mod runner;

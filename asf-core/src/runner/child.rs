@@ -373,6 +373,7 @@ impl ClassRun<'_> {
             socket_dir: tempdir.to_path_buf(),
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
+            vpp_bin: self.config.vpp_bin.clone(),
         })
     }
 
@@ -413,6 +414,7 @@ impl ClassRun<'_> {
             stats: None,
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
+            vpp_bin: self.config.vpp_bin.clone(),
         })
     }
 

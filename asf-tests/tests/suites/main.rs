@@ -3,6 +3,7 @@
 
 mod asf_api;
 mod asf_cli;
+mod asf_helpers;
 mod asf_interface;
 mod asf_solo;
 mod asf_stats;
@@ -22,6 +23,7 @@ mod test_sparse_vec;
 mod test_string;
 mod test_tcp;
 mod test_time;
+mod test_vapi;
 mod test_vpe_api;
 mod test_vppinfra;
 

@@ -1,0 +1,207 @@
+//! Helper programs a test starts (the `Worker` of VPP's framework): VPP's
+//! own test clients, traffic tools. Each runs with its own environment, on
+//! the class's cores, its output in the test log, killed with the class.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::case::{Skip, TestCase, TestResult};
+use crate::runner::debug::{self, Mode};
+
+/// A program to run.
+#[derive(Clone, Debug)]
+pub struct Helper {
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    timeout: Duration,
+}
+
+/// How a helper ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperExit {
+    /// Exit code (None when killed by a signal).
+    pub code: Option<i32>,
+    /// The signal that killed it, if one did.
+    pub signal: Option<i32>,
+    /// Everything it wrote to stdout.
+    pub stdout: String,
+}
+
+impl Helper {
+    /// `program`, no arguments, a 60 s limit.
+    pub fn new(program: impl Into<PathBuf>) -> Helper {
+        Helper {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// Adds arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Helper {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable for the helper.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Helper {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// How long it may run before it is killed (an error).
+    pub fn timeout(mut self, timeout: Duration) -> Helper {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// Where VPP's build keeps its test programs: `VPP_BUILD_DIR` (or
+/// `WS_ROOT/build-root/build-$TAG-native`), then beside the vpp binary.
+pub fn program_dirs(vpp_bin: &Path) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    let build = std::env::var_os("VPP_BUILD_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let ws = std::env::var_os("WS_ROOT")?;
+            let tag = std::env::var("TAG").unwrap_or_else(|_| "vpp_debug".into());
+            Some(PathBuf::from(ws).join(format!("build-root/build-{tag}-native")))
+        });
+    if let Some(b) = build {
+        dirs.push(b.join("vpp/bin"));
+        dirs.push(b.join("bin"));
+    }
+    if let Some(d) = vpp_bin.parent() {
+        dirs.push(d.to_path_buf());
+    }
+    dirs
+}
+
+impl TestCase {
+    /// A test program of the VPP under test (`vapi_c_test` ...), or a
+    /// [`Skip`] saying where it was looked for.
+    pub fn vpp_program(&self, name: &str) -> TestResult<PathBuf> {
+        let dirs = program_dirs(&self.vpp_bin);
+        match dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()) {
+            Some(p) => Ok(p),
+            None => Err(Skip::new(format!(
+                "needs VPP's test program {name}, not found in {} (set VPP_BUILD_DIR to VPP's build dir)",
+                dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+            ))
+            .into()),
+        }
+    }
+
+    /// The prefix of VPP's shared-memory API segment (`api-segment { prefix }`).
+    pub fn api_segment_prefix(&self) -> String {
+        self.tempdir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The binary API socket of this class's VPP.
+    pub fn api_sock_path(&self) -> PathBuf {
+        crate::vpp::startup::api_sock(&self.socket_dir)
+    }
+
+    /// Runs a helper to completion: its output goes to the test log, it runs
+    /// on the class's cores, dies with the class, and is killed (an error)
+    /// past its time limit. In `DEBUG=gdb` its pid is announced for
+    /// attaching; in `DEBUG=gdbserver` it runs under gdbserver on :7778.
+    pub fn run_helper(&mut self, helper: Helper) -> TestResult<HelperExit> {
+        let mode = Mode::from_env().ok().flatten();
+        let mut cmd = if mode == Some(Mode::GdbServer) {
+            let mut c = Command::new("gdbserver");
+            c.arg("localhost:7778").arg(&helper.program);
+            c
+        } else {
+            Command::new(&helper.program)
+        };
+        cmd.args(&helper.args)
+            .envs(helper.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        crate::vpp::process::die_with_parent(&mut cmd);
+        tracing::info!(
+            "helper: {} {}",
+            helper.program.display(),
+            helper.args.join(" ")
+        );
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start helper {}: {e}", helper.program.display()))?;
+        let pid = child.id();
+        let mut set = nix::sched::CpuSet::new();
+        for &c in &self.cpus {
+            let _ = set.set(c);
+        }
+        let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(pid as i32), &set);
+        if mode == Some(Mode::Gdb) {
+            eprintln!(
+                "Spawned helper {} with PID: {pid}",
+                helper.program.display()
+            );
+            debug::ask("attach gdb now if you want to, then press ENTER...");
+        }
+        let stdout = child.stdout.take().map(|o| pump_lines(o, "stdout", true));
+        let stderr = child.stderr.take().map(|e| pump_lines(e, "stderr", false));
+        let limit = if mode.is_some() {
+            Duration::from_secs(365 * 24 * 3600)
+        } else {
+            helper.timeout
+        };
+        let deadline = Instant::now() + limit;
+        let status = loop {
+            if let Some(s) = child.try_wait()? {
+                break s;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "helper {} did not finish in {} s",
+                    helper.program.display(),
+                    limit.as_secs()
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let out = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
+        if let Some(h) = stderr {
+            let _ = h.join();
+        }
+        use std::os::unix::process::ExitStatusExt;
+        let exit = HelperExit {
+            code: status.code(),
+            signal: status.signal(),
+            stdout: out,
+        };
+        tracing::info!("helper {} ended: {status}", helper.program.display());
+        Ok(exit)
+    }
+}
+
+fn pump_lines(
+    src: impl Read + Send + 'static,
+    stream: &'static str,
+    keep: bool,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut kept = String::new();
+        for line in BufReader::new(src).lines().map_while(Result::ok) {
+            tracing::info!("helper {stream}: {line}");
+            if keep {
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        }
+        kept
+    })
+}
