@@ -217,7 +217,47 @@ impl Cli<'_> {
                 Ok(String::new())
             }
             ["show", "bihash", ..] => Ok(String::new()),
-            ["api", "trace", "on" | "off" | "enable" | "disable"] => Ok(String::new()),
+            ["api", "trace", rest @ ..] if !rest.is_empty() && !matches!(rest[0], "save" | "status") => {
+                let mut st = self.state();
+                match rest {
+                    ["on" | "enable"] | ["tx", "on"] => st.trace_on = true,
+                    ["off" | "disable"] | ["tx", "off"] => st.trace_on = false,
+                    ["free"] => st.trace.clear(),
+                    ["save-json", file] => {
+                        if file.contains("..") || file.contains('/') {
+                            return Ok(format!("illegal characters in filename '{file}'\n"));
+                        }
+                        let path = format!("/tmp/{file}");
+                        // Name and CRC of each traced message (VPP adds every field).
+                        let items: Vec<String> = st
+                            .trace
+                            .iter()
+                            .filter_map(|nc| nc.rsplit_once('_'))
+                            .map(|(n, c)| format!("{{\n  \"_msgname\": \"{n}\",\n  \"_crc\": \"{c}\"\n}}"))
+                            .collect();
+                        return match std::fs::write(&path, format!("[\n{}\n]\n", items.join(",\n"))) {
+                            Ok(()) => Ok(format!("API trace saved to {path}\n")),
+                            Err(_) => Ok(format!("Couldn't create {path}\n")),
+                        };
+                    }
+                    ["replay-json", file] => {
+                        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                        // The stand-in replays the one message it can create things with.
+                        let loops = text.matches("\"create_loopback\"").count();
+                        drop(st);
+                        for _ in 0..loops {
+                            let mut st = self.state();
+                            if let Ok(i) = st.create_loopback([0; 6], None) {
+                                let created = st.interfaces[&i].clone();
+                                changed.push((created, false));
+                            }
+                        }
+                        return Ok(String::new());
+                    }
+                    _ => return Err(unknown()),
+                }
+                Ok(String::new())
+            }
             ["api", "trace", "status"] => Ok("RX Trace: enabled\n".into()),
             ["api", "trace", "save", file] => {
                 if file.contains("..") || file.contains('/') {

@@ -160,6 +160,14 @@ impl Table {
     fn id(&self, name: &str) -> u16 {
         self.by_name[name]
     }
+
+    fn name_crc(&self, id: u16) -> String {
+        self.entries
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// A registered client: where its replies and events go.
@@ -284,6 +292,12 @@ impl Server {
             eprintln!("fake-vpp: no handler for msg id {id}");
             return Reply::Nothing;
         };
+        {
+            let mut st = self.state();
+            if st.trace_on && st.trace.len() < 100_000 {
+                st.trace.push(self.table.name_crc(id));
+            }
+        }
         if name == "sockclnt_create" {
             return self.sockclnt_create(body, writer, registered);
         }

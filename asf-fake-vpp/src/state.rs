@@ -57,6 +57,10 @@ pub struct State {
     pub counters: Counters,
     /// The event log (`show log`, `log_dump`).
     pub log: Vec<LogEntry>,
+    /// API trace: on, and the `name_crc` of each message received while on.
+    pub trace_on: bool,
+    /// The traced messages.
+    pub trace: Vec<String>,
 }
 
 /// One entry of VPP's event log.
@@ -111,6 +115,9 @@ impl State {
                 class: "vlib/unix".into(),
                 message: "fake-vpp started".into(),
             }],
+            // api-trace { on } is on VPP's framework's command line.
+            trace_on: true,
+            trace: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ mod asf_solo;
 mod asf_stats;
 mod asf_workers;
 mod test_api_client;
+mod test_api_trace;
 mod test_bihash;
 mod test_buffers;
 mod test_cli;
