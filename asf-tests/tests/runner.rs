@@ -625,7 +625,10 @@ fn verdicts_of_single_tests() {
         "{text}"
     );
     assert!(text.contains("2 passed; 3 failed; 1 ignored"), "{text}");
-    assert!(text.contains("replays this class's randomness"), "the seed is in failure reports:\n{text}");
+    assert!(
+        text.contains("replays this class's randomness"),
+        "the seed is in failure reports:\n{text}"
+    );
     assert_eq!(r.launches(), 1);
 
     let (_, text) = r.run_of(
