@@ -27,6 +27,7 @@ mod test_time;
 mod test_vapi;
 mod test_vpe_api;
 mod test_vppinfra;
+mod vpp_objects;
 
 fn main() -> std::process::ExitCode {
     asf_core::main()

@@ -1,10 +1,43 @@
-//! Port of `test/asf/test_session.py`: the unit-test, rule-table, segment
-//! manager and SVM fifo classes. `TestSession` and `TestApplicationNamespace`
-//! (IP tables, routes and the vperf plugin) are not ported yet.
+//! Port of `test/asf/test_session.py`; `TestApplicationNamespace` is not
+//! ported yet.
 
 use asf_core::api::values::{format_prefix, prefix};
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;
+
+use crate::vpp_objects::{local_ip4, two_tables, two_tables_down, with_inter_table_routes};
+
+/// Session Test Case
+#[vpp_test(
+    fixme_vpp_workers,
+    name = "TestSession",
+    requires_plugins = ["vperf_plugin.so"],
+    requires_messages = ["session_enable_disable", "app_namespace_add_del_v4", "ip_route_add_del"]
+)]
+mod session {
+    use super::*;
+
+    /// Session Segment Manager Multiple Segment Allocation
+    #[vpp_test]
+    fn test_segment_manager_alloc(t: &mut TestCase) -> TestResult {
+        let lo = two_tables(t)?;
+        let result = with_inter_table_routes(t, lo, |t| {
+            // Builtin server and client with small private segments.
+            let uri = format!("tcp://{}/1234", local_ip4(lo[0]));
+            t.unittest_cli(
+                &format!("vperf server appns 0 fifo-size 64k private-segment-size 1m uri {uri}"),
+                "failed",
+            )?;
+            t.unittest_cli(
+                &format!("vperf client nclients 100 appns 1 fifo-size 64k syn-timeout 2 bytes 8k private-segment-size 1m uri {uri}"),
+                "failed",
+            )?;
+            Ok(())
+        });
+        two_tables_down(t, lo)?;
+        result
+    }
+}
 
 fn session_on(t: &mut TestCase) -> TestResult {
     t.api()

@@ -1,8 +1,36 @@
-//! Port of `test/asf/test_tcp.py`: the TCP unit tests. `TestTCP` (an echo
-//! transfer between two IP tables through the vperf plugin) is not ported yet.
+//! Port of `test/asf/test_tcp.py`.
 
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;
+
+use crate::vpp_objects::{local_ip4, two_tables, two_tables_down, with_inter_table_routes};
+
+/// TCP Test Case
+#[vpp_test(
+    name = "TestTCP",
+    requires_plugins = ["vperf_plugin.so"],
+    requires_messages = ["session_enable_disable", "app_namespace_add_del_v4", "ip_route_add_del"]
+)]
+mod tcp {
+    use super::*;
+
+    /// TCP echo client/server transfer
+    #[vpp_test]
+    fn test_tcp_transfer(t: &mut TestCase) -> TestResult {
+        let lo = two_tables(t)?;
+        let result = with_inter_table_routes(t, lo, |t| {
+            let uri = format!("tcp://{}/1234", local_ip4(lo[0]));
+            t.unittest_cli(
+                &format!("vperf server appns 0 fifo-size 4k uri {uri}"),
+                "failed",
+            )?;
+            t.unittest_cli(&format!("vperf client bytes 10m appns 1 fifo-size 4k test-bytes syn-timeout 2 uri {uri}"), "failed")?;
+            Ok(())
+        });
+        two_tables_down(t, lo)?;
+        result
+    }
+}
 
 fn session_on(t: &mut TestCase) -> TestResult {
     t.api()

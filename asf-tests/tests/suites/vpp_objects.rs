@@ -1,0 +1,146 @@
+//! VPP objects the ported suites configure through dynamic API calls, as
+//! VPP's Python tests do with `VppIpTable`, `VppIpRoute` and the loopback
+//! helpers of `vpp_interface.py` (not a suite: shared by the suites).
+
+use asf_core::api::values::prefix;
+use asf_core::{TestCase, TestResult};
+use serde_json::json;
+
+/// The address VPP's framework gives an interface: `172.16.<sw_if_index>.1`.
+pub fn local_ip4(sw_if_index: u32) -> String {
+    format!("172.16.{sw_if_index}.1")
+}
+
+/// `VppIpTable(table_id).add_vpp_config()` / `remove_vpp_config()`.
+pub fn ip_table(t: &mut TestCase, table_id: u32, is_add: bool) -> TestResult {
+    t.api().call(
+        "ip_table_add_del",
+        json!({"is_add": is_add, "table": {"table_id": table_id, "is_ip6": false}}),
+    )?;
+    Ok(())
+}
+
+/// `set_table_ip4(table_id)`.
+pub fn set_table_ip4(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestResult {
+    t.api().call(
+        "sw_interface_set_table",
+        json!({"sw_if_index": sw_if_index, "is_ipv6": false, "vrf_id": table_id}),
+    )?;
+    Ok(())
+}
+
+/// `config_ip4()` / `unconfig_ip4()`: the interface's local /24.
+pub fn config_ip4(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
+    let p = prefix(&format!("{}/24", local_ip4(sw_if_index)))?;
+    t.api().call(
+        "sw_interface_add_del_address",
+        json!({"sw_if_index": sw_if_index, "is_add": is_add, "prefix": p}),
+    )?;
+    Ok(())
+}
+
+/// `admin_up()` / `admin_down()`.
+pub fn admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
+    t.api().call(
+        "sw_interface_set_flags",
+        json!({"sw_if_index": sw_if_index, "flags": if up { 1 } else { 0 }}),
+    )?;
+    Ok(())
+}
+
+/// `VppIpRoute(dst/len, [VppRoutePath("0.0.0.0", 0xffffffff, nh_table_id)], table_id)`:
+/// a route resolved through another table.
+pub fn route_via_table(
+    t: &mut TestCase,
+    dst: &str,
+    len: u8,
+    table_id: u32,
+    nh_table_id: u32,
+    is_add: bool,
+) -> TestResult {
+    let path = json!({
+        "sw_if_index": u32::MAX,
+        "table_id": nh_table_id,
+        "rpf_id": 0,
+        "weight": 1,
+        "preference": 0,
+        "type": "FIB_API_PATH_TYPE_NORMAL",
+        "flags": 0,
+        "proto": "FIB_API_PATH_NH_PROTO_IP4",
+        "nh": {"address": {"ip4": [0, 0, 0, 0]}, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
+        "n_labels": 0,
+    });
+    let route = json!({
+        "table_id": table_id,
+        "prefix": prefix(&format!("{dst}/{len}"))?,
+        "n_paths": 1,
+        "paths": [path],
+    });
+    t.api().call(
+        "ip_route_add_del",
+        json!({"is_add": is_add, "is_multipath": false, "route": route}),
+    )?;
+    Ok(())
+}
+
+/// `app_namespace_add_del_v4(namespace_id, sw_if_index, is_add)`.
+pub fn app_namespace(t: &mut TestCase, id: &str, sw_if_index: u32, is_add: bool) -> TestResult {
+    t.api().call(
+        "app_namespace_add_del_v4",
+        json!({"namespace_id": id, "sw_if_index": sw_if_index, "is_add": is_add}),
+    )?;
+    Ok(())
+}
+
+/// The set-up of VPP's TCP and session transfer tests: session layer on,
+/// two loopbacks, up, in tables 0 and 1 with their /24s, a namespace on
+/// each. Returns the loopbacks.
+pub fn two_tables(t: &mut TestCase) -> TestResult<[u32; 2]> {
+    t.api()
+        .call("session_enable_disable", json!({"is_enable": true}))?;
+    let lo = t.create_loopback_interfaces(2)?;
+    for (table_id, &sw) in lo.iter().enumerate() {
+        let table_id = table_id as u32;
+        admin(t, sw, true)?;
+        if table_id != 0 {
+            ip_table(t, table_id, true)?;
+        }
+        set_table_ip4(t, sw, table_id)?;
+        config_ip4(t, sw, true)?;
+    }
+    app_namespace(t, "0", lo[0], true)?;
+    app_namespace(t, "1", lo[1], true)?;
+    Ok([lo[0], lo[1]])
+}
+
+/// Undoes [`two_tables`] (the loopbacks themselves go with the registry).
+pub fn two_tables_down(t: &mut TestCase, lo: [u32; 2]) -> TestResult {
+    app_namespace(t, "0", lo[0], false)?;
+    app_namespace(t, "1", lo[1], false)?;
+    for (table_id, &sw) in lo.iter().enumerate() {
+        config_ip4(t, sw, false)?;
+        set_table_ip4(t, sw, 0)?;
+        admin(t, sw, false)?;
+        if table_id != 0 {
+            ip_table(t, table_id as u32, false)?;
+        }
+    }
+    t.api()
+        .call("session_enable_disable", json!({"is_enable": false}))?;
+    Ok(())
+}
+
+/// Routes each loopback's address from the other table, runs `f`, removes
+/// the routes.
+pub fn with_inter_table_routes(
+    t: &mut TestCase,
+    lo: [u32; 2],
+    f: impl FnOnce(&mut TestCase) -> TestResult,
+) -> TestResult {
+    route_via_table(t, &local_ip4(lo[1]), 32, 0, 1, true)?;
+    route_via_table(t, &local_ip4(lo[0]), 32, 1, 0, true)?;
+    let out = f(t);
+    route_via_table(t, &local_ip4(lo[1]), 32, 0, 1, false)?;
+    route_via_table(t, &local_ip4(lo[0]), 32, 1, 0, false)?;
+    out
+}
