@@ -1,5 +1,4 @@
-//! Port of `test/asf/test_session.py`; `TestApplicationNamespace` is not
-//! ported yet.
+//! Port of `test/asf/test_session.py`.
 
 use asf_core::api::values::{format_prefix, prefix};
 use asf_core::{vpp_test, TestCase, TestResult};
@@ -159,6 +158,196 @@ mod svm_fifo {
     #[vpp_test]
     fn test_svm_fifo(t: &mut TestCase) -> TestResult {
         t.unittest_cli("test svm fifo all", "failed")?;
+        Ok(())
+    }
+}
+
+fn one_loopback(t: &mut TestCase) -> TestResult {
+    t.create_loopback_interfaces(1)?;
+    Ok(())
+}
+
+/// A session rule on (lcl, rmt) in a namespace, added or removed.
+fn session_rule(
+    t: &mut TestCase,
+    lcl: &str,
+    rmt: &str,
+    appns_index: u64,
+    is_add: bool,
+) -> TestResult<serde_json::Value> {
+    Ok(t.api().call(
+        "session_rule_add_del",
+        json!({
+            "transport_proto": "TRANSPORT_PROTO_API_TCP",
+            "lcl": prefix(lcl)?,
+            "rmt": prefix(rmt)?,
+            "lcl_port": 5000,
+            "rmt_port": 5000,
+            "action_index": 1,
+            "appns_index": appns_index,
+            "scope": "SESSION_RULE_SCOPE_API_GLOBAL",
+            "is_add": is_add,
+        }),
+    )?)
+}
+
+/// `session_rules_v2_dump()[1]`: its namespace indexes and count.
+fn rule_namespaces(t: &mut TestCase) -> TestResult<(Vec<u64>, u64)> {
+    let dump = t.api().call_dump("session_rules_v2_dump", json!({}))?;
+    let d = dump
+        .get(1)
+        .ok_or("no second rule in session_rules_v2_dump")?;
+    let indexes = d["appns_index"]
+        .as_array()
+        .ok_or("no appns_index")?
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .collect();
+    Ok((indexes, d["count"].as_u64().unwrap_or(0)))
+}
+
+/// `self.loop0.sw_if_index`: the loopback set-up created.
+fn loop0(t: &mut TestCase) -> TestResult<u32> {
+    let found = t.api().call_dump(
+        "sw_interface_dump",
+        json!({"name_filter_valid": true, "name_filter": "loop0"}),
+    )?;
+    let lo = found
+        .iter()
+        .find(|i| i["interface_name"] == "loop0")
+        .ok_or("no loop0")?;
+    Ok(lo["sw_if_index"].as_u64().ok_or("no sw_if_index")? as u32)
+}
+
+fn namespace(t: &mut TestCase, args: serde_json::Value) -> TestResult<u64> {
+    let rv = t.api().call("app_namespace_add_del_v4", args)?;
+    Ok(rv["appns_index"].as_u64().unwrap_or(0))
+}
+
+/// Application Namespacee
+#[vpp_test(
+    name = "TestApplicationNamespace",
+    set_up = one_loopback,
+    tear_down = rule_table_off,
+    requires_messages = ["session_enable_disable_v2", "app_namespace_add_del_v4", "session_rules_v2_dump"]
+)]
+mod application_namespace {
+    use super::*;
+    use asf_core::api::client::Expect;
+
+    /// Application Namespace Create
+    #[vpp_test]
+    fn test_application_namespace(t: &mut TestCase) -> TestResult {
+        rule_table_on(t)?;
+        let lo = loop0(t)?;
+        // Two namespaces sharing one interface.
+        let app0 = namespace(t, json!({"namespace_id": "0", "sw_if_index": lo}))?;
+        let app1 = namespace(t, json!({"namespace_id": "1", "sw_if_index": lo}))?;
+        session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
+        // The rule's table is shared by the default namespace, app0 and app1.
+        assert_eq!(rule_namespaces(t)?, (vec![0, app0, app1], 3));
+        namespace(
+            t,
+            json!({"namespace_id": "1", "sw_if_index": lo, "is_add": false}),
+        )?;
+        assert_eq!(rule_namespaces(t)?, (vec![0, app0], 2));
+        session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, false)?;
+        namespace(
+            t,
+            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": false}),
+        )?;
+        // A bad namespace index is refused.
+        let rv = t.api().expect(Expect::Negative, |api| {
+            api.call(
+                "session_rule_add_del",
+                json!({
+                    "transport_proto": "TRANSPORT_PROTO_API_TCP",
+                    "lcl": prefix("172.100.1.1/32").expect("valid"),
+                    "rmt": prefix("172.100.1.2/32").expect("valid"),
+                    "lcl_port": 5000,
+                    "rmt_port": 5000,
+                    "action_index": 1,
+                    "appns_index": 10,
+                    "scope": "SESSION_RULE_SCOPE_API_GLOBAL",
+                    "is_add": true,
+                }),
+            )
+        })?;
+        assert_eq!(rv["retval"], -1);
+        Ok(())
+    }
+
+    /// Application Namespace Interface Binding
+    #[vpp_test]
+    fn test_application_namespace_binding(t: &mut TestCase) -> TestResult {
+        rule_table_on(t)?;
+        let lo = loop0(t)?;
+        let table_id = 99u32;
+        for (v4, v6) in [(table_id, 0), (0, table_id)] {
+            let rv = t.api().expect(Expect::Negative, |api| {
+                api.call("app_namespace_add_del_v4", json!({"is_add": true, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}))
+            })?;
+            assert_eq!(rv["retval"], -19, "a table that does not exist");
+        }
+        t.api().call(
+            "ip_table_add_del",
+            json!({"is_add": true, "table": {"table_id": table_id, "is_ip6": false}}),
+        )?;
+        t.api().call(
+            "ip_table_add_del",
+            json!({"is_add": true, "table": {"table_id": table_id, "is_ip6": true}}),
+        )?;
+        for (v4, v6) in [
+            (table_id, table_id),
+            (table_id, u32::MAX),
+            (u32::MAX, table_id),
+        ] {
+            namespace(
+                t,
+                json!({"is_add": true, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}),
+            )?;
+            namespace(
+                t,
+                json!({"is_add": false, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}),
+            )?;
+        }
+        let app0 = namespace(
+            t,
+            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": true}),
+        )?;
+        session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
+        assert_eq!(rule_namespaces(t)?.1, 2);
+        let set_table = |t: &mut TestCase, is_ipv6: bool, vrf_id: u32| -> TestResult {
+            t.api().call(
+                "sw_interface_set_table",
+                json!({"sw_if_index": lo, "is_ipv6": is_ipv6, "vrf_id": vrf_id}),
+            )?;
+            Ok(())
+        };
+        // Moving the interface to vrf 99 takes app0 out of the rule's table.
+        set_table(t, false, table_id)?;
+        assert_eq!(rule_namespaces(t)?.1, 1);
+        session_rule(t, "172.100.1.1/32", "172.100.1.2/32", 0, false)?;
+        set_table(t, false, 0)?;
+        // The same with IPv6.
+        session_rule(t, "2001::1/128", "2002::1/128", app0, true)?;
+        assert_eq!(rule_namespaces(t)?.1, 2);
+        set_table(t, true, table_id)?;
+        assert_eq!(rule_namespaces(t)?.1, 2);
+        set_table(t, true, 0)?;
+        session_rule(t, "2001::1/128", "2002::1/128", 0, false)?;
+        namespace(
+            t,
+            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": false}),
+        )?;
+        t.api().call(
+            "ip_table_add_del",
+            json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": false}}),
+        )?;
+        t.api().call(
+            "ip_table_add_del",
+            json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": true}}),
+        )?;
         Ok(())
     }
 }
