@@ -19,6 +19,7 @@ mod test_endian;
 mod test_fib;
 mod test_lb_api;
 mod test_mactime;
+mod test_perfmon;
 mod test_session;
 mod test_sparse_vec;
 mod test_string;
