@@ -50,6 +50,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "base of the per-class temp dirs (default $TMPDIR or /tmp)",
     ),
     (
+        "ASF_KEEP_TMP",
+        "yes: keep the temp dirs of classes that passed (default no: only failed classes keep theirs)",
+    ),
+    (
         "ASF_START_TIMEOUT",
         "seconds VPP may take to become ready (default 60)",
     ),
@@ -119,6 +123,8 @@ pub struct Config {
     pub skip_tags: Vec<Tag>,
     /// The os-release file.
     pub os_release: PathBuf,
+    /// `ASF_KEEP_TMP`: keep the temp dirs of classes that passed.
+    pub keep_tmp: bool,
 }
 
 /// Reads one variable from a lookup function (the environment in real runs).
@@ -178,6 +184,11 @@ impl Config {
             None | Some("off") => false,
             Some("on") => true,
             Some(v) => return Err(bad("API_FUZZ", v, "on or off")),
+        };
+        let keep_tmp = match env.get("ASF_KEEP_TMP").as_deref() {
+            None | Some("0" | "no" | "false" | "off") => false,
+            Some("1" | "yes" | "true" | "on") => true,
+            Some(v) => return Err(bad("ASF_KEEP_TMP", v, "yes or no")),
         };
         let coredump_size = match env.get("COREDUMP_SIZE") {
             None => "unlimited".to_string(),
@@ -265,6 +276,7 @@ impl Config {
             os_release: env
                 .get("ASF_OS_RELEASE")
                 .map_or_else(|| PathBuf::from("/etc/os-release"), PathBuf::from),
+            keep_tmp,
         })
     }
 
@@ -474,6 +486,7 @@ mod tests {
             ("COREDUMP_SIZE", "huge", "unlimited or a size"),
             ("ASF_TAG", "solo,fixme_asna", "fixme_vpp_debug"),
             ("ASF_START_TIMEOUT", "-1", "positive number"),
+            ("ASF_KEEP_TMP", "maybe", "yes or no"),
             ("ASF_TMP_DIR", "relative/dir", "absolute"),
         ];
         for (var, value, expect) in cases {

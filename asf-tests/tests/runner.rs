@@ -238,7 +238,7 @@ fn line_of<'a>(text: &'a str, description: &str) -> &'a str {
 #[test]
 fn boots_one_vpp_per_class_and_leaves_nothing() {
     let r = Run::new();
-    let (out, text) = r.run(&["asf_"], &[]);
+    let (out, text) = r.run(&["asf_"], &[("ASF_KEEP_TMP", "yes")]);
     assert!(out.status.success(), "{text}");
     let inv = Inventory::of(&r);
     assert_eq!(r.launches(), inv.classes(all), "one VPP per class:\n{text}");
@@ -281,7 +281,10 @@ fn asan_build_skips_fixme_asan_class_before_boot() {
     let r = Run::new();
     let (out, text) = r.run(
         &["asf_"],
-        &[("VPP_EXTRA_CMAKE_ARGS", "-DVPP_ENABLE_SANITIZE_ADDR=ON")],
+        &[
+            ("VPP_EXTRA_CMAKE_ARGS", "-DVPP_ENABLE_SANITIZE_ADDR=ON"),
+            ("ASF_KEEP_TMP", "yes"),
+        ],
     );
     assert!(out.status.success(), "{text}");
     let inv = Inventory::of(&r);
@@ -308,6 +311,31 @@ fn asan_build_skips_fixme_asan_class_before_boot() {
         .base()
         .join("vpp-unittest-suites.asf_cli.cli_inband")
         .exists());
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn classes_that_passed_leave_no_temp_dirs() {
+    let r = Run::new();
+    let (out, text) = r.run(&["asf_"], &[]);
+    assert!(out.status.success(), "{text}");
+    assert!(r.launches() >= 2, "{text}");
+    let left: Vec<String> = std::fs::read_dir(r.base())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("vpp-unittest-"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "{text}");
+    // A failed class keeps its dir (and its -FAILED link) next to the
+    // passing ones that went.
+    let (out, text) = r.run(&["asf_"], &[("FAKE_VPP_CRASH_ON_CLI", "frobnicate")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(r
+        .base()
+        .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt")
+        .exists());
+    assert!(!r.base().join("vpp-unittest-suites.asf_api.basics").exists());
     r.assert_no_leftovers();
 }
 

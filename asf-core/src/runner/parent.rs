@@ -217,6 +217,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         .clone()
         .unwrap_or_else(|| config.tmp_dir.clone());
     report::failed_artifacts(&planned, &outcome, &failed_dir, &config.tmp_dir);
+    report::tidy_tempdirs(
+        &planned,
+        &outcome,
+        &config.tmp_dir,
+        config.keep_tmp || debug.is_some(),
+    );
     let mut history = history;
     history.record(&planned, &outcome);
     history.save(&config.tmp_dir);

@@ -264,6 +264,40 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, _
     }
 }
 
+/// Removes the temp dirs (and lock files) of classes where nothing failed,
+/// so the temp base keeps only what a person needs to look at; `keep`
+/// (`ASF_KEEP_TMP=1`) keeps everything, as VPP's framework does.
+pub fn tidy_tempdirs(planned: &[Planned], out: &Outcome, tmp: &Path, keep: bool) {
+    if keep {
+        return;
+    }
+    for (c, p) in planned.iter().enumerate() {
+        let clean = out.verdicts[c]
+            .iter()
+            .flatten()
+            .all(|v| matches!(v.status, Status::Pass | Status::Skip | Status::ExpectedFail))
+            && !out.class_errors.iter().any(|(ci, _)| *ci == c);
+        if !clean {
+            continue;
+        }
+        let dir = super::child::class_tempdir(tmp, p.class.desc.module_path);
+        let mut lock = dir.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = PathBuf::from(lock);
+        // Only while no other run holds the class: take its lock first.
+        let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
+            let _ = std::fs::remove_dir_all(&dir);
+            continue;
+        };
+        if let Ok(held) = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+        {
+            let _ = std::fs::remove_dir_all(&dir);
+            let _ = std::fs::remove_file(&lock);
+            drop(held);
+        }
+    }
+}
+
 /// JUnit XML: one test suite per class, skip reasons, failure messages
 /// (with the class log path), flaky runs as `flakyFailure`.
 pub fn junit(
