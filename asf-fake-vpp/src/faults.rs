@@ -9,6 +9,13 @@
 //! | `FAKE_VPP_CRASH_ON_MSG=N` | crash on receiving the Nth API message (1 = `sockclnt_create`) |
 //! | `FAKE_VPP_CRASH_ON_CLI=TEXT` | crash when a `cli_inband` command starts with TEXT |
 //! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the two crashes above (default `SIGSEGV`) |
+//! | `FAKE_VPP_NO_SOCKET=1` | start, but never create `api.sock` |
+//! | `FAKE_VPP_HANG_ON_CLI=TEXT` | stop answering (but stay alive) when a `cli_inband` command starts with TEXT |
+//! | `FAKE_VPP_TRUNCATE_ON_CLI=TEXT` | answer such a command with a reply cut short inside its fields |
+//! | `FAKE_VPP_BAD_FRAME_ON_CLI=TEXT` | answer such a command with a frame header announcing a 4 GiB body |
+//! | `FAKE_VPP_UNKNOWN_MSG_ON_CLI=TEXT` | send a message with an id not in the table (same context) before the reply |
+//! | `FAKE_VPP_IGNORE_SIGTERM=1` | ignore SIGTERM (only SIGKILL ends it) |
+//! | `FAKE_VPP_CRASH_AT_EXIT=1` | crash by the crash signal on SIGTERM instead of exiting cleanly |
 //! | `FAKE_VPP_FAULT_SCOPE=TEXT` | apply the faults only when the runtime dir contains TEXT |
 //! | `FAKE_VPP_STATS_ERRORS=N` | publish N more (synthetic) error counters, for size |
 
@@ -32,6 +39,35 @@ pub struct Faults {
     pub crash_on_cli: Option<String>,
     /// Signal used for crashes.
     pub crash_signal: Option<Signal>,
+    /// Never create the API socket.
+    pub no_socket: bool,
+    /// Stop answering on a CLI command with this prefix.
+    pub hang_on_cli: Option<String>,
+    /// Truncate the reply to a CLI command with this prefix.
+    pub truncate_on_cli: Option<String>,
+    /// Send a bad frame header for a CLI command with this prefix.
+    pub bad_frame_on_cli: Option<String>,
+    /// Send an unknown message id before the reply to a CLI command with this prefix.
+    pub unknown_msg_on_cli: Option<String>,
+    /// Ignore SIGTERM.
+    pub ignore_sigterm: bool,
+    /// Crash on SIGTERM.
+    pub crash_at_exit: bool,
+}
+
+/// Which CLI fault, if any, applies to `cmd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CliFault {
+    /// Crash.
+    Crash,
+    /// Stop answering.
+    Hang,
+    /// Cut the reply short.
+    Truncate,
+    /// Announce an impossible body length.
+    BadFrame,
+    /// Precede the reply with an unknown message.
+    UnknownMsg,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -42,6 +78,14 @@ fn parse<T: FromStr>(name: &str) -> Result<Option<T>, String> {
     var(name)
         .map(|v| v.parse().map_err(|_| format!("{name}={v:?} is not valid")))
         .transpose()
+}
+
+fn flag(name: &str) -> Result<bool, String> {
+    match var(name).as_deref() {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(v) => Err(format!("{name}={v:?} is not valid: 1 or 0")),
+    }
 }
 
 fn parse_signal(name: &str) -> Result<Option<Signal>, String> {
@@ -73,7 +117,29 @@ impl Faults {
             crash_on_msg: parse("FAKE_VPP_CRASH_ON_MSG")?,
             crash_on_cli: var("FAKE_VPP_CRASH_ON_CLI"),
             crash_signal: parse_signal("FAKE_VPP_CRASH_SIGNAL")?,
+            no_socket: flag("FAKE_VPP_NO_SOCKET")?,
+            hang_on_cli: var("FAKE_VPP_HANG_ON_CLI"),
+            truncate_on_cli: var("FAKE_VPP_TRUNCATE_ON_CLI"),
+            bad_frame_on_cli: var("FAKE_VPP_BAD_FRAME_ON_CLI"),
+            unknown_msg_on_cli: var("FAKE_VPP_UNKNOWN_MSG_ON_CLI"),
+            ignore_sigterm: flag("FAKE_VPP_IGNORE_SIGTERM")?,
+            crash_at_exit: flag("FAKE_VPP_CRASH_AT_EXIT")?,
         })
+    }
+
+    /// The fault a `cli_inband` command triggers.
+    pub fn on_cli(&self, cmd: &str) -> Option<CliFault> {
+        let cmd = cmd.trim_start();
+        [
+            (&self.crash_on_cli, CliFault::Crash),
+            (&self.hang_on_cli, CliFault::Hang),
+            (&self.truncate_on_cli, CliFault::Truncate),
+            (&self.bad_frame_on_cli, CliFault::BadFrame),
+            (&self.unknown_msg_on_cli, CliFault::UnknownMsg),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| prefix.as_deref().is_some_and(|p| cmd.starts_with(p)))
+        .map(|(_, f)| f)
     }
 
     /// Dies by the crash signal.

@@ -101,6 +101,15 @@ fn main() -> ExitCode {
     }
 
     let sock = startup.api_socket();
+    if faults.no_socket {
+        eprintln!(
+            "vpp[{}]: fake-vpp: not creating {} (FAKE_VPP_NO_SOCKET)",
+            std::process::id(),
+            sock.display()
+        );
+        let _ = sigs.wait();
+        return ExitCode::SUCCESS;
+    }
     // Like VPP: a stale socket file nobody answers on is replaced.
     if sock.exists() {
         if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
@@ -175,12 +184,20 @@ fn main() -> ExitCode {
             }
         });
     }
-    let server = Arc::new(server::Server::new(state, threads, faults, segment));
+    let server = Arc::new(server::Server::new(state, threads, faults.clone(), segment));
     std::thread::spawn(move || server.serve(listener));
 
-    match sigs.wait() {
-        Ok(sig) => println!("vpp[{}]: received {sig}, exiting", std::process::id()),
-        Err(e) => eprintln!("fake-vpp: sigwait: {e}"),
+    loop {
+        match sigs.wait() {
+            Ok(sig) if faults.ignore_sigterm => {
+                println!("vpp[{}]: ignoring {sig} (FAKE_VPP_IGNORE_SIGTERM)", std::process::id());
+                continue;
+            }
+            Ok(sig) if faults.crash_at_exit => faults.crash(&format!("{sig} at exit")),
+            Ok(sig) => println!("vpp[{}]: received {sig}, exiting", std::process::id()),
+            Err(e) => eprintln!("fake-vpp: sigwait: {e}"),
+        }
+        break;
     }
     // Like VPP: the stats socket goes away on a clean exit, api.sock stays.
     let _ = std::fs::remove_file(&stats_sock);

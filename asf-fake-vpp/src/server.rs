@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cli::{Cli, ThreadInfo, BUILD_DATE, BUILD_DIR, VERSION};
-use crate::faults::Faults;
+use crate::faults::{CliFault, Faults};
 use crate::state::{Interface, State};
 
 /// memclnt messages: fixed ids 1..=28 (id = position + 1).
@@ -197,6 +197,8 @@ enum EventKind {
 
 enum Reply {
     Send(Vec<u8>),
+    /// Bytes written as they are, framing included.
+    Raw(Vec<u8>),
     SendAndClose(Vec<u8>),
     Nothing,
 }
@@ -252,6 +254,13 @@ impl Server {
                 let (bytes, close) = match reply {
                     Reply::Send(b) => (b, false),
                     Reply::SendAndClose(b) => (b, true),
+                    Reply::Raw(b) => {
+                        let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                        if w.write_all(&b).is_err() {
+                            break 'read;
+                        }
+                        continue;
+                    }
                     Reply::Nothing => continue,
                 };
                 let sent = send(
@@ -387,10 +396,30 @@ impl Server {
                         &[&(-1i32).to_be_bytes()[..], &[0; 4]].concat(),
                     ));
                 };
-                if let Some(prefix) = &self.faults.crash_on_cli {
-                    if cmd.trim_start().starts_with(prefix.as_str()) {
-                        self.faults.crash(&format!("CLI `{}`", cmd.trim()));
+                let fault = self.faults.on_cli(&cmd);
+                match fault {
+                    Some(CliFault::Crash) => self.faults.crash(&format!("CLI `{}`", cmd.trim())),
+                    Some(CliFault::Hang) => {
+                        eprintln!("fake-vpp: hanging on CLI `{}`", cmd.trim());
+                        loop {
+                            std::thread::park();
+                        }
                     }
+                    Some(CliFault::BadFrame) => {
+                        let mut frame = vec![0u8; 8];
+                        frame.extend_from_slice(&u32::MAX.to_be_bytes());
+                        frame.extend_from_slice(&[0u8; 4]);
+                        frame.extend_from_slice(&reply("cli_inband_reply", &[0; 8]));
+                        return Reply::Raw(frame);
+                    }
+                    Some(CliFault::UnknownMsg) => {
+                        let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut odd = 0xfff0u16.to_be_bytes().to_vec();
+                        odd.extend_from_slice(&context);
+                        odd.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+                        let _ = send(&mut w, &odd);
+                    }
+                    Some(CliFault::Truncate) | None => {}
                 }
                 let out = Cli {
                     state: &self.state,
@@ -418,6 +447,10 @@ impl Server {
                 let mut payload = out.retval.to_be_bytes().to_vec();
                 payload.extend_from_slice(&(out.text.len() as u32).to_be_bytes());
                 payload.extend_from_slice(out.text.as_bytes());
+                if fault == Some(CliFault::Truncate) {
+                    // The retval, then half of the reply's length field.
+                    payload.truncate(6);
+                }
                 Reply::Send(reply("cli_inband_reply", &payload))
             }
             "show_vpe_system_time" => {
