@@ -110,6 +110,10 @@ pub enum ApiError {
     /// VPP closed the connection.
     #[error("VPP closed the api connection")]
     Closed,
+    /// An earlier call left the connection out of step (no reply in time,
+    /// a broken frame, a closed socket); nothing more is sent on it.
+    #[error("the api connection is unusable since an earlier call: {0}")]
+    Unusable(String),
     /// The VPP process is gone.
     #[error("VPP subprocess died unexpectedly with {0}")]
     VppDied(crate::vpp::process::ExitInfo),

@@ -190,7 +190,10 @@ fn main() -> ExitCode {
     loop {
         match sigs.wait() {
             Ok(sig) if faults.ignore_sigterm => {
-                println!("vpp[{}]: ignoring {sig} (FAKE_VPP_IGNORE_SIGTERM)", std::process::id());
+                println!(
+                    "vpp[{}]: ignoring {sig} (FAKE_VPP_IGNORE_SIGTERM)",
+                    std::process::id()
+                );
                 continue;
             }
             Ok(sig) if faults.crash_at_exit => faults.crash(&format!("{sig} at exit")),

@@ -156,6 +156,29 @@ impl Run {
             .collect()
     }
 
+    /// No process of this run is left, and the temp base holds only the
+    /// artifacts of the classes in `failed` (`asf_cli.cli_inband` ...): the
+    /// class dir (VPP's sockets included), its lock and its -FAILED link.
+    fn assert_clean(&self, failed: &[&str]) {
+        self.assert_no_leftovers();
+        let mut left: Vec<String> = std::fs::read_dir(self.base())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("vpp-unittest-"))
+            .collect();
+        left.sort();
+        let mut kept: Vec<String> = failed
+            .iter()
+            .flat_map(|c| {
+                let dir = format!("vpp-unittest-suites.{c}");
+                [format!("{dir}-FAILED"), format!("{dir}.lock"), dir]
+            })
+            .collect();
+        kept.sort();
+        assert_eq!(left, kept, "what the temp base holds");
+    }
+
     fn assert_no_leftovers(&self) {
         // Reaping is asynchronous for processes killed by PDEATHSIG.
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -1121,4 +1144,205 @@ fn every_port_runs_or_skips_with_a_reason_on_the_stand_in() {
         text.contains("needs unittest_plugin.so which this VPP has not loaded (show plugins)"),
         "{text}"
     );
+}
+
+/// Runs `asf_cli::` (four tests: show clock, an unknown command `frobnicate`,
+/// clear trace, alive after errors) with fake-vpp fault switches.
+fn cli_class_with(r: &Run, env: &[(&str, &str)]) -> (Output, String) {
+    let mut all_env = vec![("FAKE_VPP_FAULT_SCOPE", "cli_inband")];
+    all_env.extend_from_slice(env);
+    r.run(&["asf_cli::"], &all_env)
+}
+
+#[test]
+fn a_vpp_that_stops_answering_costs_one_reply_timeout() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &["asf_"],
+        &[
+            ("FAKE_VPP_HANG_ON_CLI", "frobnicate"),
+            ("FAKE_VPP_FAULT_SCOPE", "cli_inband"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "show clock reports a clock").ends_with("OK"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an unknown command is").ends_with("ERROR"),
+        "{text}"
+    );
+    assert!(text.contains("no reply to cli_inband within 5 s"), "{text}");
+    // One control_ping (three reply limits) tells a hung VPP from a slow
+    // one; the class's later tests then fail at once instead of each
+    // waiting out the reply limit, and the hung VPP is stopped.
+    for later in ["clear trace succeeds", "the VPP stays up across CLI errors"] {
+        assert!(line_of(&text, later).ends_with("ERROR"), "{later}: {text}");
+    }
+    assert_eq!(
+        text.matches("not run: the API connection to VPP broke earlier in this class (no reply to cli_inband within 5 s, and no reply to a control_ping within 15 s after it)").count(),
+        2,
+        "{text}"
+    );
+    let inv = Inventory::of(&r);
+    assert!(
+        text.contains(&format!("{} passed; 3 failed", inv.count(all) - 3)),
+        "other classes unaffected:\n{text}"
+    );
+    r.assert_clean(&["asf_cli.cli_inband"]);
+}
+
+#[test]
+fn a_truncated_reply_fails_only_its_test() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(&r, &[("FAKE_VPP_TRUNCATE_ON_CLI", "frobnicate")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "an unknown command is").ends_with("ERROR"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"Malformed { msg: "cli_inband_reply", problem: "needs 4 bytes at offset 4, only 2 left" }"#),
+        "{text}"
+    );
+    // The framing is intact, so the connection goes on.
+    for other in [
+        "show clock reports a clock",
+        "clear trace succeeds",
+        "the VPP stays up across CLI errors",
+    ] {
+        assert!(line_of(&text, other).ends_with("OK"), "{other}: {text}");
+    }
+    assert!(text.contains("3 passed; 1 failed"), "{text}");
+    r.assert_clean(&["asf_cli.cli_inband"]);
+}
+
+#[test]
+fn a_broken_frame_fails_its_test_and_stops_the_class() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(&r, &[("FAKE_VPP_BAD_FRAME_ON_CLI", "frobnicate")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "show clock reports a clock").ends_with("OK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("malformed cli_inband: frame announces a body of 4294967295 bytes"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not run: the API connection to VPP broke earlier in this class")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("1 passed; 3 failed"), "{text}");
+    r.assert_clean(&["asf_cli.cli_inband"]);
+}
+
+#[test]
+fn an_unknown_message_id_is_set_aside_and_logged() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(
+        &r,
+        &[
+            ("FAKE_VPP_UNKNOWN_MSG_ON_CLI", "show clock"),
+            ("ASF_KEEP_TMP", "yes"),
+        ],
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("4 passed; 0 failed"), "{text}");
+    let log = std::fs::read_to_string(
+        r.base()
+            .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt"),
+    )
+    .unwrap();
+    assert!(
+        log.contains("message id 65520 is not in VPP's message table"),
+        "{log}"
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn a_vpp_crash_on_the_nth_message_is_blamed_on_the_test_sending_it() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(&r, &[("FAKE_VPP_CRASH_ON_MSG", CRASH_MSG)]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "show clock reports a clock").ends_with("OK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("VPP subprocess died unexpectedly while running TestCli.test_unknown_command with return code: -11 [SIGSEGV]"),
+        "{text}"
+    );
+    assert!(text.contains("1 passed; 3 failed"), "{text}");
+    r.assert_clean(&["asf_cli.cli_inband"]);
+}
+
+/// The API message the asf_cli class sends in `test_unknown_command`'s
+/// body (the handshake, the capability checks, set-up and tear-down of
+/// `test_show_clock`, then `clear trace` of the next set-up come first).
+const CRASH_MSG: &str = "12";
+
+#[test]
+fn a_vpp_crash_during_tear_down_fails_the_class() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(&r, &[("FAKE_VPP_CRASH_AT_EXIT", "1")]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for t in [
+        "show clock reports a clock",
+        "an unknown command is",
+        "clear trace succeeds",
+        "the VPP stays up across CLI errors",
+    ] {
+        assert!(line_of(&text, t).ends_with("OK"), "{t}: {text}");
+    }
+    assert!(
+        text.contains("VPP crashed during tear-down with return code: -11 [SIGSEGV]"),
+        "{text}"
+    );
+    r.assert_clean(&["asf_cli.cli_inband"]);
+}
+
+#[test]
+fn a_vpp_ignoring_sigterm_is_killed() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(
+        &r,
+        &[("FAKE_VPP_IGNORE_SIGTERM", "1"), ("ASF_KEEP_TMP", "yes")],
+    );
+    assert!(out.status.success(), "{text}");
+    let log = std::fs::read_to_string(
+        r.base()
+            .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt"),
+    )
+    .unwrap();
+    assert!(
+        log.contains("VPP ignored SIGTERM for 5s; sending SIGKILL"),
+        "{log}"
+    );
+    assert!(
+        log.contains("VPP exited with return code: -9 [SIGKILL]"),
+        "{log}"
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn a_vpp_that_never_creates_its_socket_fails_at_the_start_limit() {
+    let r = Run::new();
+    let (out, text) = cli_class_with(
+        &r,
+        &[("FAKE_VPP_NO_SOCKET", "1"), ("ASF_START_TIMEOUT", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("VPP did not become ready within 1 s"),
+        "{text}"
+    );
+    assert!(text.contains("0 passed; 4 failed"), "{text}");
+    r.assert_clean(&["asf_cli.cli_inband"]);
 }

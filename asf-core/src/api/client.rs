@@ -97,6 +97,10 @@ pub struct ApiClient {
     tx: Vec<u8>,
     api_dirs: Vec<std::path::PathBuf>,
     extern_api_dirs: Vec<std::path::PathBuf>,
+    /// Why the connection can no longer be used, once it cannot.
+    broken: Option<String>,
+    /// The last reply that did not come in time, until [`ApiClient::recover`].
+    timed_out: Option<String>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -136,9 +140,52 @@ impl ApiClient {
             tx: Vec::new(),
             api_dirs: Vec::new(),
             extern_api_dirs: Vec::new(),
+            broken: None,
+            timed_out: None,
         };
         client.handshake(name)?;
         Ok(client)
+    }
+
+    /// Why the connection is out of step, if it is: a reply that did not
+    /// come in time (VPP hangs), a broken frame, or a closed socket. Every
+    /// later call fails at once with [`ApiError::Unusable`].
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
+    }
+
+    /// After a reply that did not come in time: asks VPP for a
+    /// `control_ping`, allowing three reply limits (a slow command ahead of
+    /// it may still be running). No answer means VPP hangs: the connection
+    /// is marked broken, so later calls fail at once instead of each
+    /// waiting out its limit. Without an earlier time-out this does nothing.
+    pub fn recover(&mut self) -> Result<(), ApiError> {
+        let Some(why) = self.timed_out.take() else {
+            return Ok(());
+        };
+        let limit = self.timeout.map(|t| t * 3);
+        match self.with_timeout(limit, |c| c.request_raw(&ControlPing)) {
+            Ok(_) => Ok(()),
+            Err(ApiError::Timeout { .. }) => {
+                let secs = limit.map_or(0.0, |l| l.as_secs_f64());
+                let broken =
+                    format!("{why}, and no reply to a control_ping within {secs} s after it");
+                self.broken = Some(broken.clone());
+                self.timed_out = None;
+                Err(ApiError::Unusable(broken))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn usable(&self) -> Result<(), ApiError> {
+        match &self.broken {
+            None => Ok(()),
+            Some(why) => {
+                self.check_alive()?;
+                Err(ApiError::Unusable(why.clone()))
+            }
+        }
     }
 
     /// Checks `liveness` before every call from now on.
@@ -263,10 +310,12 @@ impl ApiClient {
                 let len =
                     u32::from_be_bytes([self.rx[8], self.rx[9], self.rx[10], self.rx[11]]) as usize;
                 if !(2..=MAX_BODY).contains(&len) {
-                    return Err(ApiError::Malformed {
+                    let e = ApiError::Malformed {
                         msg: msg.to_string(),
                         problem: format!("frame announces a body of {len} bytes"),
-                    });
+                    };
+                    self.broken = Some(e.to_string());
+                    return Err(e);
                 }
                 if self.rx.len() >= 16 + len {
                     let body: Vec<u8> = self.rx[16..16 + len].to_vec();
@@ -302,6 +351,7 @@ impl ApiClient {
                     // VPP may be dying right now: give the exit a moment to show.
                     std::thread::sleep(Duration::from_millis(50));
                     self.check_alive()?;
+                    self.broken = Some(ApiError::Closed.to_string());
                     return Err(ApiError::Closed);
                 }
                 Ok(n) => self.rx.extend_from_slice(&self.chunk[..n]),
@@ -331,6 +381,7 @@ impl ApiClient {
         name: &str,
     ) -> Result<(Vec<Frame>, Frame), ApiError> {
         self.check_alive()?;
+        self.usable()?;
         self.send(&body)?;
         if let Collect::Dump { .. } = collect {
             // A classic dump has no end marker: a control_ping with the same
@@ -351,7 +402,17 @@ impl ApiClient {
         let deadline = self.timeout.map(|t| Instant::now() + t);
         let mut details = Vec::new();
         loop {
-            let frame = self.recv_frame(deadline, name)?;
+            let frame = match self.recv_frame(deadline, name) {
+                Ok(f) => f,
+                Err(e) => {
+                    if let ApiError::Timeout { .. } = e {
+                        // VPP may be slow (a late reply is dropped by its
+                        // context) or hung: `recover` tells which.
+                        self.timed_out = Some(e.to_string());
+                    }
+                    return Err(e);
+                }
+            };
             let ours =
                 (frame.id == end_id || Some(frame.id) == details_id) && frame.body.len() >= 6;
             if ours {
@@ -372,6 +433,12 @@ impl ApiClient {
                     "api: dropping a stale reply (context {ctx}) while waiting for {name}"
                 );
                 continue;
+            }
+            if !self.ids.contains_key(&frame.id) {
+                tracing::warn!(
+                    "api: message id {} is not in VPP's message table; kept aside while waiting for {name}",
+                    frame.id
+                );
             }
             if self.pending.len() == MAX_PENDING {
                 self.pending.pop_front();
@@ -458,6 +525,7 @@ impl ApiClient {
         if let Some(pos) = self.pending.iter().position(|f| f.id == id) {
             return Ok(self.pending.remove(pos).expect("position is in range"));
         }
+        self.usable()?;
         let deadline = Instant::now() + timeout;
         loop {
             self.check_alive()?;

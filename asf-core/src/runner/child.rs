@@ -231,6 +231,13 @@ impl ClassRun<'_> {
                     Status::Error,
                     Some(died_message(desc.name, test.name, &info)),
                 )
+            } else if let Some(why) = case.api.broken() {
+                (
+                    Status::Error,
+                    Some(format!(
+                        "not run: the API connection to VPP broke earlier in this class ({why})"
+                    )),
+                )
             } else {
                 case.test = Some(test.name);
                 let outcome = test_set_up(&mut case, test.name)
@@ -267,7 +274,7 @@ impl ClassRun<'_> {
             }
         }
 
-        if class_error.is_none() && case.vpp.exit_info().is_none() {
+        if class_error.is_none() && case.vpp.exit_info().is_none() && case.api.broken().is_none() {
             if let Err(e) = run_hook(desc.tear_down_class, &mut case) {
                 class_error = Some(format!(
                     "tear_down_class failed: {}",
@@ -276,7 +283,10 @@ impl ClassRun<'_> {
                 tracing::error!("{}", class_error.as_deref().unwrap_or_default());
             }
         }
-        self.quit(case);
+        if let Some(crash) = self.quit(case) {
+            tracing::error!("{crash}");
+            class_error.get_or_insert(crash);
+        }
         if let Some(message) = class_error {
             // Reported after the tests, it marks the class itself as broken.
             self.reporter.send(&Event::ClassError { message });
@@ -418,12 +428,15 @@ impl ClassRun<'_> {
         })
     }
 
-    /// Disconnects and stops VPP: SIGTERM, grace, SIGKILL.
-    fn quit(&self, case: TestCase) {
+    /// Disconnects and stops VPP: SIGTERM, grace, SIGKILL. Returns an
+    /// error when VPP, alive until then, crashed on the way out (killed by
+    /// a signal other than the SIGTERM/SIGKILL sent to it).
+    fn quit(&self, case: TestCase) -> Option<String> {
         let TestCase {
             api, vpp, tempdir, ..
         } = case;
-        if vpp.exit_info().is_none() {
+        let alive = vpp.exit_info().is_none();
+        if alive && api.broken().is_none() {
             if let Err(e) = api.disconnect() {
                 tracing::debug!("disconnect: {e}");
             }
@@ -433,6 +446,12 @@ impl ClassRun<'_> {
         let info = vpp.stop(STOP_GRACE);
         tracing::info!("VPP exited with {info}");
         wait_for_core(&vpp, &tempdir, &self.config.vpp_bin);
+        match info.signal_name() {
+            Some(sig) if alive && sig != "SIGTERM" && sig != "SIGKILL" => {
+                Some(format!("VPP crashed during tear-down with {info}"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -453,8 +472,19 @@ fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure> {
 /// The framework's part of a test's tear-down: remove what the test
 /// registered, log VPP's state, save the API trace into the class temp dir.
 fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
-    if case.vpp.exit_info().is_some() {
-        return Ok(());
+    if case.vpp.exit_info().is_none() && case.api.broken().is_none() {
+        // A reply that did not come in time: is VPP slow or hung?
+        if let Err(e) = case.api.recover() {
+            tracing::error!("tear-down: {}", chain(&e));
+        }
+    }
+    if case.vpp.exit_info().is_some() || case.api.broken().is_some() {
+        return match (case.vpp.exit_info(), case.api.broken()) {
+            (None, Some(why)) => Err(Failure::Error(format!(
+                "tear-down: the API connection to VPP broke ({why})"
+            ))),
+            _ => Err(Failure::Error("VPP died".into())),
+        };
     }
     let mut problems = Vec::new();
     if case.class.keep_vpp_objects {
@@ -500,6 +530,13 @@ fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
             }
         }
         Err(e) => tracing::debug!("api trace save failed: {}", chain(&e)),
+    }
+    // VPP dying or hanging here is this test's doing, not the next one's
+    // (`died_or` turns the first into the died message).
+    if case.vpp.exit_info().is_some() {
+        problems.push("VPP died".into());
+    } else if let Some(why) = case.api.broken() {
+        problems.push(format!("the API connection to VPP broke ({why})"));
     }
     if problems.is_empty() {
         Ok(())

@@ -224,7 +224,7 @@ impl Summary {
 
 /// `<failed_dir>/vpp-unittest-<class>-FAILED` → the class temp dir, and
 /// `failed_tests.txt` with the failed tests' names, as VPP's framework.
-pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, _tmp: &Path) {
+pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, tmp: &Path) {
     let mut failed_names = Vec::new();
     for (c, p) in planned.iter().enumerate() {
         let failed: Vec<String> = out.verdicts[c]
@@ -241,8 +241,11 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, _
             continue;
         }
         failed_names.extend(failed);
-        if let Some(dir) = out.tempdirs.get(&c) {
-            let dir = PathBuf::from(dir);
+        // A class that failed to boot never announced its dir; it has one all the same.
+        let dir = out.tempdirs.get(&c).map(PathBuf::from).or_else(|| {
+            Some(super::child::class_tempdir(tmp, p.class.desc.module_path)).filter(|d| d.is_dir())
+        });
+        if let Some(dir) = dir {
             if let Some(name) = dir.file_name() {
                 let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
                 let _ = std::fs::create_dir_all(failed_dir);
