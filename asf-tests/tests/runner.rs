@@ -1346,3 +1346,50 @@ fn a_vpp_that_never_creates_its_socket_fails_at_the_start_limit() {
     assert!(text.contains("0 passed; 4 failed"), "{text}");
     r.assert_clean(&["asf_cli.cli_inband"]);
 }
+
+#[test]
+fn temp_dirs_are_private_and_planted_symlinks_are_not_followed() {
+    use std::os::unix::fs::MetadataExt;
+    let r = Run::new();
+    let victim = r.tmp.path().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("precious"), "keep me").unwrap();
+    std::fs::create_dir_all(r.base()).unwrap();
+    // Planted where the class dir goes: replaced, never followed.
+    let dir = r.base().join("vpp-unittest-suites.asf_cli.cli_inband");
+    std::os::unix::fs::symlink(&victim, &dir).unwrap();
+    let (out, text) = r.run(&["asf_cli::"], &[("ASF_KEEP_TMP", "yes")]);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(victim.join("precious")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+    let meta = std::fs::symlink_metadata(&dir).unwrap();
+    assert!(meta.is_dir(), "a real directory replaced the link");
+    assert_eq!(meta.mode() & 0o777, 0o700);
+    let lock =
+        std::fs::symlink_metadata(r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock"))
+            .unwrap();
+    assert_eq!(lock.mode() & 0o777, 0o600);
+
+    // Planted in place of the lock file: O_NOFOLLOW refuses it, the class
+    // fails with the path named, and the target is untouched.
+    std::fs::remove_file(r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock")).unwrap();
+    std::os::unix::fs::symlink(
+        victim.join("precious"),
+        r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock"),
+    )
+    .unwrap();
+    let (out, text) = r.run(&["asf_cli::"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("vpp-unittest-suites.asf_cli.cli_inband.lock"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(victim.join("precious")).unwrap(),
+        "keep me"
+    );
+    r.assert_no_leftovers();
+}
