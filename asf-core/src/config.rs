@@ -211,9 +211,10 @@ impl Config {
         let tmp_dir = match env.get("ASF_TMP_DIR") {
             Some(v) => {
                 let p = PathBuf::from(&v);
-                if !p.is_absolute() {
+                if !p.is_absolute() || (p.exists() && !p.is_dir()) {
                     return Err(bad("ASF_TMP_DIR", &v, "an absolute directory path"));
                 }
+                startup_safe("ASF_TMP_DIR", &p)?;
                 p
             }
             None => std::env::temp_dir(),
@@ -229,6 +230,16 @@ impl Config {
                 .unwrap_or_default()
         };
         let extern_plugins = paths("EXTERN_PLUGINS");
+        for d in &extern_plugins {
+            if !d.is_dir() {
+                return Err(bad(
+                    "EXTERN_PLUGINS",
+                    &d.display().to_string(),
+                    "existing directories of VPP plugins",
+                ));
+            }
+            startup_safe("EXTERN_PLUGINS", d)?;
+        }
         let extern_api_dirs = paths("EXTERN_APIDIR");
         for d in &extern_api_dirs {
             if !d.is_dir() {
@@ -322,6 +333,23 @@ pub fn install_api_dir(vpp_bin: &Path) -> Option<PathBuf> {
     let prefix = vpp_bin.parent()?.parent()?;
     let dir = prefix.join("share/vpp/api");
     dir.is_dir().then_some(dir)
+}
+
+/// Paths that go into VPP's startup configuration must survive its parser:
+/// no white space, braces or quotes.
+fn startup_safe(var: &'static str, path: &Path) -> Result<(), ConfigError> {
+    let text = path.to_string_lossy();
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '{' | '}' | '"' | '\''))
+    {
+        return Err(bad(
+            var,
+            &text,
+            "a path without white space, braces or quotes (it goes into VPP's startup configuration)",
+        ));
+    }
+    Ok(())
 }
 
 fn bad(var: &'static str, value: &str, expected: &str) -> ConfigError {
@@ -487,6 +515,12 @@ mod tests {
             ("ASF_TAG", "solo,fixme_asna", "fixme_vpp_debug"),
             ("ASF_START_TIMEOUT", "-1", "positive number"),
             ("ASF_KEEP_TMP", "maybe", "yes or no"),
+            ("ASF_TMP_DIR", "/tmp/with space", "without white space"),
+            (
+                "EXTERN_PLUGINS",
+                "/nonexistent/plugins",
+                "existing directories",
+            ),
             ("ASF_TMP_DIR", "relative/dir", "absolute"),
         ];
         for (var, value, expect) in cases {
