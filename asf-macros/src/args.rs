@@ -260,9 +260,12 @@ fn parse_str(meta: &ParseNestedMeta, name: &str) -> syn::Result<LitStr> {
 }
 
 fn parse_str_list(meta: &ParseNestedMeta, name: &str) -> syn::Result<Vec<LitStr>> {
-    let msg = format!(
-        "`{name}` takes a list of strings, e.g. `{name} = [\"show ip fib\", \"show nat44\"]`"
-    );
+    let example = match name {
+        "plugins" | "requires_plugins" => r#"["acl_plugin.so", "nat_plugin.so"]"#,
+        "requires_messages" => r#"["acl_add_replace", "acl_dump"]"#,
+        _ => r#"["show ip fib", "show nat44"]"#,
+    };
+    let msg = format!("`{name}` takes a list of strings, e.g. `{name} = {example}`");
     let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
     let list = |input: syn::parse::ParseStream| -> syn::Result<Vec<LitStr>> {
         let content;
