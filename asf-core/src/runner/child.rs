@@ -246,6 +246,9 @@ impl ClassRun<'_> {
                     .and_then(|()| run_hook(desc.tear_down, &mut case));
                 let outcome = match (outcome, test_tear_down(&mut case, test.name)) {
                     (Ok(()), Err(e)) => Err(e),
+                    // Both: the test's failure first, then what tear-down found.
+                    (Err(Failure::Panic(m)), Err(t)) => Err(Failure::Panic(format!("{m}\n{t}"))),
+                    (Err(Failure::Error(m)), Err(t)) => Err(Failure::Error(format!("{m}\n{t}"))),
                     (outcome, _) => outcome,
                 };
                 case.test = None;
