@@ -217,7 +217,11 @@ impl Config {
                 startup_safe("ASF_TMP_DIR", &p)?;
                 p
             }
-            None => std::env::temp_dir(),
+            None => {
+                let p = std::env::temp_dir();
+                startup_safe("TMPDIR (or set ASF_TMP_DIR)", &p)?;
+                p
+            }
         };
         let paths = |var: &str| -> Vec<PathBuf> {
             env.get(var)
