@@ -219,7 +219,14 @@ impl Config {
             }
             None => {
                 let p = std::env::temp_dir();
-                startup_safe("TMPDIR (or set ASF_TMP_DIR)", &p)?;
+                startup_safe("TMPDIR", &p).map_err(|_| {
+                    bad(
+                        "TMPDIR",
+                        &p.to_string_lossy(),
+                        "a path without white space, braces or quotes (it goes into VPP's \
+                         startup configuration); or set ASF_TMP_DIR to such a directory",
+                    )
+                })?;
                 p
             }
         };
