@@ -4,7 +4,9 @@ use asf_core::api::values::{format_prefix, prefix};
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;
 
-use crate::vpp_objects::{local_ip4, two_tables, two_tables_down, with_inter_table_routes};
+use crate::vpp_objects::{
+    local_ip4, session_off, session_on, two_tables, two_tables_down, with_inter_table_routes,
+};
 
 /// Session Test Case
 #[vpp_test(
@@ -36,18 +38,6 @@ mod session {
         two_tables_down(t, lo)?;
         result
     }
-}
-
-fn session_on(t: &mut TestCase) -> TestResult {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": true}))?;
-    Ok(())
-}
-
-fn session_off(t: &mut TestCase) -> TestResult {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": false}))?;
-    Ok(())
 }
 
 /// Session Unit Tests Case

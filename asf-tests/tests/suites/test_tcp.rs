@@ -1,9 +1,10 @@
 //! Port of `test/asf/test_tcp.py`.
 
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
-use crate::vpp_objects::{local_ip4, two_tables, two_tables_down, with_inter_table_routes};
+use crate::vpp_objects::{
+    local_ip4, session_off, session_on, two_tables, two_tables_down, with_inter_table_routes,
+};
 
 /// TCP Test Case
 #[vpp_test(
@@ -30,18 +31,6 @@ mod tcp {
         two_tables_down(t, lo)?;
         result
     }
-}
-
-fn session_on(t: &mut TestCase) -> TestResult {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": true}))?;
-    Ok(())
-}
-
-fn session_off(t: &mut TestCase) -> TestResult {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": false}))?;
-    Ok(())
 }
 
 /// TCP Unit Tests

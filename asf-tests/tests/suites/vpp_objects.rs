@@ -6,6 +6,21 @@ use asf_core::api::values::prefix;
 use asf_core::{TestCase, TestResult};
 use serde_json::json;
 
+/// `session_enable_disable(is_enable=True)`: the set-up of the session
+/// and TCP unit-test classes.
+pub fn session_on(t: &mut TestCase) -> TestResult {
+    t.api()
+        .call("session_enable_disable", json!({"is_enable": true}))?;
+    Ok(())
+}
+
+/// `session_enable_disable(is_enable=False)`: their tear-down.
+pub fn session_off(t: &mut TestCase) -> TestResult {
+    t.api()
+        .call("session_enable_disable", json!({"is_enable": false}))?;
+    Ok(())
+}
+
 /// The address VPP's framework gives an interface: `172.16.<sw_if_index>.1`.
 pub fn local_ip4(sw_if_index: u32) -> String {
     format!("172.16.{sw_if_index}.1")
