@@ -223,22 +223,24 @@ pub fn group(mut tests: Vec<&'static TestDesc>) -> Vec<Class> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn noop(_: &mut TestCase) -> TestResult {
-        Ok(())
-    }
-
-    const fn class(module_path: &'static str) -> ClassDesc {
+impl ClassDesc {
+    /// A class with the given identity, tags and workers and every other
+    /// option at its default: the unit tests' fixture.
+    pub(crate) const fn for_tests(
+        module_path: &'static str,
+        name: &'static str,
+        doc: &'static str,
+        tags: &'static [Tag],
+        workers: Option<u32>,
+    ) -> ClassDesc {
         ClassDesc {
             module_path,
-            name: "c",
-            doc: "Doc",
-            file: "f.rs",
+            name,
+            doc,
+            file: "tests.rs",
             line: 1,
-            tags: &[Tag::Solo],
-            workers: None,
+            tags,
+            workers,
             vpp_config: &[],
             plugin_config: &[],
             statseg_config: &[],
@@ -255,6 +257,19 @@ mod tests {
             api_timeout: None,
             requires_cli: &[],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noop(_: &mut TestCase) -> TestResult {
+        Ok(())
+    }
+
+    const fn class(module_path: &'static str) -> ClassDesc {
+        ClassDesc::for_tests(module_path, "c", "Doc", &[Tag::Solo], None)
     }
 
     const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {

@@ -217,30 +217,13 @@ mod tests {
     }
 
     const fn class(tags: &'static [Tag], workers: Option<u32>) -> ClassDesc {
-        ClassDesc {
-            module_path: "suites::demo::test_demo",
-            name: "test_demo",
-            doc: "Demo class\nmore text",
-            file: "demo.rs",
-            line: 1,
+        ClassDesc::for_tests(
+            "suites::demo::test_demo",
+            "test_demo",
+            "Demo class\nmore text",
             tags,
             workers,
-            vpp_config: &[],
-            plugin_config: &[],
-            statseg_config: &[],
-            set_up_class: None,
-            tear_down_class: None,
-            set_up: None,
-            tear_down: None,
-            show_at_teardown: &[],
-            keep_vpp_objects: false,
-            timeout: None,
-            plugins: None,
-            requires_plugins: &[],
-            requires_messages: &[],
-            api_timeout: None,
-            requires_cli: &[],
-        }
+        )
     }
 
     fn facts() -> Facts {
