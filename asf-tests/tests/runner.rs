@@ -117,6 +117,14 @@ impl Run {
         self.run_of("suites", args, env)
     }
 
+    /// Runs the fixtures binary (classes that fail on purpose), which runs
+    /// nothing without `ASF_RUN_FIXTURES=1`.
+    fn run_fixtures(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
+        let mut all_env = vec![("ASF_RUN_FIXTURES", "1")];
+        all_env.extend_from_slice(env);
+        self.run_of("fixtures", args, &all_env)
+    }
+
     fn run_of(&self, bin: &str, args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
         let out = self.command_of(bin, args, env).output().unwrap();
         let text = format!(
@@ -154,6 +162,17 @@ impl Run {
                     .then(|| format!("{}: {text}", e.file_name().to_string_lossy()))
             })
             .collect()
+    }
+
+    /// The temp dir of a class: `suites.asf_cli.cli_inband` ...
+    fn class_dir(&self, class: &str) -> PathBuf {
+        self.base().join(format!("vpp-unittest-{class}"))
+    }
+
+    /// The `log.txt` of a class.
+    fn class_log(&self, class: &str) -> String {
+        let path = self.class_dir(class).join("log.txt");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// No process of this run is left, and the temp base holds only the
@@ -289,8 +308,7 @@ fn boots_one_vpp_per_class_and_leaves_nothing() {
             "{other} after the solo class:\n{text}"
         );
     }
-    let log = std::fs::read_to_string(r.base().join("vpp-unittest-suites.asf_api.basics/log.txt"))
-        .unwrap();
+    let log = r.class_log("suites.asf_api.basics");
     assert!(
         log.contains("--- test setUp() for TestApi.test_control_ping_pid starts here ---"),
         "{log}"
@@ -330,10 +348,7 @@ fn asan_build_skips_fixme_asan_class_before_boot() {
         )),
         "{text}"
     );
-    assert!(!r
-        .base()
-        .join("vpp-unittest-suites.asf_cli.cli_inband")
-        .exists());
+    assert!(!r.class_dir("suites.asf_cli.cli_inband").exists());
     r.assert_no_leftovers();
 }
 
@@ -343,23 +358,16 @@ fn classes_that_passed_leave_no_temp_dirs() {
     let (out, text) = r.run(&["asf_"], &[]);
     assert!(out.status.success(), "{text}");
     assert!(r.launches() >= 2, "{text}");
-    let left: Vec<String> = std::fs::read_dir(r.base())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("vpp-unittest-"))
-        .collect();
-    assert_eq!(left, Vec::<String>::new(), "{text}");
+    r.assert_clean(&[]);
     // A failed class keeps its dir (and its -FAILED link) next to the
     // passing ones that went.
     let (out, text) = r.run(&["asf_"], &[("FAKE_VPP_CRASH_ON_CLI", "frobnicate")]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(r
-        .base()
-        .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt")
+        .class_dir("suites.asf_cli.cli_inband")
+        .join("log.txt")
         .exists());
-    assert!(!r.base().join("vpp-unittest-suites.asf_api.basics").exists());
-    r.assert_no_leftovers();
+    r.assert_clean(&["suites.asf_cli.cli_inband"]);
 }
 
 #[test]
@@ -641,7 +649,7 @@ fn sigkill_of_the_harness_takes_its_vpps_along() {
 #[test]
 fn verdicts_of_single_tests() {
     let r = Run::new();
-    let (out, text) = r.run_of("fixtures", &["verdicts::"], &[("ASF_RUN_FIXTURES", "1")]);
+    let (out, text) = r.run_fixtures(&["verdicts::"], &[]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         line_of(&text, "a failed assertion is a FAIL").ends_with(" FAIL"),
@@ -682,11 +690,7 @@ fn verdicts_of_single_tests() {
     );
     assert_eq!(r.launches(), 1);
 
-    let (_, text) = r.run_of(
-        "fixtures",
-        &["verdicts::", "--include-ignored"],
-        &[("ASF_RUN_FIXTURES", "1")],
-    );
+    let (_, text) = r.run_fixtures(&["verdicts::", "--include-ignored"], &[]);
     assert!(line_of(&text, "an ignored test").ends_with(" OK"), "{text}");
     r.assert_clean(&["fixtures.verdicts"]);
 }
@@ -694,8 +698,7 @@ fn verdicts_of_single_tests() {
 #[test]
 fn an_aborting_test_costs_only_its_class() {
     let r = Run::new();
-    let (out, text) = r.run_of(
-        "fixtures",
+    let (out, text) = r.run_fixtures(
         &[
             "--skip",
             "broken_set_up::",
@@ -704,7 +707,7 @@ fn an_aborting_test_costs_only_its_class() {
             "--skip",
             "flaky::",
         ],
-        &[("ASF_RUN_FIXTURES", "1")],
+        &[],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(line_of(&text, "aborts").ends_with(" ERROR"), "{text}");
@@ -725,11 +728,7 @@ fn an_aborting_test_costs_only_its_class() {
 #[test]
 fn a_failing_class_set_up_fails_every_test_of_the_class() {
     let r = Run::new();
-    let (out, text) = r.run_of(
-        "fixtures",
-        &["broken_set_up::"],
-        &[("ASF_RUN_FIXTURES", "1")],
-    );
+    let (out, text) = r.run_fixtures(&["broken_set_up::"], &[]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert_eq!(
         text.matches("set_up_class failed: cli syntax error")
@@ -801,11 +800,7 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
 #[test]
 fn a_corrupt_stats_segment_is_an_error_not_a_crash() {
     let r = Run::new();
-    let (out, text) = r.run_of(
-        "fixtures",
-        &["corrupt_stats::"],
-        &[("ASF_RUN_FIXTURES", "1")],
-    );
+    let (out, text) = r.run_fixtures(&["corrupt_stats::"], &[]);
     assert!(out.status.success(), "{text}");
     assert!(
         line_of(&text, "the reader reports corruption").ends_with(" OK"),
@@ -818,8 +813,7 @@ fn a_corrupt_stats_segment_is_an_error_not_a_crash() {
 fn a_hanging_test_is_killed_at_its_timeout_and_the_run_goes_on() {
     let r = Run::new();
     let started = Instant::now();
-    let (out, text) = r.run_of(
-        "fixtures",
+    let (out, text) = r.run_fixtures(
         &[
             "--skip",
             "aborts::",
@@ -830,7 +824,7 @@ fn a_hanging_test_is_killed_at_its_timeout_and_the_run_goes_on() {
             "--skip",
             "flaky::",
         ],
-        &[("ASF_RUN_FIXTURES", "1")],
+        &[],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
@@ -857,8 +851,7 @@ fn a_test_passing_on_a_retry_is_flaky_in_console_and_junit() {
     let r = Run::new();
     let marker = r.tmp.path().join("flaky-marker");
     let junit = r.tmp.path().join("report/junit.xml");
-    let (out, text) = r.run_of(
-        "fixtures",
+    let (out, text) = r.run_fixtures(
         &[
             "flaky::",
             "--retries",
@@ -866,10 +859,7 @@ fn a_test_passing_on_a_retry_is_flaky_in_console_and_junit() {
             "--junit",
             junit.to_str().unwrap(),
         ],
-        &[
-            ("ASF_RUN_FIXTURES", "1"),
-            ("FIXTURE_FLAKY_MARKER", marker.to_str().unwrap()),
-        ],
+        &[("FIXTURE_FLAKY_MARKER", marker.to_str().unwrap())],
     );
     assert!(
         out.status.success(),
@@ -1027,8 +1017,8 @@ fn a_core_file_is_waited_for_and_backtraced() {
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("-6 [SIGABRT]"), "{text}");
-    let dir = r.base().join("vpp-unittest-suites.asf_cli.cli_inband");
-    let log = std::fs::read_to_string(dir.join("log.txt")).unwrap();
+    let dir = r.class_dir("suites.asf_cli.cli_inband");
+    let log = r.class_log("suites.asf_cli.cli_inband");
     let cores: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -1102,8 +1092,7 @@ fn debug_attach_uses_a_running_vpp_and_leaves_it_running() {
 #[test]
 fn failfast_stops_at_the_first_failure() {
     let r = Run::new();
-    let (out, text) = r.run_of(
-        "fixtures",
+    let (out, text) = r.run_fixtures(
         &[
             "--skip",
             "hangs::",
@@ -1113,7 +1102,7 @@ fn failfast_stops_at_the_first_failure() {
             "--jobs",
             "1",
         ],
-        &[("ASF_RUN_FIXTURES", "1")],
+        &[],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     // Classes run in order (aborts first): the first failure stops the run.
@@ -1254,11 +1243,7 @@ fn an_unknown_message_id_is_set_aside_and_logged() {
     );
     assert!(out.status.success(), "{text}");
     assert!(text.contains("4 passed; 0 failed"), "{text}");
-    let log = std::fs::read_to_string(
-        r.base()
-            .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt"),
-    )
-    .unwrap();
+    let log = r.class_log("suites.asf_cli.cli_inband");
     assert!(
         log.contains("message id 65520 is not in VPP's message table"),
         "{log}"
@@ -1316,11 +1301,7 @@ fn a_vpp_ignoring_sigterm_is_killed() {
         &[("FAKE_VPP_IGNORE_SIGTERM", "1"), ("ASF_KEEP_TMP", "yes")],
     );
     assert!(out.status.success(), "{text}");
-    let log = std::fs::read_to_string(
-        r.base()
-            .join("vpp-unittest-suites.asf_cli.cli_inband/log.txt"),
-    )
-    .unwrap();
+    let log = r.class_log("suites.asf_cli.cli_inband");
     assert!(
         log.contains("VPP ignored SIGTERM for 5s; sending SIGKILL"),
         "{log}"
@@ -1357,7 +1338,8 @@ fn temp_dirs_are_private_and_planted_symlinks_are_not_followed() {
     std::fs::write(victim.join("precious"), "keep me").unwrap();
     std::fs::create_dir_all(r.base()).unwrap();
     // Planted where the class dir goes: replaced, never followed.
-    let dir = r.base().join("vpp-unittest-suites.asf_cli.cli_inband");
+    let dir = r.class_dir("suites.asf_cli.cli_inband");
+    let lock_path = r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock");
     std::os::unix::fs::symlink(&victim, &dir).unwrap();
     let (out, text) = r.run(&["asf_cli::"], &[("ASF_KEEP_TMP", "yes")]);
     assert!(out.status.success(), "{text}");
@@ -1369,19 +1351,13 @@ fn temp_dirs_are_private_and_planted_symlinks_are_not_followed() {
     let meta = std::fs::symlink_metadata(&dir).unwrap();
     assert!(meta.is_dir(), "a real directory replaced the link");
     assert_eq!(meta.mode() & 0o777, 0o700);
-    let lock =
-        std::fs::symlink_metadata(r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock"))
-            .unwrap();
+    let lock = std::fs::symlink_metadata(&lock_path).unwrap();
     assert_eq!(lock.mode() & 0o777, 0o600);
 
     // Planted in place of the lock file: O_NOFOLLOW refuses it, the class
     // fails with the path named, and the target is untouched.
-    std::fs::remove_file(r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock")).unwrap();
-    std::os::unix::fs::symlink(
-        victim.join("precious"),
-        r.base().join("vpp-unittest-suites.asf_cli.cli_inband.lock"),
-    )
-    .unwrap();
+    std::fs::remove_file(&lock_path).unwrap();
+    std::os::unix::fs::symlink(victim.join("precious"), &lock_path).unwrap();
     let (out, text) = r.run(&["asf_cli::"], &[]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
