@@ -6,10 +6,13 @@
 //! client overheads. Target (issue 3): asf at least 10x vpp_papi.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use asf_core::api::ApiClient;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn main() {
     // One CPU for the bench, fake-vpp and Python alike (children inherit
@@ -22,31 +25,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display().to_string();
-    let sock = dir.path().join("api.sock");
-    let mut vpp = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args([
-            "unix",
-            "{",
-            "nodaemon",
-            "runtime-dir",
-            &d,
-            "}",
-            "socksvr",
-            "{",
-            "socket-name",
-            &format!("{d}/api.sock"),
-            "}",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::os::unix::net::UnixStream::connect(&sock).is_err() {
-        assert!(Instant::now() < deadline, "fake-vpp did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let vpp = common::FakeVpp::start(&[], &[]);
+    let sock = vpp.path("api.sock");
 
     let mut api = ApiClient::connect(&sock, "bench", Some(Duration::from_secs(5))).unwrap();
     for _ in 0..1000 {
@@ -67,7 +47,7 @@ fn main() {
     let papi_n = (n / 4).max(1000);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/papi_client.py");
     let api_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("api");
-    let out = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+    let out = Command::new(common::python())
         .arg(script)
         .arg(&sock)
         .arg(api_dir)
@@ -75,8 +55,7 @@ fn main() {
         .arg(papi_n.to_string())
         .output()
         .unwrap();
-    let _ = vpp.kill();
-    let _ = vpp.wait();
+    drop(vpp);
     assert!(
         out.status.success(),
         "vpp_papi bench failed (pip install vpp_papi?):\n{}",

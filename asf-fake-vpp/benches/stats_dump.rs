@@ -6,36 +6,21 @@
 //! size of a real VPP's segment. Target (issue 4): asf at least 20x VPPStats.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use asf_core::stats::StatsClient;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn main() {
     let errors = std::env::var("ASF_BENCH_ERRORS").unwrap_or_else(|_| "4300".into());
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display().to_string();
-    let mut vpp = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args([
-            "unix",
-            "{",
-            "nodaemon",
-            "runtime-dir",
-            &d,
-            "}",
-            "cpu",
-            "{",
-            "main-core",
-            "0",
-            "workers",
-            "1",
-            "}",
-        ])
-        .env("FAKE_VPP_STATS_ERRORS", &errors)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let sock = dir.path().join("stats.sock");
+    let vpp = common::FakeVpp::start(
+        &["cpu", "{", "main-core", "0", "workers", "1", "}"],
+        &[("FAKE_VPP_STATS_ERRORS", &errors)],
+    );
+    let sock = vpp.path("stats.sock");
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut stats = loop {
         match StatsClient::connect(&sock) {
@@ -62,15 +47,14 @@ fn main() {
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
     let papi_rounds = 3;
-    let out = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+    let out = Command::new(common::python())
         .arg(script)
         .arg(&sock)
         .arg("bench")
         .arg(papi_rounds.to_string())
         .output()
         .unwrap();
-    let _ = vpp.kill();
-    let _ = vpp.wait();
+    drop(vpp);
     assert!(
         out.status.success(),
         "VPPStats bench failed (pip install vpp_papi?):\n{}",

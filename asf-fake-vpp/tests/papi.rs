@@ -3,83 +3,10 @@
 //! A missing `vpp_papi` is installed with pip; if that fails the test fails.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-struct Vpp {
-    child: Child,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Vpp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_fake_vpp() -> Vpp {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display().to_string();
-    let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args([
-            "unix",
-            "{",
-            "nodaemon",
-            "runtime-dir",
-            &d,
-            "}",
-            "socksvr",
-            "{",
-            "socket-name",
-            &format!("{d}/api.sock"),
-            "}",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let sock = dir.path().join("api.sock");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::os::unix::net::UnixStream::connect(&sock).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "fake-vpp did not open {}",
-            sock.display()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Vpp { child, dir }
-}
-
-fn python() -> String {
-    std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-fn ensure_papi() {
-    let have = || {
-        Command::new(python())
-            .args(["-c", "import vpp_papi"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if have() {
-        return;
-    }
-    let _ = Command::new(python())
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "vpp_papi",
-        ])
-        .status();
-    assert!(
-        have(),
-        "vpp_papi is not importable and `pip install vpp_papi` did not fix it"
-    );
-}
+mod common;
+use common::{ensure_papi, python, FakeVpp};
 
 fn api_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("api")
@@ -87,12 +14,12 @@ fn api_dir() -> PathBuf {
 
 #[test]
 fn vpp_papi_talks_to_fake_vpp() {
-    ensure_papi();
-    let vpp = start_fake_vpp();
+    ensure_papi("vpp_papi");
+    let vpp = FakeVpp::start(&[], &[]);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/papi_client.py");
     let out = Command::new(python())
         .arg(&script)
-        .arg(vpp.dir.path().join("api.sock"))
+        .arg(vpp.path("api.sock"))
         .arg(api_dir())
         .arg("check")
         .output()

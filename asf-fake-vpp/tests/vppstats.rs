@@ -2,103 +2,18 @@
 //! segment and gets the same values as asf's reader.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use asf_core::api::ApiClient;
 use asf_core::stats::{StatValue, StatsClient};
 use serde_json::{json, Value};
 
-struct Vpp {
-    child: Child,
-    dir: Option<tempfile::TempDir>,
-}
+mod common;
+use common::{ensure_papi, python, FakeVpp};
 
-impl Vpp {
-    fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.as_ref().expect("running").path().join(name)
-    }
-}
-
-impl Drop for Vpp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start() -> Vpp {
-    start_in(tempfile::tempdir().unwrap())
-}
-
-fn start_in(dir: tempfile::TempDir) -> Vpp {
-    let d = dir.path().display().to_string();
-    let child = Command::new(env!("CARGO_BIN_EXE_fake-vpp"))
-        .args([
-            "unix",
-            "{",
-            "nodaemon",
-            "runtime-dir",
-            &d,
-            "}",
-            "cpu",
-            "{",
-            "main-core",
-            "0",
-            "workers",
-            "1",
-            "}",
-        ])
-        .args([
-            "statseg",
-            "{",
-            "socket-name",
-            &format!("{d}/stats.sock"),
-            "}",
-        ])
-        .args(["socksvr", "{", "socket-name", &format!("{d}/api.sock"), "}"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::os::unix::net::UnixStream::connect(dir.path().join("api.sock")).is_err() {
-        assert!(Instant::now() < deadline, "fake-vpp did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Vpp {
-        child,
-        dir: Some(dir),
-    }
-}
-
-fn python() -> String {
-    std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-fn ensure_papi() {
-    let have = || {
-        Command::new(python())
-            .args(["-c", "import vpp_papi.vpp_stats"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !have() {
-        let _ = Command::new(python())
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "vpp_papi",
-            ])
-            .status();
-    }
-    assert!(
-        have(),
-        "vpp_papi is not importable and `pip install vpp_papi` did not fix it"
-    );
-}
+/// One worker: per-thread counters have two rows.
+const CPU: &[&str] = &["cpu", "{", "main-core", "0", "workers", "1", "}"];
 
 /// asf's values in the shape VPPStats gives them.
 fn plain(v: &StatValue) -> Value {
@@ -122,8 +37,8 @@ fn plain(v: &StatValue) -> Value {
 
 #[test]
 fn vppstats_and_asf_read_the_same_values() {
-    ensure_papi();
-    let vpp = start();
+    ensure_papi("vpp_papi.vpp_stats");
+    let vpp = FakeVpp::start(CPU, &[]);
     let mut api =
         ApiClient::connect(&vpp.path("api.sock"), "t", Some(Duration::from_secs(5))).unwrap();
     api.cli("create loopback interface").unwrap();
@@ -175,7 +90,7 @@ fn vppstats_and_asf_read_the_same_values() {
 
 #[test]
 fn a_restarted_vpp_is_followed_to_its_new_segment() {
-    let vpp = start();
+    let vpp = FakeVpp::start(CPU, &[]);
     let sock = vpp.path("stats.sock");
     let mut stats = StatsClient::connect(&sock).unwrap();
     let mut api =
@@ -190,9 +105,9 @@ fn a_restarted_vpp_is_followed_to_its_new_segment() {
         nix::sys::signal::Signal::SIGTERM,
     );
     vpp.child.wait().unwrap();
-    let dir = vpp.dir.take().expect("running");
+    let dir = vpp.take_dir();
     let _ = std::fs::remove_file(dir.path().join("api.sock"));
-    let vpp = start_in(dir);
+    let vpp = FakeVpp::start_in(dir, CPU, &[]);
     let deadline = Instant::now() + Duration::from_secs(5);
     while !sock.exists() {
         assert!(Instant::now() < deadline);
