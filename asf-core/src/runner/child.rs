@@ -34,6 +34,13 @@ pub fn class_tempdir(base: &Path, module_path: &str) -> PathBuf {
     base.join(format!("vpp-unittest-{}", module_path.replace("::", ".")))
 }
 
+/// The lock file beside a class temp dir: `<tempdir>.lock`.
+pub fn class_lock(tempdir: &Path) -> PathBuf {
+    let mut path = tempdir.as_os_str().to_owned();
+    path.push(".lock");
+    PathBuf::from(path)
+}
+
 struct Reporter {
     out: File,
 }
@@ -277,7 +284,7 @@ impl ClassRun<'_> {
             }
         }
 
-        if class_error.is_none() && case.vpp.exit_info().is_none() && case.api.broken().is_none() {
+        if class_error.is_none() && vpp_lost(&case).is_none() {
             if let Err(e) = run_hook(desc.tear_down_class, &mut case) {
                 class_error = Some(format!(
                     "tear_down_class failed: {}",
@@ -474,20 +481,27 @@ fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure> {
 
 /// The framework's part of a test's tear-down: remove what the test
 /// registered, log VPP's state, save the API trace into the class temp dir.
+/// Why VPP can no longer be talked to, if it cannot: it died, or the API
+/// connection broke. (`died_or` turns the first into the died message.)
+fn vpp_lost(case: &TestCase) -> Option<String> {
+    if case.vpp.exit_info().is_some() {
+        Some("VPP died".into())
+    } else {
+        case.api
+            .broken()
+            .map(|why| format!("the API connection to VPP broke ({why})"))
+    }
+}
+
 fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
-    if case.vpp.exit_info().is_none() && case.api.broken().is_none() {
+    if vpp_lost(case).is_none() {
         // A reply that did not come in time: is VPP slow or hung?
         if let Err(e) = case.api.recover() {
             tracing::error!("tear-down: {}", chain(&e));
         }
     }
-    if case.vpp.exit_info().is_some() || case.api.broken().is_some() {
-        return match (case.vpp.exit_info(), case.api.broken()) {
-            (None, Some(why)) => Err(Failure::Error(format!(
-                "tear-down: the API connection to VPP broke ({why})"
-            ))),
-            _ => Err(Failure::Error("VPP died".into())),
-        };
+    if let Some(lost) = vpp_lost(case) {
+        return Err(Failure::Error(format!("tear-down: {lost}")));
     }
     let mut problems = Vec::new();
     if case.class.keep_vpp_objects {
@@ -536,11 +550,7 @@ fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
     }
     // VPP dying or hanging here is this test's doing, not the next one's
     // (`died_or` turns the first into the died message).
-    if case.vpp.exit_info().is_some() {
-        problems.push("VPP died".into());
-    } else if let Some(why) = case.api.broken() {
-        problems.push(format!("the API connection to VPP broke ({why})"));
-    }
+    problems.extend(vpp_lost(case));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -629,9 +639,7 @@ fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path) {
 /// Takes an exclusive lock on `<tempdir>.lock`, held until the returned
 /// value is dropped or the process exits.
 fn lock_class(tempdir: &Path) -> Result<nix::fcntl::Flock<File>, VppError> {
-    let mut path = tempdir.as_os_str().to_owned();
-    path.push(".lock");
-    let path = PathBuf::from(path);
+    let path = class_lock(tempdir);
     let err = |source| VppError::TempDir {
         path: path.clone(),
         source,

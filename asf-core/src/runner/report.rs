@@ -284,9 +284,7 @@ pub fn tidy_tempdirs(planned: &[Planned], out: &Outcome, tmp: &Path, keep: bool)
             continue;
         }
         let dir = super::child::class_tempdir(tmp, p.class.desc.module_path);
-        let mut lock = dir.as_os_str().to_owned();
-        lock.push(".lock");
-        let lock = PathBuf::from(lock);
+        let lock = super::child::class_lock(&dir);
         // Only while no other run holds the class: take its lock first.
         let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
             let _ = std::fs::remove_dir_all(&dir);
