@@ -252,6 +252,33 @@ impl TestCase {
         Ok(out)
     }
 
+    /// `cli_inband` with its retval and reply as VPP sent them, no error for
+    /// a non-zero retval (`cli_return_response` of VPP's framework).
+    pub fn cli_return_response(
+        &mut self,
+        cmd: &str,
+    ) -> Result<crate::api::messages::CliInbandReply, ApiError> {
+        tracing::debug!("CLI: {cmd}");
+        let r = self.api.request_raw(&crate::api::messages::CliInband {
+            cmd: cmd.to_string(),
+        })?;
+        tracing::debug!("CLI retval {} output of `{cmd}`:\n{}", r.retval, r.reply);
+        Ok(r)
+    }
+
+    /// Runs CLI commands in order, as VPP's suites do in a
+    /// `for cmd in cmds: cli_return_response(cmd)` loop: a command VPP
+    /// refuses is logged (`<cmd> FAIL reply ...`), not an error.
+    pub fn cli_sequence(&mut self, cmds: &[&str]) -> Result<(), ApiError> {
+        for cmd in cmds {
+            let r = self.cli_return_response(cmd)?;
+            if r.retval != 0 {
+                tracing::info!("{cmd} FAIL reply {}", r.reply);
+            }
+        }
+        Ok(())
+    }
+
     /// The plugins VPP has loaded (`show plugins`); empty when VPP has no
     /// such command.
     pub fn loaded_plugins(&mut self) -> Vec<String> {

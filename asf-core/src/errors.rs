@@ -267,3 +267,37 @@ pub enum StatsError {
         source: regex::Error,
     },
 }
+
+/// Errors of the host plumbing: network namespaces, interfaces, programs.
+#[derive(Debug, Error)]
+pub enum HostError {
+    /// A program could not be started.
+    #[error("cannot run `{command}`")]
+    Spawn {
+        /// The command line, for the message.
+        command: String,
+        /// Why it could not start.
+        source: io::Error,
+    },
+    /// A program ran and failed.
+    #[error("`{command}` failed ({status}): {stderr}")]
+    Failed {
+        /// The command line.
+        command: String,
+        /// Its exit status.
+        status: String,
+        /// What it wrote to stderr, trimmed.
+        stderr: String,
+    },
+    /// The record of host objects in the class temp dir is unusable.
+    #[error("cannot update the host object record {path}")]
+    Ledger {
+        /// The record file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A name or value that cannot be used.
+    #[error("{0}")]
+    Invalid(String),
+}

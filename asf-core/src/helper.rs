@@ -17,6 +17,7 @@ pub struct Helper {
     args: Vec<String>,
     env: Vec<(String, String)>,
     timeout: Duration,
+    netns: Option<crate::host::Netns>,
 }
 
 /// How a helper ended.
@@ -28,6 +29,15 @@ pub struct HelperExit {
     pub signal: Option<i32>,
     /// Everything it wrote to stdout.
     pub stdout: String,
+    /// Everything it wrote to stderr.
+    pub stderr: String,
+}
+
+impl HelperExit {
+    /// True if it exited with status 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
 }
 
 impl Helper {
@@ -38,6 +48,7 @@ impl Helper {
             args: Vec::new(),
             env: Vec::new(),
             timeout: Duration::from_secs(60),
+            netns: None,
         }
     }
 
@@ -50,6 +61,13 @@ impl Helper {
     /// Sets an environment variable for the helper.
     pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Helper {
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs it inside a network namespace (setns before exec; the same
+    /// logging, CPUs, time limit and kill as any helper).
+    pub fn netns(mut self, ns: &crate::host::Netns) -> Helper {
+        self.netns = Some(ns.clone());
         self
     }
 
@@ -128,8 +146,16 @@ impl TestCase {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         crate::vpp::process::die_with_parent(&mut cmd);
+        if let Some(ns) = &helper.netns {
+            crate::vpp::process::enter_netns(&mut cmd, ns.open()?);
+        }
         tracing::info!(
-            "helper: {} {}",
+            "helper{}: {} {}",
+            helper
+                .netns
+                .as_ref()
+                .map(|n| format!(" (in network namespace {})", n.name()))
+                .unwrap_or_default(),
             helper.program.display(),
             helper.args.join(" ")
         );
@@ -149,8 +175,8 @@ impl TestCase {
             );
             debug::ask("attach gdb now if you want to, then press ENTER...");
         }
-        let stdout = child.stdout.take().map(|o| pump_lines(o, "stdout", true));
-        let stderr = child.stderr.take().map(|e| pump_lines(e, "stderr", false));
+        let stdout = child.stdout.take().map(|o| pump_lines(o, "stdout"));
+        let stderr = child.stderr.take().map(|e| pump_lines(e, "stderr"));
         let limit = if mode.is_some() {
             Duration::from_secs(365 * 24 * 3600)
         } else {
@@ -174,14 +200,13 @@ impl TestCase {
             std::thread::sleep(Duration::from_millis(20));
         };
         let out = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
-        if let Some(h) = stderr {
-            let _ = h.join();
-        }
+        let err = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
         use std::os::unix::process::ExitStatusExt;
         let exit = HelperExit {
             code: status.code(),
             signal: status.signal(),
             stdout: out,
+            stderr: err,
         };
         tracing::info!("helper {} ended: {status}", helper.program.display());
         Ok(exit)
@@ -191,16 +216,13 @@ impl TestCase {
 fn pump_lines(
     src: impl Read + Send + 'static,
     stream: &'static str,
-    keep: bool,
 ) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut kept = String::new();
         for line in BufReader::new(src).lines().map_while(Result::ok) {
             tracing::info!("helper {stream}: {line}");
-            if keep {
-                kept.push_str(&line);
-                kept.push('\n');
-            }
+            kept.push_str(&line);
+            kept.push('\n');
         }
         kept
     })

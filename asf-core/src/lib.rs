@@ -28,6 +28,7 @@ pub mod case;
 pub mod config;
 pub mod errors;
 pub mod helper;
+pub mod host;
 pub mod model;
 pub mod rules;
 pub mod runner;
@@ -43,6 +44,6 @@ pub use runner::parent::main;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::case::IntoTestResult;
-    pub use crate::model::{ClassDesc, Tag, TestDesc};
+    pub use crate::model::{ClassDesc, HostNeeds, Tag, TestDesc};
     pub use inventory;
 }

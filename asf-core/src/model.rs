@@ -21,17 +21,23 @@ pub enum Tag {
     FixmeDebian11,
     /// Skipped when the VPP under test is a debug build.
     FixmeVppDebug,
+    /// Part of the extended tests: runs only with `--extended` / `EXTENDED_TESTS=1`.
+    Extended,
+    /// Part of the code coverage tests: runs only with `--gcov` / `GCOV_TESTS=1`.
+    Gcov,
 }
 
 impl Tag {
     /// Every tag, in the order the documentation lists them.
-    pub const ALL: [Tag; 6] = [
+    pub const ALL: [Tag; 8] = [
         Tag::Solo,
         Tag::FixmeVppWorkers,
         Tag::FixmeAsan,
         Tag::FixmeUbuntu2204,
         Tag::FixmeDebian11,
         Tag::FixmeVppDebug,
+        Tag::Extended,
+        Tag::Gcov,
     ];
 
     /// The spelling used in attributes, flags and environment variables.
@@ -43,6 +49,8 @@ impl Tag {
             Tag::FixmeUbuntu2204 => "fixme_ubuntu2204",
             Tag::FixmeDebian11 => "fixme_debian11",
             Tag::FixmeVppDebug => "fixme_vpp_debug",
+            Tag::Extended => "extended",
+            Tag::Gcov => "gcov",
         }
     }
 
@@ -68,6 +76,30 @@ impl fmt::Display for Tag {
 
 /// A hook run by the framework: class or per-test set-up / tear-down.
 pub type Hook = fn(&mut TestCase) -> TestResult;
+
+/// A check of the host run before any VPP boots: `Some(reason)` skips.
+pub type HostCheck = fn() -> Option<String>;
+
+/// What a class or a test needs of the machine it runs on, checked before
+/// any VPP boots (`requires_root`, `requires_programs`, `skip_if`).
+#[derive(Clone, Copy, Debug)]
+pub struct HostNeeds {
+    /// Must run as root (network namespaces, tap devices).
+    pub root: bool,
+    /// Programs that must be on `PATH`, e.g. `curl`.
+    pub programs: &'static [&'static str],
+    /// A check of the host of the test's own; `Some(reason)` skips.
+    pub skip_if: Option<HostCheck>,
+}
+
+impl HostNeeds {
+    /// Nothing needed.
+    pub const NONE: HostNeeds = HostNeeds {
+        root: false,
+        programs: &[],
+        skip_if: None,
+    };
+}
 
 /// A test class as declared by `#[vpp_test]` on a module.
 #[derive(Debug)]
@@ -120,6 +152,8 @@ pub struct ClassDesc {
     /// `requires_cli = [...]`: skip the class when VPP does not know these
     /// CLI commands (each is run once; `unknown input` means missing).
     pub requires_cli: &'static [&'static str],
+    /// What the class needs of the host (root, programs, its own check).
+    pub host: HostNeeds,
 }
 
 impl ClassDesc {
@@ -160,6 +194,8 @@ pub struct TestDesc {
     pub ignore: Option<&'static str>,
     /// `timeout = N`: seconds this test may take (overrides the class's).
     pub timeout: Option<u32>,
+    /// What the test needs of the host on top of its class's needs.
+    pub host: HostNeeds,
     /// The wrapped test function.
     pub run: Hook,
 }
@@ -256,6 +292,7 @@ impl ClassDesc {
             requires_messages: &[],
             api_timeout: None,
             requires_cli: &[],
+            host: HostNeeds::NONE,
         }
     }
 }
@@ -282,6 +319,7 @@ mod tests {
             expected_failure: false,
             ignore: None,
             timeout: None,
+            host: HostNeeds::NONE,
             run: noop,
         }
     }

@@ -2,7 +2,9 @@
 //! and test descriptors and a [`Facts`] value describing the machine and the
 //! VPP under test; no I/O here.
 
-use crate::model::{ClassDesc, Tag, TestDesc};
+use std::collections::BTreeSet;
+
+use crate::model::{ClassDesc, HostNeeds, Tag, TestDesc};
 
 /// What the rules need to know about the run, gathered once up front.
 #[derive(Clone, Debug, Default)]
@@ -17,6 +19,14 @@ pub struct Facts {
     pub cpus_available: usize,
     /// Workers for classes that do not set `workers` (`VPP_WORKER_COUNT`).
     pub default_workers: u32,
+    /// `--extended` / `EXTENDED_TESTS`: run the extended tests.
+    pub extended: bool,
+    /// `--gcov` / `GCOV_TESTS`: run the code coverage tests.
+    pub gcov: bool,
+    /// The run is root (effective uid 0).
+    pub root: bool,
+    /// The programs some test needs that were found on `PATH`.
+    pub programs_found: BTreeSet<String>,
 }
 
 /// The fields of `/etc/os-release` the rules look at.
@@ -127,6 +137,8 @@ pub fn skip_reason(tags: &[Tag], facts: &Facts) -> Option<String> {
                 .os
                 .is("debian", "11", "bullseye")
                 .then(|| "fixme_debian11: running on Debian 11 (bullseye)".to_string()),
+            Tag::Extended => (!facts.extended).then(|| "part of extended tests".to_string()),
+            Tag::Gcov => (!facts.gcov).then(|| "part of code coverage tests".to_string()),
             Tag::Solo | Tag::FixmeVppWorkers => None,
         };
         if reason.is_some() {
@@ -136,13 +148,49 @@ pub fn skip_reason(tags: &[Tag], facts: &Facts) -> Option<String> {
     None
 }
 
+/// The Debian package that provides a program tests commonly need.
+pub fn debian_package(program: &str) -> Option<&'static str> {
+    Some(match program {
+        "curl" => "curl",
+        "ip" | "tc" | "bridge" => "iproute2",
+        "ethtool" => "ethtool",
+        "openssl" => "openssl",
+        "iperf3" => "iperf3",
+        "tshark" => "tshark",
+        "gdb" => "gdb",
+        "gdbserver" => "gdbserver",
+        "ping" => "iputils-ping",
+        "nc" => "netcat-openbsd",
+        "wget" => "wget",
+        _ => return None,
+    })
+}
+
+/// Why the host lacks what `needs` asks for (root, programs on `PATH`), if
+/// it does. The `skip_if` check is the caller's to run.
+pub fn host_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
+    if needs.root && !facts.root {
+        return Some("Requires root: asf is not running as root".to_string());
+    }
+    let missing: Vec<String> = needs
+        .programs
+        .iter()
+        .filter(|p| !facts.programs_found.contains(**p))
+        .map(|p| match debian_package(p) {
+            Some(pkg) => format!("`{p}` (Debian package {pkg})"),
+            None => format!("`{p}`"),
+        })
+        .collect();
+    (!missing.is_empty()).then(|| format!("needs {} on PATH, not found", missing.join(" and ")))
+}
+
 /// Decides how a class runs, or why it is skipped.
 pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let workers = worker_count(class, facts);
     let cpus_required = 1 + workers as usize;
     let solo = class.has_tag(Tag::Solo);
 
-    let mut skip = skip_reason(class.tags, facts);
+    let mut skip = skip_reason(class.tags, facts).or_else(|| host_reason(&class.host, facts));
     let cpu_short = cpus_required > facts.cpus_available;
     if skip.is_none() && cpu_short {
         skip = Some(format!(
@@ -192,7 +240,7 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
 /// Why a single test is skipped on top of its class, if it is: the skip
 /// tags written on the test itself, or `ignore`.
 pub fn test_skip(test: &TestDesc, facts: &Facts) -> Option<String> {
-    skip_reason(test.tags, facts)
+    skip_reason(test.tags, facts).or_else(|| host_reason(&test.host, facts))
 }
 
 /// Orders classes for running: non-solo classes first, then solo ones;
@@ -369,6 +417,7 @@ mod tests {
             expected_failure: false,
             ignore: None,
             timeout: None,
+            host: HostNeeds::NONE,
             run: noop,
         };
         let f = Facts {
@@ -378,5 +427,66 @@ mod tests {
         assert_eq!(plan_class(&CLASS, &f).skip, None);
         assert!(test_skip(&T, &f).is_some());
         assert_eq!(test_skip(&T, &facts()), None);
+    }
+
+    #[test]
+    fn extended_and_gcov_run_only_when_asked_with_pythons_reasons() {
+        static EXT: ClassDesc = class(&[Tag::Extended], None);
+        static GCOV: ClassDesc = class(&[Tag::Gcov], None);
+        assert_eq!(
+            plan_class(&EXT, &facts()).skip.as_deref(),
+            Some("part of extended tests")
+        );
+        assert_eq!(
+            plan_class(&GCOV, &facts()).skip.as_deref(),
+            Some("part of code coverage tests")
+        );
+        let on = Facts {
+            extended: true,
+            gcov: true,
+            ..facts()
+        };
+        assert_eq!(plan_class(&EXT, &on).skip, None);
+        assert_eq!(plan_class(&GCOV, &on).skip, None);
+    }
+
+    #[test]
+    fn host_needs_name_what_is_missing_and_its_package() {
+        static CLASS: ClassDesc = class(&[], None);
+        static T: TestDesc = TestDesc {
+            class: &CLASS,
+            name: "test_x",
+            doc: "",
+            line: 2,
+            tags: &[],
+            expected_failure: false,
+            ignore: None,
+            timeout: None,
+            host: HostNeeds {
+                root: true,
+                programs: &["curl", "frobnicate"],
+                skip_if: None,
+            },
+            run: noop,
+        };
+        let user = facts();
+        assert_eq!(
+            test_skip(&T, &user).as_deref(),
+            Some("Requires root: asf is not running as root")
+        );
+        let root = Facts {
+            root: true,
+            ..facts()
+        };
+        assert_eq!(
+            test_skip(&T, &root).as_deref(),
+            Some("needs `curl` (Debian package curl) and `frobnicate` on PATH, not found")
+        );
+        let all = Facts {
+            programs_found: ["curl", "frobnicate"].map(String::from).into(),
+            ..root
+        };
+        assert_eq!(test_skip(&T, &all), None);
+        assert_eq!(plan_class(&CLASS, &user).skip, None);
     }
 }

@@ -51,6 +51,9 @@ pub struct Options {
     pub api_timeout: Option<(u32, Span)>,
     pub expected_failure: Option<Span>,
     pub ignore: Option<(Option<LitStr>, Span)>,
+    pub requires_root: bool,
+    pub requires_programs: Vec<LitStr>,
+    pub skip_if: Option<Path>,
 }
 
 /// Which scopes accept an option.
@@ -74,6 +77,8 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("fixme_ubuntu2204", Allowed::Both, Some("FixmeUbuntu2204")),
     ("fixme_debian11", Allowed::Both, Some("FixmeDebian11")),
     ("fixme_vpp_debug", Allowed::Both, Some("FixmeVppDebug")),
+    ("extended", Allowed::Both, Some("Extended")),
+    ("gcov", Allowed::Both, Some("Gcov")),
     ("workers", Allowed::ClassOnly, None),
     ("vpp_config", Allowed::ClassOnly, None),
     ("plugin_config", Allowed::ClassOnly, None),
@@ -93,6 +98,9 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("api_timeout", Allowed::ClassOnly, None),
     ("expected_failure", Allowed::TestOnly, None),
     ("ignore", Allowed::TestOnly, None),
+    ("requires_root", Allowed::Both, None),
+    ("requires_programs", Allowed::Both, None),
+    ("skip_if", Allowed::Both, None),
 ];
 
 fn valid_here(scope: Scope) -> Vec<&'static str> {
@@ -177,6 +185,24 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
                 no_value(&meta, name)?;
                 opts.keep_vpp_objects = true;
             }
+            "requires_root" => {
+                no_value(&meta, name)?;
+                opts.requires_root = true;
+            }
+            "requires_programs" => {
+                let list = parse_str_list(&meta, name)?;
+                if let Some(bad) = list
+                    .iter()
+                    .find(|p| p.value().is_empty() || p.value().contains(char::is_whitespace))
+                {
+                    return Err(syn::Error::new(
+                        bad.span(),
+                        "`requires_programs` lists program names looked up on PATH, e.g. `requires_programs = [\"curl\"]`",
+                    ));
+                }
+                opts.requires_programs = list;
+            }
+            "skip_if" => opts.skip_if = Some(parse_path(&meta, name)?),
             "expected_failure" => {
                 no_value(&meta, name)?;
                 opts.expected_failure = Some(meta.path.segments[0].ident.span());
@@ -263,6 +289,7 @@ fn parse_str_list(meta: &ParseNestedMeta, name: &str) -> syn::Result<Vec<LitStr>
     let example = match name {
         "plugins" | "requires_plugins" => r#"["acl_plugin.so", "nat_plugin.so"]"#,
         "requires_messages" => r#"["acl_add_replace", "acl_dump"]"#,
+        "requires_programs" => r#"["curl", "ip"]"#,
         _ => r#"["show ip fib", "show nat44"]"#,
     };
     let msg = format!("`{name}` takes a list of strings, e.g. `{name} = {example}`");
@@ -278,10 +305,17 @@ fn parse_str_list(meta: &ParseNestedMeta, name: &str) -> syn::Result<Vec<LitStr>
 }
 
 fn parse_path(meta: &ParseNestedMeta, name: &str) -> syn::Result<Path> {
-    let msg = format!(
-        "`{name}` takes the path of a function `fn(&mut asf_core::TestCase) -> TestResult`, \
-         e.g. `{name} = my_hook`"
-    );
+    let msg = if name == "skip_if" {
+        format!(
+            "`{name}` takes the path of a function `fn() -> Option<String>` that returns why \
+             to skip, e.g. `{name} = no_qat_device`"
+        )
+    } else {
+        format!(
+            "`{name}` takes the path of a function `fn(&mut asf_core::TestCase) -> TestResult`, \
+             e.g. `{name} = my_hook`"
+        )
+    };
     let value = meta.value().map_err(|e| syn::Error::new(e.span(), &msg))?;
     value
         .parse::<Path>()

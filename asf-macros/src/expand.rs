@@ -204,6 +204,27 @@ fn hook(path: &Option<syn::Path>) -> TokenStream {
     }
 }
 
+fn host_needs(opts: &Options) -> TokenStream {
+    let root = opts.requires_root;
+    let programs = &opts.requires_programs;
+    let skip_if = match &opts.skip_if {
+        None => quote!(::core::option::Option::None),
+        Some(p) => quote_spanned! {p.span()=>
+            ::core::option::Option::Some({
+                let check: fn() -> ::core::option::Option<::std::string::String> = #p;
+                check
+            })
+        },
+    };
+    quote! {
+        ::asf_core::__private::HostNeeds {
+            root: #root,
+            programs: &[#(#programs),*],
+            skip_if: #skip_if,
+        }
+    }
+}
+
 fn opt_u32(v: Option<(u32, proc_macro2::Span)>) -> TokenStream {
     match v {
         Some((n, _)) => quote!(::core::option::Option::Some(#n)),
@@ -242,6 +263,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
         Some(list) => quote!(::core::option::Option::Some(&[#(#list),*])),
     };
     let keep_vpp_objects = opts.keep_vpp_objects;
+    let class_host = host_needs(opts);
 
     let submits = tests.iter().map(|t| {
         let fn_ident = &t.ident;
@@ -256,6 +278,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
         };
         let test_line = quote_spanned!(fn_ident.span()=> ::core::line!());
         let timeout = opt_u32(t.opts.timeout);
+        let host = host_needs(&t.opts);
         let call = quote_spanned! {fn_ident.span()=>
             ::asf_core::__private::IntoTestResult::into_test_result(#fn_ident(t))
         };
@@ -270,6 +293,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
                     expected_failure: #expected_failure,
                     ignore: #ignore,
                     timeout: #timeout,
+                    host: #host,
                     run: |t: &mut ::asf_core::TestCase| -> ::asf_core::TestResult { #call },
                 }
             }
@@ -302,6 +326,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             requires_messages: &[#(#requires_messages),*],
             api_timeout: #api_timeout,
             requires_cli: &[#(#requires_cli),*],
+            host: #class_host,
         };
         #(#submits)*
     }

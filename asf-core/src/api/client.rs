@@ -867,6 +867,21 @@ impl ApiClient {
     /// schema knows it, each with a `_name` field.
     pub fn collect_events(&mut self) -> Result<Vec<serde_json::Value>, ApiError> {
         let schema = self.schema()?;
+        // What VPP has already sent is queued too, as a reader thread would
+        // have queued it.
+        self.usable()?;
+        loop {
+            match self.recv_frame(Some(Instant::now() + Duration::from_millis(1)), "events") {
+                Ok(f) => {
+                    if self.pending.len() == MAX_PENDING {
+                        self.pending.pop_front();
+                    }
+                    self.pending.push_back(f);
+                }
+                Err(ApiError::Timeout { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
         let frames: Vec<Frame> = self.pending.drain(..).collect();
         Ok(frames
             .iter()

@@ -75,6 +75,48 @@ pub fn format_prefix(v: &Value) -> Option<String> {
     ))
 }
 
+/// The six bytes of a MAC address written `aa:bb:cc:dd:ee:ff` (VPP's
+/// Python client's `mac_pton`; `-` and `.` separators also accepted).
+pub fn mac_pton(text: &str) -> Result<[u8; 6], String> {
+    let hex: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | '.'))
+        .collect();
+    if hex.len() != 12 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("{text:?} is not a MAC address"));
+    }
+    let mut out = [0u8; 6];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+            .map_err(|_| format!("{text:?} is not a MAC address"))?;
+    }
+    Ok(out)
+}
+
+/// A MAC address as text, `aa:bb:cc:dd:ee:ff` (VPP's Python client's `mac_ntop`).
+pub fn mac_ntop(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// A `vl_api_mac_address_t` value from its text.
+pub fn mac(text: &str) -> Result<Value, String> {
+    Ok(json!(mac_pton(text)?))
+}
+
+/// The text of a decoded `vl_api_mac_address_t` (an array of six numbers).
+pub fn mac_string(v: &Value) -> Option<String> {
+    let bytes: Vec<u8> = v
+        .as_array()?
+        .iter()
+        .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+        .collect::<Option<_>>()?;
+    (bytes.len() == 6).then(|| mac_ntop(&bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +135,19 @@ mod tests {
         // As decoded from the wire: both union arms, af chooses.
         let decoded = json!({"af": 1, "un": {"ip4": [32, 1, 0, 0], "ip6": [32, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}});
         assert_eq!(to_ip(&decoded).unwrap().to_string(), "2001::");
+    }
+
+    #[test]
+    fn mac_to_binary_and_back() {
+        let b = mac_pton("aa:bb:cc:dd:ee:ff").unwrap();
+        assert_eq!(b, [0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]);
+        assert_eq!(mac_ntop(&b), "aa:bb:cc:dd:ee:ff");
+        assert_eq!(mac_pton("AA-BB-CC-00-11-22").unwrap()[3], 0);
+        assert!(mac_pton("aa:bb:cc:dd:ee").is_err());
+        assert!(mac_pton("aa:bb:cc:dd:ee:gg").is_err());
+        assert_eq!(
+            mac_string(&mac("02:fe:00:11:22:33").unwrap()).as_deref(),
+            Some("02:fe:00:11:22:33")
+        );
     }
 }

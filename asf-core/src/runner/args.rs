@@ -39,6 +39,14 @@ pub struct Cli {
     #[arg(long, env = "FAILFAST", value_parser = clap::builder::FalseyValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
     pub failfast: bool,
 
+    /// Run the extended tests too (`extended`); also EXTENDED_TESTS=1.
+    #[arg(long, env = "EXTENDED_TESTS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
+    pub extended: bool,
+
+    /// Run the code coverage tests too (`gcov`); also GCOV_TESTS=1.
+    #[arg(long, env = "GCOV_TESTS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
+    pub gcov: bool,
+
     /// Write a JUnit XML report to PATH.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<std::path::PathBuf>,

@@ -146,6 +146,11 @@ impl ClassRun<'_> {
                 return 1;
             }
         };
+        // Host objects an earlier run of this class left (it was killed
+        // with SIGKILL, say): the record is in the temp dir about to go.
+        for problem in crate::host::ledger::remove(&tempdir, crate::host::ledger::Scope::Class) {
+            eprintln!("asf: {}: left by an earlier run: {problem}", desc.name);
+        }
         if let Err(e) = prepare_tempdir(&tempdir) {
             self.reporter
                 .send(&Event::ClassError { message: chain(&e) });
@@ -293,9 +298,17 @@ impl ClassRun<'_> {
                 tracing::error!("{}", class_error.as_deref().unwrap_or_default());
             }
         }
+        let class_tempdir = case.tempdir.clone();
         if let Some(crash) = self.quit(case) {
             tracing::error!("{crash}");
             class_error.get_or_insert(crash);
+        }
+        let problems =
+            crate::host::ledger::remove(&class_tempdir, crate::host::ledger::Scope::Class);
+        if !problems.is_empty() {
+            let message = format!("cannot remove host objects: {}", problems.join("; "));
+            tracing::error!("{message}");
+            class_error.get_or_insert(message);
         }
         if let Some(message) = class_error {
             // Reported after the tests, it marks the class itself as broken.
@@ -494,6 +507,25 @@ fn vpp_lost(case: &TestCase) -> Option<String> {
 }
 
 fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
+    let vpp_side = vpp_tear_down(case, test);
+    // The test's namespaces and interfaces go whatever happened to VPP.
+    let problems = crate::host::ledger::remove(&case.tempdir, crate::host::ledger::Scope::Test);
+    match (vpp_side, problems.is_empty()) {
+        (r, true) => r,
+        (Ok(()), false) => Err(Failure::Error(format!(
+            "tear-down: cannot remove host objects: {}",
+            problems.join("; ")
+        ))),
+        (Err(Failure::Error(m)), false) => Err(Failure::Error(format!(
+            "{m}\ntear-down: cannot remove host objects: {}",
+            problems.join("; ")
+        ))),
+        (Err(e), false) => Err(e),
+    }
+}
+
+/// The VPP side of a test's tear-down.
+fn vpp_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
     if vpp_lost(case).is_none() {
         // A reply that did not come in time: is VPP slow or hung?
         if let Err(e) = case.api.recover() {

@@ -120,7 +120,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
     let config = Config::from_env().map_err(|e| e.to_string())?;
     let mut pool = CpuPool::detect(config.max_vpp_cpus, config.use_smt);
-    let facts = gather_facts(&config, &pool);
+    let facts = gather_facts(&config, &pool, &cli, &classes);
     let mut totals_filtered = 0u64;
     let console = Console::new(args.color.unwrap_or_default());
 
@@ -138,7 +138,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         _ => "ignored".to_string(),
                     })
                 } else {
-                    rules::test_skip(desc, &facts)
+                    rules::test_skip(desc, &facts).or_else(|| desc.host.skip_if.and_then(|f| f()))
                 };
                 Selected { desc, skip }
             })
@@ -146,11 +146,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         if tests.is_empty() {
             continue;
         }
-        planned.push(Planned {
-            class,
-            plan: rules::plan_class(class.desc, &facts),
-            tests,
-        });
+        let mut plan = rules::plan_class(class.desc, &facts);
+        if plan.skip.is_none() {
+            plan.skip = class.desc.host.skip_if.and_then(|f| f());
+        }
+        planned.push(Planned { class, plan, tests });
     }
     // Sharding: whole classes only, by hash of the class path or by slice.
     if let Some(part) = cli.partition {
@@ -253,8 +253,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     })
 }
 
-fn gather_facts(config: &Config, pool: &CpuPool) -> Facts {
+fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Class]) -> Facts {
+    let wanted: std::collections::BTreeSet<&str> = classes
+        .iter()
+        .flat_map(|c| {
+            c.desc
+                .host
+                .programs
+                .iter()
+                .chain(c.tests.iter().flat_map(|t| t.host.programs))
+        })
+        .copied()
+        .collect();
     Facts {
+        extended: cli.extended,
+        gcov: cli.gcov,
+        root: nix::unistd::geteuid().is_root(),
+        programs_found: wanted
+            .into_iter()
+            .filter(|p| crate::host::find_program(p).is_some())
+            .map(String::from)
+            .collect(),
         asan: config.asan_reason(),
         debug_build: config.debug_reason(),
         os: std::fs::read_to_string(&config.os_release)

@@ -511,6 +511,14 @@ fn finish(
     let p = &planned[ci];
     if let Some((_, Some(dir), _)) = r.results.get("\0tempdir") {
         out.tempdirs.insert(ci, dir.clone());
+        // The class process is gone; what it could not remove (killed at a
+        // time limit, crashed) the parent removes now.
+        for problem in crate::host::ledger::remove(
+            std::path::Path::new(dir),
+            crate::host::ledger::Scope::Class,
+        ) {
+            eprintln!("asf: {}: {problem}", p.class.desc.name);
+        }
     }
     let exit = status
         .map(|s| ExitInfo(s).to_string())

@@ -76,6 +76,21 @@ pub fn die_with_parent(cmd: &mut Command) {
     }
 }
 
+/// Makes the command run inside a network namespace: `ns` is the open
+/// namespace file (`/run/netns/<name>`), entered with setns(2) between fork
+/// and exec, so the program starts there and nothing else moves.
+pub fn enter_netns(cmd: &mut Command, ns: std::fs::File) {
+    // SAFETY: the closure runs between fork and exec; it only makes the
+    // async-signal-safe call setns(2) on a descriptor opened before the
+    // fork, and allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET)?;
+            Ok(())
+        });
+    }
+}
+
 /// A running (or finished) VPP.
 pub struct VppProcess {
     /// None for a VPP this run attached to (`DEBUG=attach`): never stopped.

@@ -33,7 +33,7 @@ mod bihash {
     }
 
     /// Improve Code Coverage
-    #[vpp_test(ignore = "part of code coverage tests")]
+    #[vpp_test(gcov)]
     fn test_bihash_coverage(t: &mut TestCase) -> TestResult {
         t.unittest_cli(
             "test bihash nitems 10 ncycles 3search 2 careful 1 verbose 2 non-random-keys",

@@ -159,3 +159,112 @@ pub fn with_inter_table_routes(
     route_via_table(t, &local_ip4(lo[0]), 32, 1, 0, false)?;
     out
 }
+
+/// The all-zero IPv6 address of a path resolved through another table.
+const ZERO_IP6: [u8; 16] = [0; 16];
+
+/// The IPv6 address VPP's framework gives an interface: `fd01:<sw_if_index hex>::1` (a /64).
+pub fn local_ip6(sw_if_index: u32) -> String {
+    format!("fd01:{sw_if_index:x}::1")
+}
+
+/// `VppIpTable(table_id, is_ip6=1)`.
+pub fn ip6_table(t: &mut TestCase, table_id: u32, is_add: bool) -> TestResult {
+    t.api().call(
+        "ip_table_add_del",
+        json!({"is_add": is_add, "table": {"table_id": table_id, "is_ip6": true}}),
+    )?;
+    Ok(())
+}
+
+/// `set_table_ip6(table_id)`.
+pub fn set_table_ip6(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestResult {
+    t.api().call(
+        "sw_interface_set_table",
+        json!({"sw_if_index": sw_if_index, "is_ipv6": true, "vrf_id": table_id}),
+    )?;
+    Ok(())
+}
+
+/// `config_ip6()` / `unconfig_ip6()`: the interface's local /64.
+pub fn config_ip6(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
+    let p = prefix(&format!("{}/64", local_ip6(sw_if_index)))?;
+    t.api().call(
+        "sw_interface_add_del_address",
+        json!({"sw_if_index": sw_if_index, "is_add": is_add, "prefix": p}),
+    )?;
+    Ok(())
+}
+
+/// [`route_via_table`] for an IPv6 host route (`VppRoutePath("0::0", 0xffffffff, nh_table_id)`).
+pub fn route6_via_table(
+    t: &mut TestCase,
+    dst: &str,
+    table_id: u32,
+    nh_table_id: u32,
+    is_add: bool,
+) -> TestResult {
+    let path = json!({
+        "sw_if_index": u32::MAX,
+        "table_id": nh_table_id,
+        "rpf_id": 0,
+        "weight": 1,
+        "preference": 0,
+        "type": "FIB_API_PATH_TYPE_NORMAL",
+        "flags": 0,
+        "proto": "FIB_API_PATH_NH_PROTO_IP6",
+        "nh": {"address": {"ip6": ZERO_IP6}, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
+        "n_labels": 0,
+    });
+    let route = json!({
+        "table_id": table_id,
+        "prefix": prefix(&format!("{dst}/128"))?,
+        "n_paths": 1,
+        "paths": [path],
+    });
+    t.api().call(
+        "ip_route_add_del",
+        json!({"is_add": is_add, "is_multipath": false, "route": route}),
+    )?;
+    Ok(())
+}
+
+/// `session_enable_disable_v2(rt_engine_type=...)`: `RT_BACKEND_ENGINE_API_SDL`,
+/// `..._RULE_TABLE` or `..._DISABLE`.
+pub fn session_engine(t: &mut TestCase, engine: &str) -> TestResult {
+    t.api().call(
+        "session_enable_disable_v2",
+        json!({"rt_engine_type": engine}),
+    )?;
+    Ok(())
+}
+
+/// The set-up of VPP's HTTP static server and Prometheus suites: a network
+/// namespace, a veth pair with 10.10.1.1/24 on the namespace's end, and
+/// VPP's af_packet `host-<name>` interface on the other, up, 10.10.1.2/24.
+pub fn host_interface_to_vpp(t: &mut TestCase) -> TestResult<asf_core::host::Netns> {
+    let ns = t.create_namespace()?;
+    let hi = t.create_host_interface(&ns, &["10.10.1.1/24"])?;
+    t.cli(&format!("create host-interface name {}", hi.vpp_if_name))?;
+    t.cli(&format!("set int state host-{} up", hi.vpp_if_name))?;
+    t.cli(&format!(
+        "set int ip address host-{} 10.10.1.2/24",
+        hi.vpp_if_name
+    ))?;
+    Ok(ns)
+}
+
+/// `ip netns exec <ns> curl <args>` as VPP's suites run it: a helper in the
+/// namespace, its exit, stdout and stderr.
+pub fn curl_in(
+    t: &mut TestCase,
+    ns: &asf_core::host::Netns,
+    args: &[&str],
+) -> TestResult<asf_core::helper::HelperExit> {
+    t.run_helper(
+        asf_core::helper::Helper::new("curl")
+            .args(args.iter().copied())
+            .netns(ns)
+            .timeout(std::time::Duration::from_secs(60)),
+    )
+}

@@ -1,0 +1,555 @@
+//! Port of `test/asf/test_auto_sdl.py`. The tap's host side goes into a
+//! network namespace of the class, and curl runs there (the original puts
+//! 8.8.8.2 and 2001::2 on a tap in the machine's own namespace).
+
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use asf_core::api::values::{format_prefix, prefix};
+use asf_core::helper::{Helper, HelperExit};
+use asf_core::host::ledger::Kind;
+use asf_core::host::Netns;
+use asf_core::{vpp_test, TestCase, TestResult};
+use serde_json::{json, Value};
+
+use crate::vpp_objects::{ip6_table, ip_table, session_engine, session_off, session_on};
+
+const VPP_TAP_IP4: &str = "8.8.8.1";
+const VPP_TAP_IP6: &str = "2001::1";
+
+const HOST_TAP_IP4: &str = "8.8.8.2";
+const HOST_TAP_IP6: &str = "2001::2";
+const SCALE_COUNT: u32 = 10;
+
+/// Auto SDL Unit Tests Case
+#[vpp_test(
+    fixme_vpp_workers,
+    name = "TestAutoSDLUnitTests",
+    set_up = session_on,
+    tear_down = session_off,
+    requires_plugins = ["auto_sdl_unittest_plugin.so"],
+    requires_messages = ["session_enable_disable"]
+)]
+mod unit {
+    use super::*;
+
+    /// Auto SDL Unit Tests
+    #[vpp_test]
+    fn test_session(t: &mut TestCase) -> TestResult {
+        t.unittest_cli("test auto-sdl all", "failed")?;
+        Ok(())
+    }
+}
+
+/// The tap of the running test and the namespace holding its host side.
+static TAP: Mutex<Option<(u32, Netns)>> = Mutex::new(None);
+
+fn tap() -> TestResult<(u32, Netns)> {
+    TAP.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| "no tap from set-up".into())
+}
+
+fn address_with_prefix(text: &str) -> TestResult<Value> {
+    let (ip, len) = text.split_once('/').ok_or("no prefix length")?;
+    let bytes: Vec<u8> = match ip.parse::<IpAddr>()? {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    Ok(json!({"address": bytes, "len": len.parse::<u8>()?}))
+}
+
+/// The original's setUp: SDL on, `tap_create_v3` with the host addresses.
+fn set_up(t: &mut TestCase) -> TestResult {
+    session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+    let ns = t.create_namespace()?;
+    let host_if = t.host_name(Kind::Link)?;
+    let r = t.api().call(
+        "tap_create_v3",
+        json!({
+            "id": 0,
+            "host_ip4_prefix": address_with_prefix(&format!("{HOST_TAP_IP4}/24"))?,
+            "host_ip4_prefix_set": true,
+            "host_ip6_prefix": address_with_prefix(&format!("{HOST_TAP_IP6}/64"))?,
+            "host_ip6_prefix_set": true,
+            "host_namespace_set": true,
+            "host_namespace": ns.name(),
+            "host_if_name_set": true,
+            "host_if_name": host_if,
+        }),
+    )?;
+    let sw = r["sw_if_index"]
+        .as_u64()
+        .ok_or("tap_create_v3_reply without sw_if_index")? as u32;
+    t.api().call(
+        "sw_interface_set_flags",
+        json!({"sw_if_index": sw, "flags": 1}),
+    )?;
+    *TAP.lock().unwrap_or_else(|e| e.into_inner()) = Some((sw, ns));
+    Ok(())
+}
+
+/// The original's tearDown: addresses off, the tap deleted, SDL off, and
+/// no SDL entry left.
+fn tear_down(t: &mut TestCase) -> TestResult {
+    let (sw, _) = tap()?;
+    for p in [format!("{VPP_TAP_IP4}/24"), format!("{VPP_TAP_IP6}/64")] {
+        let r = t.api().call(
+            "sw_interface_add_del_address",
+            json!({"is_add": false, "sw_if_index": sw, "prefix": prefix(&p)?, "del_all": true}),
+        )?;
+        tracing::info!("{r}");
+    }
+    tracing::info!(
+        "{}",
+        t.api().call("tap_delete_v2", json!({"sw_if_index": sw}))?
+    );
+    session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+    let dump = sdl_dump(t)?;
+    assert!(dump.is_empty(), "SDL entries left: {dump:?}");
+    Ok(())
+}
+
+fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<Value>> {
+    Ok(t.api().call_dump("session_sdl_v3_dump", json!({}))?)
+}
+
+fn add_address(t: &mut TestCase, sw: u32, p: &str) -> TestResult {
+    t.api().call(
+        "sw_interface_add_del_address",
+        json!({"is_add": true, "sw_if_index": sw, "prefix": prefix(p)?}),
+    )?;
+    Ok(())
+}
+
+/// curl in the tap's namespace with the original's `--noproxy "'*'"`; a
+/// run past `timeout` is an error, as `subprocess.run(timeout=...)` raises.
+fn curl(t: &mut TestCase, ns: &Netns, v6: bool, url: &str, timeout: f64) -> TestResult<HelperExit> {
+    let mut args = vec![];
+    if v6 {
+        args.push("-6");
+    }
+    args.extend(["--noproxy", "'*'", url]);
+    t.run_helper(
+        Helper::new("curl")
+            .args(args)
+            .netns(ns)
+            .timeout(Duration::from_secs_f64(timeout)),
+    )
+}
+
+/// `VppAcl(self, rules=[AclRule(is_permit=0, proto=6, src, dst, ports=80)]).add_vpp_config()`
+/// then `VppAclInterface(self, sw_if_index, n_input=0, acls=[acl]).add_vpp_config()`:
+/// a deny ACL on the interface's output. Returns the ACL index.
+fn deny_acl(t: &mut TestCase, sw: u32, src: &str, dst: &str) -> TestResult<u32> {
+    let rule = json!({
+        "is_permit": 0,
+        "proto": 6,
+        "srcport_or_icmptype_first": 80,
+        "srcport_or_icmptype_last": 80,
+        "src_prefix": prefix(src)?,
+        "dstport_or_icmpcode_first": 80,
+        "dstport_or_icmpcode_last": 80,
+        "dst_prefix": prefix(dst)?,
+    });
+    let r = t.api().call(
+        "acl_add_replace",
+        json!({"acl_index": u32::MAX, "tag": "", "count": 1, "r": [rule]}),
+    )?;
+    let acl = r["acl_index"].as_u64().ok_or("no acl_index")? as u32;
+    t.api().call(
+        "acl_interface_set_acl_list",
+        json!({"sw_if_index": sw, "count": 1, "n_input": 0, "acls": [acl]}),
+    )?;
+    Ok(acl)
+}
+
+/// Removes what [`deny_acl`] made.
+fn remove_acl(t: &mut TestCase, sw: u32, acl: u32) -> TestResult {
+    t.api().call(
+        "acl_interface_set_acl_list",
+        json!({"sw_if_index": sw, "count": 0, "n_input": 0, "acls": []}),
+    )?;
+    t.api().call("acl_del", json!({"acl_index": acl}))?;
+    Ok(())
+}
+
+fn rmt(v: &Value) -> Option<String> {
+    format_prefix(&v["rmt"])
+}
+
+/// Auto SDL Baasic Test Case
+#[vpp_test(
+    fixme_vpp_workers,
+    extended,
+    name = "TestAutoSDL",
+    vpp_config = "tcp { syn-rcvd-time 1 }",
+    set_up = set_up,
+    tear_down = tear_down,
+    requires_root,
+    requires_programs = ["curl", "ip"],
+    skip_if = asf_core::host::netns_unavailable,
+    requires_plugins = ["auto_sdl_plugin.so", "acl_plugin.so", "tap_plugin.so", "http_plugin.so", "hs_apps_plugin.so"],
+    requires_messages = ["auto_sdl_config", "tap_create_v3", "session_sdl_v3_dump"]
+)]
+mod auto_sdl {
+    use super::*;
+
+    /// Auto SDL test
+    #[vpp_test]
+    fn test_auto_sdl(t: &mut TestCase) -> TestResult {
+        let (sw, ns) = tap()?;
+        add_address(t, sw, &format!("{VPP_TAP_IP4}/24"))?;
+        add_address(t, sw, &format!("{VPP_TAP_IP6}/64"))?;
+
+        // start the cli server
+        tracing::info!("Starting cli sever");
+        t.ppcli("http cli server")?;
+        t.ppcli("http cli server uri http://::0/80 listener add")?;
+
+        let url4 = format!("http://{VPP_TAP_IP4}:80/sh/version");
+        let url6 = format!("http://[{VPP_TAP_IP6}]:80/sh/version");
+
+        // Test 1. No ACL. curl should work.
+        tracing::info!("Starting test 1");
+        let mut process = None;
+        for _ in 0..10 {
+            match curl(t, &ns, false, &url4, 2.0) {
+                Err(_) => tracing::info!("timeout"),
+                Ok(p) => {
+                    process = Some(p);
+                    break;
+                }
+            }
+        }
+        assert_eq!(Some(0), process.and_then(|p| p.code));
+        tracing::info!("Test 1 passed");
+
+        // Test 2. Add ACL to block the source.
+        let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
+        // Auto SDL entry should be created and timed out accordingly
+        t.api().call(
+            "auto_sdl_config",
+            json!({"threshold": 2, "remove_timeout": 3, "enable": true}),
+        )?;
+        for _ in 0..2 {
+            if curl(t, &ns, false, &url4, 2.0).is_err() {
+                tracing::info!("curl timeout -- as exepcted");
+            }
+        }
+
+        // check for the SDL entry
+        let mut dump = Vec::new();
+        for _ in 0..10 {
+            dump = sdl_dump(t)?;
+            if dump.is_empty() {
+                t.sleep(1.0, "");
+            }
+        }
+        assert!(!dump.is_empty());
+        assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP4}/32")));
+
+        // verify entry is timed out and removed eventually
+        for _ in 0..10 {
+            dump = sdl_dump(t)?;
+            if !dump.is_empty() {
+                t.sleep(1.0, "");
+            }
+        }
+        assert!(dump.is_empty(), "{dump:?}");
+
+        remove_acl(t, sw, acl)?;
+        tracing::info!("Test 2 passed");
+
+        // Test 3: Do the same for IPv6
+        let p = curl(t, &ns, true, &url6, 60.0)?;
+        assert_eq!(Some(0), p.code);
+
+        let acl = deny_acl(
+            t,
+            sw,
+            &format!("{HOST_TAP_IP6}/128"),
+            &format!("{VPP_TAP_IP6}/128"),
+        )?;
+        for _ in 0..2 {
+            if curl(t, &ns, true, &url6, 2.0).is_err() {
+                tracing::info!("curl timeout -- as exepcted");
+            }
+        }
+        remove_acl(t, sw, acl)?;
+
+        // verify the SDL entry is added
+        for _ in 0..5 {
+            dump = sdl_dump(t)?;
+            if dump.is_empty() {
+                t.sleep(1.0, "");
+            }
+        }
+        assert!(!dump.is_empty());
+        assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP6}/128")));
+
+        // verify the entry is removed after timeout
+        for _ in 0..10 {
+            dump = sdl_dump(t)?;
+            if !dump.is_empty() {
+                t.sleep(1.0, "");
+            }
+        }
+        assert_eq!(dump.len(), 0);
+        tracing::info!("Test 3 passed");
+
+        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+
+        // bring down the cli server
+        t.ppcli("http cli server listener del")?;
+        t.ppcli("http cli server uri http://::0/80 listener del")?;
+        Ok(())
+    }
+
+    /// Auto SDL with appns test -- ip4
+    #[vpp_test]
+    fn test_auto_sdl_appns_ip4(t: &mut TestCase) -> TestResult {
+        let (sw, ns) = tap()?;
+        // Test tap0 in appns 1
+        let table_id = 1;
+        ip_table(t, table_id, true)?;
+        t.register("ip table 1", move |api| {
+            api.call(
+                "ip_table_add_del",
+                json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": false}}),
+            )
+            .map(drop)
+        });
+
+        // place tap0 to vrf 1
+        t.api().call(
+            "sw_interface_set_table",
+            json!({"sw_if_index": sw, "is_ipv6": false, "vrf_id": table_id}),
+        )?;
+        // place tap0 to appns 1
+        t.api().call(
+            "app_namespace_add_del_v4",
+            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": true}),
+        )?;
+        // configure ip4 address on tap0
+        add_address(t, sw, &format!("{VPP_TAP_IP4}/24"))?;
+
+        // start http cli server in appns 1
+        t.ppcli("http cli server appns 1 secret 1")?;
+
+        let url4 = format!("http://{VPP_TAP_IP4}:80/sh/version");
+        let p = curl(t, &ns, false, &url4, 1.0)?;
+        assert_eq!(Some(0), p.code);
+
+        // Apply the ACL on the interface output
+        let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
+        t.api().call(
+            "auto_sdl_config",
+            json!({"threshold": 1, "remove_timeout": 60, "enable": true}),
+        )?;
+        for _ in 0..10 {
+            if curl(t, &ns, false, &url4, 1.0).is_err() {
+                tracing::info!("connect timeout -- as expected");
+            } else if sdl_dump(t)?.is_empty() {
+                t.sleep(1.0, "");
+            } else {
+                break;
+            }
+        }
+
+        let mut dump = Vec::new();
+        for _ in 0..60 {
+            dump = sdl_dump(t)?;
+            if dump.len() != 1 {
+                t.sleep(1.0, "");
+            }
+        }
+        assert_eq!(dump.len(), 1);
+        assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP4}/32")));
+        tracing::info!("Test 6 passed");
+
+        remove_acl(t, sw, acl)?;
+
+        // bring down the cli server
+        t.ppcli("http cli server listener del")?;
+
+        // delete namespace
+        t.api().call(
+            "app_namespace_add_del_v4",
+            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": false}),
+        )?;
+
+        // Disable auto sdl -- quicker than waiting the entry to timeout
+        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+
+        // disable session sdl
+        session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+
+        let dump = sdl_dump(t)?;
+        assert!(dump.is_empty());
+        Ok(())
+    }
+
+    /// Auto SDL with appns test -- ip6
+    #[vpp_test]
+    fn test_auto_sdl_appns_ip6(t: &mut TestCase) -> TestResult {
+        let (sw, ns) = tap()?;
+        // Test tap0 in appns 1
+        let table_id = 1;
+        ip6_table(t, table_id, true)?;
+        t.register("ip6 table 1", move |api| {
+            api.call(
+                "ip_table_add_del",
+                json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": true}}),
+            )
+            .map(drop)
+        });
+
+        // place tap0 to vrf 1
+        t.api().call(
+            "sw_interface_set_table",
+            json!({"sw_if_index": sw, "is_ipv6": true, "vrf_id": table_id}),
+        )?;
+        // place tap0 to appns 1
+        t.api().call(
+            "app_namespace_add_del_v4",
+            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": true}),
+        )?;
+        // configure ip6 address on tap0
+        add_address(t, sw, &format!("{VPP_TAP_IP6}/64"))?;
+
+        // start http cli server in appns 1
+        t.ppcli("http cli server appns 1 secret 1 uri http://::0/80")?;
+
+        t.sleep(3.0, "");
+        let url6 = format!("http://[{VPP_TAP_IP6}]:80/sh/version");
+        let p = curl(t, &ns, true, &url6, 5.0)?;
+        assert_eq!(Some(0), p.code);
+
+        // Apply the ACL on the interface output
+        let acl = deny_acl(
+            t,
+            sw,
+            &format!("{HOST_TAP_IP6}/128"),
+            &format!("{VPP_TAP_IP6}/128"),
+        )?;
+        t.api().call(
+            "auto_sdl_config",
+            json!({"threshold": 1, "remove_timeout": 60, "enable": true}),
+        )?;
+        for _ in 0..10 {
+            if curl(t, &ns, true, &url6, 1.0).is_err() {
+                tracing::info!("connect timeout -- as expected");
+            } else if sdl_dump(t)?.is_empty() {
+                t.sleep(1.0, "");
+            } else {
+                break;
+            }
+        }
+
+        let mut dump = Vec::new();
+        for _ in 0..60 {
+            dump = sdl_dump(t)?;
+            if dump.len() != 1 {
+                t.sleep(1.0, "");
+            }
+        }
+        assert_eq!(dump.len(), 1);
+        assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP6}/128")));
+        tracing::info!("Test 6 passed");
+
+        remove_acl(t, sw, acl)?;
+
+        // bring down the cli server
+        t.ppcli("http cli server uri http://::0/80 listener del")?;
+
+        // delete namespace
+        t.api().call(
+            "app_namespace_add_del_v4",
+            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": false}),
+        )?;
+        Ok(())
+    }
+
+    /// Auto SDL scale test
+    #[vpp_test(ignore = "test disabled for auto sdl")]
+    fn test_auto_sdl_scale(t: &mut TestCase) -> TestResult {
+        let (sw, ns) = tap()?;
+        // Test 4: Scale
+        // Send 250 packets from different sources. Should create 250 auto-SDL
+        // and SDL entries
+        add_address(t, sw, &format!("{VPP_TAP_IP4}/24"))?;
+
+        // start the cli server
+        tracing::info!("Starting cli sever");
+        t.ppcli("http cli server")?;
+
+        let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
+        // set the remove_timeout to a large value. Otherwise, some entries may
+        // get timed out before we accumulate all of them for verification
+        t.api().call(
+            "auto_sdl_config",
+            json!({"threshold": 1, "remove_timeout": 300, "enable": true}),
+        )?;
+
+        let host_if = {
+            let links = ns.ip(&["-o", "link", "show"])?;
+            links
+                .lines()
+                .filter_map(|l| l.split(':').nth(1).map(str::trim))
+                .find(|n| *n != "lo")
+                .map(|n| n.split('@').next().unwrap_or(n).to_string())
+                .ok_or("no tap in the namespace")?
+        };
+        for i in 0..SCALE_COUNT {
+            let source = format!("8.8.8.{}", i + 3);
+            ns.add_address(&host_if, &format!("{source}/24"))?;
+            for _ in 0..2 {
+                let url = format!("http://{VPP_TAP_IP4}:80/");
+                let r = t.run_helper(
+                    Helper::new("curl")
+                        .args([
+                            "--noproxy",
+                            "*",
+                            "--interface",
+                            &source,
+                            "--local-port",
+                            "5000",
+                            &url,
+                        ])
+                        .netns(&ns)
+                        .timeout(Duration::from_millis(500)),
+                );
+                if r.is_err() {
+                    tracing::info!("connect timeout -- as exepcted");
+                }
+            }
+        }
+
+        // check for the SDL entry
+        let mut dump = Vec::new();
+        for _ in 0..60 {
+            dump = sdl_dump(t)?;
+            if dump.len() != SCALE_COUNT as usize {
+                t.sleep(1.0, "");
+            }
+        }
+        assert_eq!(dump.len(), SCALE_COUNT as usize);
+        tracing::info!("Test 4 passed");
+
+        // Test 5: Disable auto-sdl
+        // It should clean up the Auto SDL and SDL entries immediately
+        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+        let dump = sdl_dump(t)?;
+        assert_eq!(dump.len(), 0);
+
+        remove_acl(t, sw, acl)?;
+        tracing::info!("Test 5 passed");
+
+        // bring down the cli server
+        t.cli("http cli server listener del")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! Port of `test/asf/test_http_static.py`.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use asf_core::host::Netns;
+use asf_core::{vpp_test, TestCase, TestResult};
+use serde_json::json;
+
+use crate::vpp_objects::{curl_in, host_interface_to_vpp};
+
+/// What the class set-up made: the namespace and two files in /tmp (the
+/// server's www-root), "Hello world" and "Hello world2".
+struct Fixture {
+    ns: Netns,
+    temp: tempfile::NamedTempFile,
+    temp2: tempfile::NamedTempFile,
+}
+
+static FIXTURE: Mutex<Option<Fixture>> = Mutex::new(None);
+
+fn temp_file(text: &[u8]) -> TestResult<tempfile::NamedTempFile> {
+    let mut f = tempfile::Builder::new().tempfile_in("/tmp")?;
+    f.write_all(text)?;
+    f.flush()?;
+    Ok(f)
+}
+
+/// The original's setUpClass: 2 temp files to improve coverage of
+/// http_cache.c, a namespace plumbed to VPP.
+fn set_up_class(t: &mut TestCase) -> TestResult {
+    let temp = temp_file(b"Hello world")?;
+    let temp2 = temp_file(b"Hello world2")?;
+    let ns = host_interface_to_vpp(t)?;
+    *FIXTURE.lock().unwrap_or_else(|e| e.into_inner()) = Some(Fixture { ns, temp, temp2 });
+    Ok(())
+}
+
+/// The original's tearDownClass: the files go (the namespace and the veth
+/// pair go with the class).
+fn tear_down_class(_t: &mut TestCase) -> TestResult {
+    FIXTURE.lock().unwrap_or_else(|e| e.into_inner()).take();
+    Ok(())
+}
+
+/// The namespace and the two file names relative to /tmp.
+fn fixture() -> TestResult<(Netns, String, String)> {
+    let guard = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
+    let f = guard.as_ref().ok_or("no fixture from set_up_class")?;
+    let rel = |p: &tempfile::NamedTempFile| {
+        p.path()
+            .strip_prefix("/tmp")
+            .map(|r| r.display().to_string())
+            .unwrap_or_default()
+    };
+    Ok((f.ns.clone(), rel(&f.temp), rel(&f.temp2)))
+}
+
+fn has(haystack: &str, needle: &str) -> bool {
+    haystack.contains(needle)
+}
+
+/// enable the http static server and send requests [VAPI]
+#[vpp_test(
+    name = "TestHttpStaticVapi",
+    set_up_class = set_up_class,
+    tear_down_class = tear_down_class,
+    requires_root,
+    requires_programs = ["curl", "ip"],
+    skip_if = asf_core::host::netns_unavailable,
+    requires_plugins = ["http_static_plugin.so", "af_packet_plugin.so"],
+    requires_messages = ["http_static_enable_v5", "http_static_get"]
+)]
+mod vapi {
+    use super::*;
+
+    #[vpp_test]
+    fn test_http_static_vapi(t: &mut TestCase) -> TestResult {
+        let (ns, temp, temp2) = fixture()?;
+        t.api().call(
+            "http_static_enable_v5",
+            json!({"www_root": "/tmp", "uri": "tcp://0.0.0.0:80"}),
+        )?;
+        let url = format!("10.10.1.2/{temp}");
+        let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", "-v", &url])?;
+        if !p.success() {
+            tracing::error!("Subprocess failed with return code {:?}", p.code);
+            tracing::error!("stderr: {}", p.stderr);
+            return Err("Subprocess execution failed".into());
+        }
+        t.ppcli("sh session verbose")?;
+        assert!(has(&p.stdout, "Hello world"), "{p:?}");
+        assert!(has(&p.stderr, "max-age=600"), "{p:?}");
+
+        let url2 = format!("10.10.1.2/{temp2}");
+        let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
+        assert!(has(&p.stdout, "Hello world2"), "{p:?}");
+
+        t.api().call("http_static_disable", json!({}))?;
+        let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
+        assert!(!has(&p.stdout, "Hello world2"), "{p:?}");
+
+        // Now enable again
+        t.api().call(
+            "http_static_enable_v5",
+            json!({"www_root": "/tmp", "uri": "http://0.0.0.0:80"}),
+        )?;
+        let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
+        assert!(has(&p.stdout, "Hello world2"), "{p:?}");
+
+        let reply = t.api().call("http_static_get", json!({}))?;
+        assert_eq!(reply["www_root"], "/tmp");
+        assert_eq!(reply["uri"], "http://0.0.0.0:80");
+        Ok(())
+    }
+}
+
+/// enable the static http server and send requests [CLI]
+#[vpp_test(
+    name = "TestHttpStaticCli",
+    set_up_class = set_up_class,
+    tear_down_class = tear_down_class,
+    requires_root,
+    requires_programs = ["curl", "ip"],
+    skip_if = asf_core::host::netns_unavailable,
+    requires_plugins = ["http_static_plugin.so", "af_packet_plugin.so"]
+)]
+mod cli {
+    use super::*;
+
+    #[vpp_test]
+    fn test_http_static_cli(t: &mut TestCase) -> TestResult {
+        let (ns, temp, temp2) = fixture()?;
+        t.cli("http static server www-root /tmp uri tcp://0.0.0.0/80 cache-size 2m")?;
+        let p = curl_in(t, &ns, &[&format!("10.10.1.2/{temp}")])?;
+        assert!(has(&p.stdout, "Hello world"), "{p:?}");
+
+        let url2 = format!("10.10.1.2/{temp2}");
+        let p = curl_in(t, &ns, &[&url2])?;
+        assert!(has(&p.stdout, "Hello world2"), "{p:?}");
+
+        t.ppcli("show http static server cache")?;
+        t.ppcli("clear http static cache")?;
+        t.ppcli("show http static server sessions")?;
+
+        // Now turn the server off again
+        t.cli("http static server disable")?;
+        let p = curl_in(t, &ns, &[&url2])?;
+        assert!(!has(&p.stdout, "Hello world2"), "{p:?}");
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Port of `test/asf/test_tap.py`. VPP's framework skips it always
+//! ("Requires root"); asf runs it when it is root and skips it otherwise.
+//! Each tap's host side gets a unique name (the original's `tap<id>` is
+//! shared by every VPP on the machine), recorded for removal.
+
+use asf_core::host::ledger::Kind;
+use asf_core::{vpp_test, TestCase, TestResult};
+use serde_json::json;
+
+/// `VppTAPInterface(self, tap_id).add_vpp_config()`: `tap_create_v2(id)`,
+/// registered for removal; returns its `sw_if_index`.
+fn add_tap(t: &mut TestCase, tap_id: u32) -> TestResult<u32> {
+    let host_if_name = t.host_name(Kind::Link)?;
+    let r = t.api().call(
+        "tap_create_v2",
+        json!({
+            "id": tap_id,
+            "use_random_mac": false,
+            "host_if_name_set": true,
+            "host_if_name": host_if_name,
+        }),
+    )?;
+    let sw = r["sw_if_index"]
+        .as_u64()
+        .ok_or("tap_create_v2_reply without sw_if_index")? as u32;
+    t.register(format!("tap {tap_id}"), move |api| {
+        api.call("tap_delete_v2", json!({"sw_if_index": sw}))
+            .map(drop)
+    });
+    Ok(sw)
+}
+
+/// TAP Test Case
+#[vpp_test(
+    name = "TestTAP",
+    requires_root,
+    requires_plugins = ["tap_plugin.so"],
+    requires_messages = ["tap_create_v2", "sw_interface_tap_v2_dump"]
+)]
+mod tap {
+    use super::*;
+
+    /// Create TAP interface
+    #[vpp_test]
+    fn test_tap_add_del(t: &mut TestCase) -> TestResult {
+        let sw = add_tap(t, 0)?;
+        // query_vpp_config: the tap is in its dump
+        let dump = t
+            .api()
+            .call_dump("sw_interface_tap_v2_dump", json!({"sw_if_index": sw}))?;
+        assert!(!dump.is_empty(), "tap {sw} not in sw_interface_tap_v2_dump");
+        Ok(())
+    }
+
+    /// Test api dump w/ and w/o sw_if_index filtering
+    #[vpp_test]
+    fn test_tap_dump(t: &mut TestCase) -> TestResult {
+        const MAX_INSTANCES: u32 = 10;
+        let mut taps = Vec::new();
+        for instance in 0..MAX_INSTANCES {
+            taps.push(add_tap(t, instance)?);
+        }
+        let details = t.api().call_dump("sw_interface_tap_v2_dump", json!({}))?;
+        assert_eq!(MAX_INSTANCES as usize, details.len());
+        let details = t
+            .api()
+            .call_dump("sw_interface_tap_v2_dump", json!({"sw_if_index": taps[5]}))?;
+        assert_eq!(1, details.len());
+        Ok(())
+    }
+}
