@@ -4,6 +4,7 @@
 mod asf_api;
 mod asf_cli;
 mod asf_helpers;
+mod asf_host;
 mod asf_interface;
 mod asf_solo;
 mod asf_stats;
