@@ -528,7 +528,7 @@ pub enum DiffGroup {
 }
 
 /// Expected counter differences, VPP-framework style:
-/// `[(Interface(1), [("/if/rx", 10)]), (Err, [("/err/ip4-input/ttl_expired", 0)])]`.
+/// `[(Interface(1), [("/if/rx", 10)]), (Err, [("/err/ip4-input/time_expired", 0)])]`.
 #[derive(Clone, Debug, Default)]
 pub struct StatsDiff(pub Vec<(DiffGroup, Vec<(String, i64)>)>);
 

@@ -31,7 +31,7 @@ const SYMLINK: u32 = 6;
 /// The error counters the stand-in has: (node, counter).
 pub const ERRORS: [(&str, &str); 6] = [
     ("ethernet-input", "no_error"),
-    ("ip4-input", "ttl_expired"),
+    ("ip4-input", "time_expired"),
     ("ip4-input", "bad_checksum"),
     ("ip4-local", "unknown_protocol"),
     ("ip6-input", "hop_limit_expired"),

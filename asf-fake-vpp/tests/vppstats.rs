@@ -47,7 +47,7 @@ fn vppstats_and_asf_read_the_same_values() {
     api.cli("fake counters interface loop1 tx 3 192 thread 1")
         .unwrap();
     api.cli("fake counters interface loop0 drops 2").unwrap();
-    api.cli("fake counters error ip4-input ttl_expired 11 thread 1")
+    api.cli("fake counters error ip4-input time_expired 11 thread 1")
         .unwrap();
     api.cli("delete loopback interface intfc loop0").unwrap();
 
@@ -82,7 +82,7 @@ fn vppstats_and_asf_read_the_same_values() {
         assert_eq!(plain(&ours[name]), theirs[name.as_str()], "{name}");
     }
     assert_eq!(ours["/interfaces/loop1/rx"].per_thread(), vec![7, 0]);
-    assert_eq!(ours["/err/ip4-input/ttl_expired"].sum(), 11);
+    assert_eq!(ours["/err/ip4-input/time_expired"].sum(), 11);
     let names = ours["/if/names"].names().unwrap();
     assert_eq!(names[1].as_deref(), Some("deleted"));
     assert_eq!(names[2].as_deref(), Some("loop1"));
