@@ -177,7 +177,13 @@ impl Cli<'_> {
                 let st = self.state();
                 let mut out = format!("{:>10}{:>30}{:>40}{:>20}\n", "Count", "Node", "Reason", "Severity");
                 for (i, (node, counter)) in crate::stats::error_names().iter().enumerate() {
-                    let n: u64 = st.counters.errors.iter().map(|t| t[i]).sum();
+                    let n: u64 = st
+                        .counters
+                        .errors
+                        .iter()
+                        .zip(&st.counters.errors_last_clear)
+                        .map(|(t, c)| t[i] - c[i])
+                        .sum();
                     if n > 0 {
                         out.push_str(&format!("{n:>10}{node:>30}{counter:>40}{:>20}\n", "error"));
                     }

@@ -81,6 +81,10 @@ pub struct Counters {
     pub if_drops: Vec<Vec<u64>>,
     /// `/node/errors` by [`ERRORS`] index.
     pub errors: Vec<Vec<u64>>,
+    /// The error counts at the last `clear errors` (VPP's
+    /// `counters_last_clear`): `show errors` subtracts them; the segment
+    /// keeps the raw counts, as in VPP.
+    pub errors_last_clear: Vec<Vec<u64>>,
     /// `/sys/boottime` (seconds since the epoch).
     pub boottime: u64,
 }
@@ -95,6 +99,7 @@ impl Counters {
             if_tx: vec![Vec::new(); threads],
             if_drops: vec![Vec::new(); threads],
             errors: vec![vec![0; error_names().len()]; threads],
+            errors_last_clear: vec![vec![0; error_names().len()]; threads],
             boottime,
         }
     }
@@ -126,7 +131,7 @@ impl Counters {
 
     /// Zeroes the error counters (`clear errors`).
     pub fn clear_errors(&mut self) {
-        self.errors.iter_mut().flatten().for_each(|c| *c = 0);
+        self.errors_last_clear = self.errors.clone();
     }
 
     fn shape(&self) -> (usize, Vec<Option<String>>) {

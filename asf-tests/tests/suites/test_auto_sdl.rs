@@ -1,19 +1,24 @@
-//! Port of `test/asf/test_auto_sdl.py`. The tap's host side goes into a
-//! network namespace of the class, and curl runs there (the original puts
-//! 8.8.8.2 and 2001::2 on a tap in the machine's own namespace).
+//! Port of `test/asf/test_auto_sdl.py`. The original plumbs VPP to the
+//! host with a tap (`tap_create_v3`), which needs the kernel's vhost-net
+//! (`/dev/vhost-net`, absent on many VMs and containers); the port uses a
+//! veth pair and VPP's af_packet interface instead, with the same addresses
+//! (8.8.8.2/24 and 2001::2/64 on the host's end), the host's end in a
+//! namespace of the class (not the machine's own), and runs curl there.
+//! The checks, on the ACL, the auto-SDL entries and their time-outs, are
+//! the original's.
 
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use asf_core::api::values::{format_prefix, prefix};
 use asf_core::helper::{Helper, HelperExit};
-use asf_core::host::ledger::Kind;
-use asf_core::host::Netns;
+use asf_core::host::{HostInterface, Netns};
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::{json, Value};
 
-use crate::vpp_objects::{ip6_table, ip_table, session_engine, session_off, session_on};
+use crate::vpp_objects::{
+    af_packet_to_vpp, ip6_table, ip_table, session_engine, session_off, session_on,
+};
 
 const VPP_TAP_IP4: &str = "8.8.8.1";
 const VPP_TAP_IP6: &str = "2001::1";
@@ -42,59 +47,38 @@ mod unit {
     }
 }
 
-/// The tap of the running test and the namespace holding its host side.
-static TAP: Mutex<Option<(u32, Netns)>> = Mutex::new(None);
+/// VPP's interface to the host (the original's tap0), the namespace
+/// holding the host's end, and the veth pair.
+static TAP: Mutex<Option<(u32, Netns, HostInterface)>> = Mutex::new(None);
 
 fn tap() -> TestResult<(u32, Netns)> {
     TAP.lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone()
-        .ok_or_else(|| "no tap from set-up".into())
+        .map(|(sw, ns, _)| (sw, ns))
+        .ok_or_else(|| "no host interface from set-up".into())
 }
 
-fn address_with_prefix(text: &str) -> TestResult<Value> {
-    let (ip, len) = text.split_once('/').ok_or("no prefix length")?;
-    let bytes: Vec<u8> = match ip.parse::<IpAddr>()? {
-        IpAddr::V4(a) => a.octets().to_vec(),
-        IpAddr::V6(a) => a.octets().to_vec(),
-    };
-    Ok(json!({"address": bytes, "len": len.parse::<u8>()?}))
-}
-
-/// The original's setUp: SDL on, `tap_create_v3` with the host addresses.
+/// The original's setUp: SDL on, VPP's interface to the host (the host's
+/// end 8.8.8.2/24 and 2001::2/64), up.
 fn set_up(t: &mut TestCase) -> TestResult {
     session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
-    let ns = t.create_namespace()?;
-    let host_if = t.host_name(Kind::Link)?;
-    let r = t.api().call(
-        "tap_create_v3",
-        json!({
-            "id": 0,
-            "host_ip4_prefix": address_with_prefix(&format!("{HOST_TAP_IP4}/24"))?,
-            "host_ip4_prefix_set": true,
-            "host_ip6_prefix": address_with_prefix(&format!("{HOST_TAP_IP6}/64"))?,
-            "host_ip6_prefix_set": true,
-            "host_namespace_set": true,
-            "host_namespace": ns.name(),
-            "host_if_name_set": true,
-            "host_if_name": host_if,
-        }),
+    let (ns, hi, sw) = af_packet_to_vpp(
+        t,
+        &[&format!("{HOST_TAP_IP4}/24"), &format!("{HOST_TAP_IP6}/64")],
     )?;
-    let sw = r["sw_if_index"]
-        .as_u64()
-        .ok_or("tap_create_v3_reply without sw_if_index")? as u32;
-    t.api().call(
-        "sw_interface_set_flags",
-        json!({"sw_if_index": sw, "flags": 1}),
-    )?;
-    *TAP.lock().unwrap_or_else(|e| e.into_inner()) = Some((sw, ns));
+    *TAP.lock().unwrap_or_else(|e| e.into_inner()) = Some((sw, ns, hi));
     Ok(())
 }
 
-/// The original's tearDown: addresses off, the tap deleted, SDL off, and
-/// no SDL entry left.
+/// The original's tearDown: addresses off, the interface deleted, SDL
+/// off, and no SDL entry left.
 fn tear_down(t: &mut TestCase) -> TestResult {
-    let (sw, _) = tap()?;
+    let (sw, _, hi) = TAP
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .ok_or("no host interface from set-up")?;
     for p in [format!("{VPP_TAP_IP4}/24"), format!("{VPP_TAP_IP6}/64")] {
         let r = t.api().call(
             "sw_interface_add_del_address",
@@ -102,10 +86,7 @@ fn tear_down(t: &mut TestCase) -> TestResult {
         )?;
         tracing::info!("{r}");
     }
-    tracing::info!(
-        "{}",
-        t.api().call("tap_delete_v2", json!({"sw_if_index": sw}))?
-    );
+    t.ppcli(&format!("delete host-interface name {}", hi.vpp_if_name))?;
     session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
     let dump = sdl_dump(t)?;
     assert!(dump.is_empty(), "SDL entries left: {dump:?}");
@@ -191,8 +172,8 @@ fn rmt(v: &Value) -> Option<String> {
     requires_root,
     requires_programs = ["curl", "ip"],
     skip_if = asf_core::host::netns_unavailable,
-    requires_plugins = ["auto_sdl_plugin.so", "acl_plugin.so", "tap_plugin.so", "http_plugin.so", "hs_apps_plugin.so"],
-    requires_messages = ["auto_sdl_config", "tap_create_v3", "session_sdl_v3_dump"]
+    requires_plugins = ["auto_sdl_plugin.so", "acl_plugin.so", "af_packet_plugin.so", "http_plugin.so", "hs_apps_plugin.so"],
+    requires_messages = ["auto_sdl_config", "session_sdl_v3_dump"]
 )]
 mod auto_sdl {
     use super::*;

@@ -1,5 +1,7 @@
 //! Port of `test/asf/test_tap.py`. VPP's framework skips it always
-//! ("Requires root"); asf runs it when it is root and skips it otherwise.
+//! ("Requires root"); asf runs it when it is root and the kernel has
+//! vhost-net (VPP's tap interfaces open `/dev/vhost-net`), and skips it
+//! otherwise with that reason.
 //! Each tap's host side gets a unique name (the original's `tap<id>` is
 //! shared by every VPP on the machine), recorded for removal.
 
@@ -30,10 +32,20 @@ fn add_tap(t: &mut TestCase, tap_id: u32) -> TestResult<u32> {
     Ok(sw)
 }
 
+/// VPP's taps are virtio devices backed by the kernel's vhost-net.
+fn no_vhost_net() -> Option<String> {
+    (!std::path::Path::new("/dev/vhost-net").exists()).then(|| {
+        "needs /dev/vhost-net (the kernel's vhost_net module), which VPP's tap interfaces open; \
+         this machine has none"
+            .to_string()
+    })
+}
+
 /// TAP Test Case
 #[vpp_test(
     name = "TestTAP",
     requires_root,
+    skip_if = no_vhost_net,
     requires_plugins = ["tap_plugin.so"],
     requires_messages = ["tap_create_v2", "sw_interface_tap_v2_dump"]
 )]

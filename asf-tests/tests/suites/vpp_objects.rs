@@ -268,3 +268,38 @@ pub fn curl_in(
             .timeout(std::time::Duration::from_secs(60)),
     )
 }
+
+/// The host side of a suite that reaches VPP from a network namespace,
+/// with no kernel feature beyond veth: a namespace, a veth pair with
+/// `host_prefixes` on the namespace's end (IPv6 ones without duplicate
+/// address detection, usable at once), and VPP's af_packet interface
+/// `host-<name>` on the other, up. Returns the namespace, the veth pair and
+/// VPP's `sw_if_index` of it.
+pub fn af_packet_to_vpp(
+    t: &mut TestCase,
+    host_prefixes: &[&str],
+) -> TestResult<(asf_core::host::Netns, asf_core::host::HostInterface, u32)> {
+    let ns = t.create_namespace()?;
+    let v4: Vec<&str> = host_prefixes
+        .iter()
+        .copied()
+        .filter(|p| !p.contains(':'))
+        .collect();
+    let hi = t.create_host_interface(&ns, &v4)?;
+    for p in host_prefixes.iter().filter(|p| p.contains(':')) {
+        ns.ip(&["addr", "add", p, "dev", &hi.host_if_name, "nodad"])?;
+    }
+    t.cli(&format!("create host-interface name {}", hi.vpp_if_name))?;
+    let name = format!("host-{}", hi.vpp_if_name);
+    let found = t.api().call_dump(
+        "sw_interface_dump",
+        json!({"name_filter_valid": true, "name_filter": name}),
+    )?;
+    let sw = found
+        .iter()
+        .find(|i| i["interface_name"] == name.as_str())
+        .and_then(|i| i["sw_if_index"].as_u64())
+        .ok_or_else(|| format!("no VPP interface {name}"))? as u32;
+    admin(t, sw, true)?;
+    Ok((ns, hi, sw))
+}
