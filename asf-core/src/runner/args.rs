@@ -40,11 +40,11 @@ pub struct Cli {
     pub failfast: bool,
 
     /// Run the extended tests too (`extended`); also EXTENDED_TESTS=1.
-    #[arg(long, env = "EXTENDED_TESTS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
+    #[arg(long, env = "EXTENDED_TESTS", value_parser = parse_switch, default_value = "false", num_args = 0, default_missing_value = "true")]
     pub extended: bool,
 
     /// Run the code coverage tests too (`gcov`); also GCOV_TESTS=1.
-    #[arg(long, env = "GCOV_TESTS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false", num_args = 0, default_missing_value = "true")]
+    #[arg(long, env = "GCOV_TESTS", value_parser = parse_switch, default_value = "false", num_args = 0, default_missing_value = "true")]
     pub gcov: bool,
 
     /// Write a JUnit XML report to PATH.
@@ -133,6 +133,17 @@ fn parse_partition(s: &str) -> Result<Partition, String> {
             n,
         }),
         _ => Err(bad()),
+    }
+}
+
+/// An on/off switch from a flag or the environment (`EXTENDED_TESTS=1`).
+fn parse_switch(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "y" | "yes" | "true" | "on" => Ok(true),
+        "0" | "n" | "no" | "false" | "off" | "" => Ok(false),
+        _ => Err(format!(
+            "`{s}` is not a switch: use 1, yes, true or on; 0, no, false or off"
+        )),
     }
 }
 
@@ -232,5 +243,23 @@ mod tests {
             .to_string();
         assert!(err.contains("unknown tag `bogus`"), "{err}");
         assert!(err.contains("solo, fixme_vpp_workers, fixme_asan, fixme_ubuntu2204, fixme_debian11, fixme_vpp_debug"), "{err}");
+    }
+
+    #[test]
+    fn extended_and_gcov_switches_name_the_valid_values() {
+        let cli = Cli::try_parse_from(["t", "--extended"]).unwrap();
+        assert!(cli.extended && !cli.gcov);
+        let cli = Cli::try_parse_from(["t", "--gcov"]).unwrap();
+        assert!(cli.gcov && !cli.extended);
+        // The values EXTENDED_TESTS and GCOV_TESTS take.
+        assert_eq!(parse_switch("1"), Ok(true));
+        assert_eq!(parse_switch("Yes"), Ok(true));
+        assert_eq!(parse_switch("0"), Ok(false));
+        assert_eq!(parse_switch("off"), Ok(false));
+        let err = parse_switch("maybe").unwrap_err();
+        assert!(
+            err.contains("use 1, yes, true or on; 0, no, false or off"),
+            "{err}"
+        );
     }
 }
