@@ -24,6 +24,10 @@ pub struct TestCase {
     /// Where VPP's sockets are (the temp dir, or VPP_SOCKET_DIR when attached).
     pub(crate) socket_dir: PathBuf,
     pub(crate) cpus: Vec<usize>,
+    /// CPUs for helper programs (`helpers = N`); empty: the class's CPUs.
+    pub(crate) helper_cpus: Vec<usize>,
+    /// The class runs oversubscribed (`--oversubscribe`).
+    pub(crate) oversubscribed: bool,
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
     pub(crate) stats: Option<crate::stats::StatsClient>,
@@ -100,9 +104,22 @@ impl TestCase {
         self.workers
     }
 
-    /// CPUs assigned to this class: main core first, then workers.
+    /// CPUs assigned to this class's VPP: main core first, then workers.
     pub fn cpus(&self) -> &[usize] {
         &self.cpus
+    }
+
+    /// CPUs for the class's helper programs (VPP's framework's
+    /// `helper_affinity()`): the class's own helper CPUs, VPP's when the
+    /// class runs oversubscribed, empty for a class without `helpers`.
+    pub fn helper_cpus(&self) -> &[usize] {
+        &self.helper_cpus
+    }
+
+    /// True when the class runs oversubscribed (`--oversubscribe`): its
+    /// helpers share CPUs with VPP.
+    pub fn oversubscribed(&self) -> bool {
+        self.oversubscribed
     }
 }
 

@@ -3,6 +3,7 @@
 //! the class's cores, its output in the test log, killed with the class.
 
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -128,10 +129,30 @@ impl TestCase {
     }
 
     /// Runs a helper to completion: its output goes to the test log, it runs
-    /// on the class's cores, dies with the class, and is killed (an error)
-    /// past its time limit. In `DEBUG=gdb` its pid is announced for
-    /// attaching; in `DEBUG=gdbserver` it runs under gdbserver on :7778.
+    /// on the class's helper CPUs (or the class's CPUs), dies with the
+    /// class, and is killed (an error) past its time limit. In `DEBUG=gdb`
+    /// its pid is announced for attaching; in `DEBUG=gdbserver` it runs
+    /// under gdbserver on :7778.
     pub fn run_helper(&mut self, helper: Helper) -> TestResult<HelperExit> {
+        let mut running = self.start_helper(helper)?;
+        let limit = running.limit;
+        match running.wait_timeout(limit)? {
+            Some(exit) => Ok(exit),
+            None => {
+                let name = running.name.clone();
+                let _ = running.kill();
+                Err(format!("helper {name} did not finish in {} s", limit.as_secs()).into())
+            }
+        }
+    }
+
+    /// Starts a helper in the background (VPP's framework's `Worker`): the
+    /// same logging, CPUs, namespace and debug modes as [`TestCase::run_helper`],
+    /// in a process group of its own. Wait for it, terminate or kill it
+    /// through the handle; one still running when the handle is dropped (at
+    /// the latest when the test ends, also by a panic) is killed, and one
+    /// past its time limit is killed at the next wait.
+    pub fn start_helper(&mut self, helper: Helper) -> TestResult<RunningHelper> {
         let mode = Mode::from_env().ok().flatten();
         let mut cmd = if mode == Some(Mode::GdbServer) {
             let mut c = Command::new("gdbserver");
@@ -144,27 +165,38 @@ impl TestCase {
             .envs(helper.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            .process_group(0);
         crate::vpp::process::die_with_parent(&mut cmd);
         if let Some(ns) = &helper.netns {
             crate::vpp::process::enter_netns(&mut cmd, ns.open()?);
         }
+        let cpus = if self.helper_cpus.is_empty() {
+            &self.cpus
+        } else {
+            &self.helper_cpus
+        };
         tracing::info!(
-            "helper{}: {} {}",
+            "helper{} on CPUs {cpus:?}: {} {}{}",
             helper
                 .netns
                 .as_ref()
                 .map(|n| format!(" (in network namespace {})", n.name()))
                 .unwrap_or_default(),
             helper.program.display(),
-            helper.args.join(" ")
+            helper.args.join(" "),
+            helper
+                .env
+                .iter()
+                .map(|(k, v)| format!(" {k}={v}"))
+                .collect::<String>()
         );
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start helper {}: {e}", helper.program.display()))?;
         let pid = child.id();
         let mut set = nix::sched::CpuSet::new();
-        for &c in &self.cpus {
+        for &c in cpus {
             let _ = set.set(c);
         }
         let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(pid as i32), &set);
@@ -182,34 +214,163 @@ impl TestCase {
         } else {
             helper.timeout
         };
-        let deadline = Instant::now() + limit;
-        let status = loop {
-            if let Some(s) = child.try_wait()? {
-                break s;
+        Ok(RunningHelper {
+            name: helper.program.display().to_string(),
+            child: Some(child),
+            pid,
+            limit,
+            deadline: Instant::now() + limit,
+            stdout,
+            stderr,
+        })
+    }
+
+    /// A library of the VPP under test (`libvcl_ldpreload.so` ...), found
+    /// under its install tree (the prefix of the vpp binary), or a [`Skip`]
+    /// saying where it was looked for.
+    pub fn vpp_library(&self, name: &str) -> TestResult<PathBuf> {
+        let prefix = self
+            .vpp_bin
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let found = [
+            "lib",
+            "lib64",
+            "lib/x86_64-linux-gnu",
+            "lib/aarch64-linux-gnu",
+        ]
+        .iter()
+        .map(|d| prefix.join(d).join(name))
+        .find(|p| p.is_file());
+        match found {
+            Some(p) => Ok(p),
+            None => Err(Skip::new(format!(
+                "needs VPP's library {name}, not found under {}/lib (point VPP_BIN at an installed VPP)",
+                prefix.display()
+            ))
+            .into()),
+        }
+    }
+}
+
+/// A helper program running in the background ([`TestCase::start_helper`]).
+#[derive(Debug)]
+pub struct RunningHelper {
+    name: String,
+    child: Option<std::process::Child>,
+    pid: u32,
+    limit: Duration,
+    deadline: Instant,
+    stdout: Option<std::thread::JoinHandle<String>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl RunningHelper {
+    /// Its process id (also its process group's).
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// True while it runs.
+    pub fn is_running(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// Waits up to `timeout` for it to end: its exit, or None if it still
+    /// runs. Past its own time limit it is killed and that is an error.
+    pub fn wait_timeout(&mut self, timeout: Duration) -> TestResult<Option<HelperExit>> {
+        let until = Instant::now() + timeout;
+        loop {
+            let Some(child) = self.child.as_mut() else {
+                return Err(format!("helper {} was already reaped", self.name).into());
+            };
+            if let Some(status) = child.try_wait()? {
+                return Ok(Some(self.reaped(status)));
             }
-            if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
+            let now = Instant::now();
+            if now >= self.deadline {
+                let _ = self.signal(nix::sys::signal::Signal::SIGKILL);
                 return Err(format!(
                     "helper {} did not finish in {} s",
-                    helper.program.display(),
-                    limit.as_secs()
+                    self.name,
+                    self.limit.as_secs()
                 )
                 .into());
             }
+            if now >= until {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(20).min(until - now));
+        }
+    }
+
+    /// SIGTERM to its process group; SIGKILL if it has not ended after 5 s.
+    pub fn terminate(mut self) -> TestResult<HelperExit> {
+        let _ = self.signal(nix::sys::signal::Signal::SIGTERM);
+        let grace = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < grace {
+            if !self.is_running() {
+                break;
+            }
             std::thread::sleep(Duration::from_millis(20));
+        }
+        self.kill()
+    }
+
+    /// SIGKILL to its process group, then its exit.
+    pub fn kill(mut self) -> TestResult<HelperExit> {
+        let Some(child) = self.child.as_mut() else {
+            return Err(format!("helper {} was already reaped", self.name).into());
         };
-        let out = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
-        let err = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
+        if matches!(child.try_wait(), Ok(None)) {
+            let _ = self.signal(nix::sys::signal::Signal::SIGKILL);
+        }
+        let status = self.child.as_mut().expect("checked above").wait()?;
+        Ok(self.reaped(status))
+    }
+
+    fn signal(&self, sig: nix::sys::signal::Signal) -> nix::Result<()> {
+        tracing::info!("helper {} (pid {}): {sig}", self.name, self.pid);
+        nix::sys::signal::killpg(nix::unistd::Pid::from_raw(self.pid as i32), sig)
+    }
+
+    fn reaped(&mut self, status: std::process::ExitStatus) -> HelperExit {
         use std::os::unix::process::ExitStatusExt;
-        let exit = HelperExit {
+        self.child = None;
+        let stdout = self
+            .stdout
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        tracing::info!("helper {} ended: {status}", self.name);
+        HelperExit {
             code: status.code(),
             signal: status.signal(),
-            stdout: out,
-            stderr: err,
-        };
-        tracing::info!("helper {} ended: {status}", helper.program.display());
-        Ok(exit)
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for RunningHelper {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            if matches!(child.try_wait(), Ok(None)) {
+                let _ = self.signal(nix::sys::signal::Signal::SIGKILL);
+            }
+            if let Some(mut child) = self.child.take() {
+                let _ = child.wait();
+            }
+        }
     }
 }
 

@@ -118,6 +118,9 @@ pub struct ClassDesc {
     pub tags: &'static [Tag],
     /// `workers = N`, if written.
     pub workers: Option<u32>,
+    /// `helpers = N`: CPUs the class's helper programs need besides VPP's
+    /// (VPP's framework's `helper_count`).
+    pub helpers: u32,
     /// Extra startup-config tokens appended after the standard ones.
     pub vpp_config: &'static [&'static str],
     /// Extra tokens inside `plugins { ... }`.
@@ -277,6 +280,7 @@ impl ClassDesc {
             line: 1,
             tags,
             workers,
+            helpers: 0,
             vpp_config: &[],
             plugin_config: &[],
             statseg_config: &[],

@@ -27,6 +27,9 @@ pub struct Facts {
     pub root: bool,
     /// The programs some test needs that were found on `PATH`.
     pub programs_found: BTreeSet<String>,
+    /// `--oversubscribe`: run classes whose helpers do not fit, their helper
+    /// slots sharing VPP's CPUs, as long as VPP's own threads fit.
+    pub oversubscribe: bool,
 }
 
 /// The fields of `/etc/os-release` the rules look at.
@@ -96,8 +99,14 @@ impl Header {
 pub struct ClassPlan {
     /// Workers VPP is started with.
     pub workers: u32,
-    /// CPUs the class needs: main core plus one per worker.
+    /// CPUs the class is given: main core, one per worker, one per helper
+    /// slot; fewer when oversubscribed (then the helpers share VPP's).
     pub cpus_required: usize,
+    /// Helper slots (`helpers = N`).
+    pub helpers: u32,
+    /// The class runs with fewer CPUs than its VPP threads and helper slots
+    /// need (`--oversubscribe`): its helpers share CPUs with VPP.
+    pub oversubscribed: bool,
     /// Runs after all non-solo classes, alone.
     pub solo: bool,
     /// Why the whole class is skipped, if it is.
@@ -187,16 +196,35 @@ pub fn host_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
 /// Decides how a class runs, or why it is skipped.
 pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let workers = worker_count(class, facts);
-    let cpus_required = 1 + workers as usize;
+    // One CPU per VPP thread and per helper slot, as VPP's framework counts.
+    let vpp_cpus = 1 + workers as usize;
+    let needed = vpp_cpus + class.helpers as usize;
     let solo = class.has_tag(Tag::Solo);
 
     let mut skip = skip_reason(class.tags, facts).or_else(|| host_reason(&class.host, facts));
-    let cpu_short = cpus_required > facts.cpus_available;
+    let oversubscribed = facts.oversubscribe && needed > facts.cpus_available;
+    let cpu_short = if facts.oversubscribe {
+        vpp_cpus > facts.cpus_available
+    } else {
+        needed > facts.cpus_available
+    };
+    let cpus_required = if oversubscribed {
+        facts.cpus_available
+    } else {
+        needed
+    };
     if skip.is_none() && cpu_short {
-        skip = Some(format!(
-            "not enough cpus, required={cpus_required}, available={}",
-            facts.cpus_available
-        ));
+        skip = Some(if facts.oversubscribe && class.helpers > 0 {
+            format!(
+                "not enough cpus, required={needed}, available={} (VPP's own threads need {vpp_cpus}, even with --oversubscribe)",
+                facts.cpus_available
+            )
+        } else {
+            format!(
+                "not enough cpus, required={needed}, available={}",
+                facts.cpus_available
+            )
+        });
     }
 
     let mut pieces = vec![(class.title().to_string(), Color::Green)];
@@ -221,8 +249,18 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     if cpu_short {
         pieces.push((
             format!(
-                " [skipped - not enough cpus, required={cpus_required}, available={}]",
+                " [skipped - not enough cpus, required={needed}, available={}]",
                 facts.cpus_available
+            ),
+            Color::Yellow,
+        ));
+    }
+
+    if oversubscribed && !cpu_short {
+        pieces.push((
+            format!(
+                " [oversubscribed: {} helper slot(s) share {} CPU(s) with VPP]",
+                class.helpers, facts.cpus_available
             ),
             Color::Yellow,
         ));
@@ -231,6 +269,8 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     ClassPlan {
         workers,
         cpus_required,
+        helpers: class.helpers,
+        oversubscribed: oversubscribed && !cpu_short,
         solo,
         skip,
         header: Header(pieces),
@@ -488,5 +528,61 @@ mod tests {
         };
         assert_eq!(test_skip(&T, &all), None);
         assert_eq!(plan_class(&CLASS, &user).skip, None);
+    }
+
+    #[test]
+    fn helper_slots_count_as_cpus_and_oversubscribe_shares_them() {
+        static VCL: ClassDesc = ClassDesc {
+            helpers: 2,
+            ..class(&[], Some(0))
+        };
+        static BIG: ClassDesc = ClassDesc {
+            helpers: 2,
+            ..class(&[], Some(2))
+        };
+        let two = Facts {
+            cpus_available: 2,
+            ..Facts::default()
+        };
+        // As VPP's framework counts: one CPU per VPP thread and helper slot.
+        let p = plan_class(&VCL, &two);
+        assert_eq!(
+            p.skip.as_deref(),
+            Some("not enough cpus, required=3, available=2")
+        );
+        assert!(p
+            .header
+            .plain()
+            .ends_with("[skipped - not enough cpus, required=3, available=2]"));
+        assert!(!p.oversubscribed);
+        // Oversubscribed: VPP's thread fits, the helpers share what is left.
+        let over = Facts {
+            oversubscribe: true,
+            ..two.clone()
+        };
+        let p = plan_class(&VCL, &over);
+        assert_eq!(p.skip, None);
+        assert!(p.oversubscribed);
+        assert_eq!(p.cpus_required, 2);
+        assert!(p
+            .header
+            .plain()
+            .contains("[oversubscribed: 2 helper slot(s) share 2 CPU(s) with VPP]"));
+        // VPP's own threads must still fit.
+        let p = plan_class(&BIG, &over);
+        assert_eq!(
+            p.skip.as_deref(),
+            Some("not enough cpus, required=5, available=2 (VPP's own threads need 3, even with --oversubscribe)")
+        );
+        assert!(!p.oversubscribed);
+        // A class that fits is never marked.
+        let four = Facts {
+            cpus_available: 4,
+            oversubscribe: true,
+            ..Facts::default()
+        };
+        let p = plan_class(&VCL, &four);
+        assert!(!p.oversubscribed && p.skip.is_none());
+        assert_eq!(p.cpus_required, 3);
     }
 }

@@ -33,6 +33,7 @@ pub struct TagOpt {
 pub struct Options {
     pub tags: Vec<TagOpt>,
     pub workers: Option<(u32, Span)>,
+    pub helpers: Option<(u32, Span)>,
     pub vpp_config: Option<LitStr>,
     pub plugin_config: Option<LitStr>,
     pub statseg_config: Option<LitStr>,
@@ -80,6 +81,7 @@ const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
     ("extended", Allowed::Both, Some("Extended")),
     ("gcov", Allowed::Both, Some("Gcov")),
     ("workers", Allowed::ClassOnly, None),
+    ("helpers", Allowed::ClassOnly, None),
     ("vpp_config", Allowed::ClassOnly, None),
     ("plugin_config", Allowed::ClassOnly, None),
     ("statseg_config", Allowed::ClassOnly, None),
@@ -157,6 +159,7 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
         }
         match name {
             "workers" => opts.workers = Some(parse_int(&meta, "workers", false)?),
+            "helpers" => opts.helpers = Some(parse_int(&meta, "helpers", false)?),
             "timeout" => opts.timeout = Some(parse_int(&meta, "timeout", true)?),
             "api_timeout" => opts.api_timeout = Some(parse_int(&meta, "api_timeout", true)?),
             "vpp_config" => opts.vpp_config = Some(parse_str(&meta, name)?),

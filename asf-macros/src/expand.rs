@@ -244,6 +244,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
         Some((n, _)) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
     };
+    let helpers = opts.helpers.map_or(0, |(n, _)| n);
     let vpp_config = tokens(&opts.vpp_config);
     let plugin_config = tokens(&opts.plugin_config);
     let statseg_config = tokens(&opts.statseg_config);
@@ -311,6 +312,7 @@ fn generate(m: &ItemMod, doc: &str, opts: &Options, tests: &[Test]) -> TokenStre
             line: #line,
             tags: #class_tags,
             workers: #workers,
+            helpers: #helpers,
             vpp_config: #vpp_config,
             plugin_config: #plugin_config,
             statseg_config: #statseg_config,

@@ -47,6 +47,12 @@ pub struct Cli {
     #[arg(long, env = "GCOV_TESTS", value_parser = parse_switch, default_value = "false", num_args = 0, default_missing_value = "true")]
     pub gcov: bool,
 
+    /// Run classes whose helper programs do not fit the CPUs anyway, the
+    /// helpers sharing VPP's CPUs, when VPP's own threads fit; their time
+    /// limits double. Also ASF_OVERSUBSCRIBE=1.
+    #[arg(long, env = "ASF_OVERSUBSCRIBE", value_parser = parse_switch, default_value = "false", num_args = 0, default_missing_value = "true")]
+    pub oversubscribe: bool,
+
     /// Write a JUnit XML report to PATH.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<std::path::PathBuf>,

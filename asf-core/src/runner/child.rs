@@ -340,6 +340,10 @@ impl ClassRun<'_> {
             plugins: desc
                 .plugins
                 .map(|p| p.iter().map(ToString::to_string).collect()),
+            poll_sleep_usec: self
+                .plan
+                .oversubscribed
+                .then_some(crate::runner::scheduler::OVERSUBSCRIBED_POLL_SLEEP_USEC),
         };
         for sock in [
             startup::api_sock(tempdir),
@@ -400,6 +404,8 @@ impl ClassRun<'_> {
             vpp,
             tempdir: tempdir.to_path_buf(),
             cpus: self.plan.cpus.clone(),
+            helper_cpus: self.plan.helper_cpus.clone(),
+            oversubscribed: self.plan.oversubscribed,
             workers: self.plan.workers,
             registry: Vec::new(),
             stats: None,
@@ -442,6 +448,8 @@ impl ClassRun<'_> {
             tempdir: tempdir.to_path_buf(),
             socket_dir: dir,
             cpus: self.plan.cpus.clone(),
+            helper_cpus: self.plan.helper_cpus.clone(),
+            oversubscribed: self.plan.oversubscribed,
             workers: self.plan.workers,
             registry: Vec::new(),
             stats: None,

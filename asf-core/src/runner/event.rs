@@ -75,10 +75,17 @@ pub struct ChildPlan {
     pub class: String,
     /// Tests to run, by function name, in order.
     pub tests: Vec<String>,
-    /// CPUs: main core first.
+    /// VPP's CPUs: main core first, then one per worker.
     pub cpus: Vec<usize>,
     /// Workers.
     pub workers: u32,
+    /// CPUs for the class's helper programs (`helpers = N`): its own, or
+    /// VPP's when the class runs oversubscribed; empty without helpers.
+    #[serde(default)]
+    pub helper_cpus: Vec<usize>,
+    /// The class runs oversubscribed (`--oversubscribe`).
+    #[serde(default)]
+    pub oversubscribed: bool,
 }
 
 #[cfg(test)]

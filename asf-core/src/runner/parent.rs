@@ -268,6 +268,7 @@ fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Cl
     Facts {
         extended: cli.extended,
         gcov: cli.gcov,
+        oversubscribe: cli.oversubscribe,
         root: nix::unistd::geteuid().is_root(),
         programs_found: wanted
             .into_iter()

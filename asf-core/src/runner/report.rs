@@ -357,6 +357,9 @@ pub fn junit(
             if let Some(dir) = out.tempdirs.get(&c) {
                 case.add_property(("class_log", format!("{dir}/log.txt").as_str()));
             }
+            if p.plan.oversubscribed {
+                case.add_property(("oversubscribed", "true"));
+            }
             suite.add_test_case(case);
         }
         report.add_test_suite(suite);
@@ -388,6 +391,7 @@ pub fn events(planned: &[Planned], out: &Outcome, path: &Path) -> std::io::Resul
             "attempts": v.attempts,
             "earlier_failures": v.earlier,
             "class_log": out.tempdirs.get(&c).map(|d| format!("{d}/log.txt")),
+            "oversubscribed": p.plan.oversubscribed,
         });
         writeln!(f, "{line}")?;
     }

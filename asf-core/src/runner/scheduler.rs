@@ -363,12 +363,28 @@ fn verdict(status: Status, message: Option<String>, secs: f64, attempts: u32) ->
     }
 }
 
+/// `unix { poll-sleep-usec }` for the VPP of an oversubscribed class: its
+/// main thread sleeps this long between idle polls, leaving the CPU to the
+/// helpers that share it.
+pub const OVERSUBSCRIBED_POLL_SLEEP_USEC: u32 = 100;
+
+/// How much longer a test of an oversubscribed class may take: its
+/// helpers share CPUs with VPP's busy-polling threads, so each side gets
+/// about half of a CPU.
+pub const OVERSUBSCRIBED_TIME_FACTOR: u32 = 2;
+
 fn test_limit(p: &Planned, name: &str, opts: &Options) -> Option<u32> {
     let desc = p.tests.iter().find(|s| s.desc.name == name)?.desc;
-    desc.timeout
+    let limit = desc
+        .timeout
         .or(p.class.desc.timeout)
         .map(Some)
-        .unwrap_or(opts.timeout)
+        .unwrap_or(opts.timeout)?;
+    Some(if p.plan.oversubscribed {
+        limit.saturating_mul(OVERSUBSCRIBED_TIME_FACTOR)
+    } else {
+        limit
+    })
 }
 
 fn on_event(r: &mut Running, e: Event, planned: &[Planned], opts: &Options) {
@@ -429,6 +445,14 @@ fn start(
     opts: &Options,
 ) -> Result<Running, (Job, std::io::Error)> {
     let p = &planned[job.class];
+    // VPP's threads take the first CPUs; helper slots the rest, or share
+    // VPP's when the class runs oversubscribed and none are left.
+    let vpp_cpus = (1 + p.plan.workers as usize).min(cpus.len());
+    let helper_cpus = match (p.plan.helpers, &cpus[vpp_cpus..]) {
+        (0, _) => Vec::new(),
+        (_, []) => cpus.clone(),
+        (_, rest) => rest.to_vec(),
+    };
     let plan = ChildPlan {
         class: p.class.desc.module_path.to_string(),
         tests: job
@@ -436,8 +460,10 @@ fn start(
             .iter()
             .map(|&t| p.tests[t].desc.name.to_string())
             .collect(),
-        cpus: cpus.clone(),
+        cpus: cpus[..vpp_cpus].to_vec(),
         workers: p.plan.workers,
+        helper_cpus,
+        oversubscribed: p.plan.oversubscribed,
     };
     let spawned = (|| {
         let exe = std::env::current_exe()?;

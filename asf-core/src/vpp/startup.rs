@@ -31,6 +31,9 @@ pub struct Startup {
     pub vpp_config: Vec<String>,
     /// Only these plugins (`plugin default { disable }` plus each enabled).
     pub plugins: Option<Vec<String>>,
+    /// `unix { poll-sleep-usec N }`: the main thread sleeps between idle
+    /// polls (set when the class's helpers share VPP's CPUs).
+    pub poll_sleep_usec: Option<u32>,
 }
 
 /// Path of the binary API socket in a class temp dir.
@@ -61,6 +64,9 @@ impl Startup {
         v.extend([t("coredump-size"), self.coredump_size.clone()]);
         v.extend([t("runtime-dir"), p(self.tempdir.clone())]);
         v.extend([t("cli-listen"), p(cli_sock(&self.tempdir))]);
+        if let Some(us) = self.poll_sleep_usec {
+            v.extend([t("poll-sleep-usec"), us.to_string()]);
+        }
         v.push(t("}"));
         v.extend(["api-trace", "{", "on", "}"].map(t));
         let prefix = self
@@ -182,6 +188,7 @@ mod tests {
             debug_cli: false,
             heap_size: Some("1G".into()),
             plugins: None,
+            poll_sleep_usec: None,
             statseg_config: vec!["per-node-counters".into(), "on".into()],
             plugin_config: vec![
                 "plugin".into(),
@@ -253,5 +260,21 @@ mod tests {
         assert!(line.contains("cpu { main-core 3 }"));
         assert!(line.contains("node { } api-fuzz { off }"));
         assert!(!line.contains("memory") && !line.contains("add-path"));
+    }
+
+    #[test]
+    fn poll_sleep_goes_into_unix() {
+        let s = Startup {
+            tempdir: PathBuf::from("/tmp/x"),
+            cpus: vec![0],
+            coredump_size: "unlimited".into(),
+            poll_sleep_usec: Some(100),
+            ..Startup::default()
+        };
+        let line = s.argv().join(" ");
+        assert!(
+            line.starts_with("unix { nodaemon nosyslog full-coredump coredump-size unlimited runtime-dir /tmp/x cli-listen /tmp/x/cli.sock poll-sleep-usec 100 }"),
+            "{line}"
+        );
     }
 }

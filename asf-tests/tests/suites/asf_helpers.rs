@@ -51,4 +51,101 @@ mod helpers {
         );
         Ok(())
     }
+
+    /// a background helper runs beside the test; waiting, terminating and killing reach it
+    #[vpp_test]
+    fn test_background_helper(t: &mut TestCase) -> TestResult {
+        // One that ends by itself.
+        let mut quick = t.start_helper(Helper::new("/bin/sh").args(["-c", "echo up; exit 4"]))?;
+        let exit = quick
+            .wait_timeout(Duration::from_secs(10))?
+            .expect("it ends");
+        assert_eq!((exit.code, exit.stdout.as_str()), (Some(4), "up\n"));
+        // One that runs until told: still running after a short wait,
+        // then SIGTERM reaches it.
+        let mut server = t.start_helper(Helper::new("/bin/sleep").args(["30"]))?;
+        assert!(server.wait_timeout(Duration::from_millis(200))?.is_none());
+        assert!(server.is_running());
+        let exit = server.terminate()?;
+        assert_eq!(exit.signal, Some(15), "{exit:?}");
+        // SIGKILL reaches the whole process group (a shell's child too).
+        let group = t.start_helper(Helper::new("/bin/sh").args(["-c", "sleep 30 & wait"]))?;
+        let exit = group.kill()?;
+        assert_eq!(exit.signal, Some(9), "{exit:?}");
+        // Past its own limit it is killed at the next wait, an error.
+        let mut slow = t.start_helper(
+            Helper::new("/bin/sleep")
+                .args(["30"])
+                .timeout(Duration::from_millis(300)),
+        )?;
+        let err = slow
+            .wait_timeout(Duration::from_secs(10))
+            .expect_err("past its limit");
+        assert!(err.to_string().contains("did not finish"), "{err}");
+        Ok(())
+    }
+
+    /// a background helper left running is killed when its handle goes, also by a panic
+    #[vpp_test]
+    fn test_background_helper_dropped(t: &mut TestCase) -> TestResult {
+        let h = t.start_helper(Helper::new("/bin/sleep").args(["30"]))?;
+        let pid = nix::unistd::Pid::from_raw(h.pid() as i32);
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _h = h;
+            panic!("the test fails while its helper runs");
+        }));
+        assert!(unwound.is_err());
+        // Killed and reaped: the pid is gone.
+        assert_eq!(
+            nix::sys::signal::kill(pid, None),
+            Err(nix::errno::Errno::ESRCH)
+        );
+        Ok(())
+    }
+}
+
+/// Helper slots: the CPUs helpers run on
+#[vpp_test(name = "TestHelperSlots", helpers = 2)]
+mod helper_slots {
+    use super::*;
+
+    /// helpers run on the helper slots, apart from VPP's CPUs unless the class is oversubscribed
+    #[vpp_test]
+    fn test_helper_cpus(t: &mut TestCase) -> TestResult {
+        let vpp = t.cpus().to_vec();
+        let slots = t.helper_cpus().to_vec();
+        assert!(!slots.is_empty());
+        if t.oversubscribed() {
+            assert!(
+                slots.iter().any(|c| vpp.contains(c)) || slots.len() < 2,
+                "{slots:?}"
+            );
+        } else {
+            assert!(slots.iter().all(|c| !vpp.contains(c)), "{vpp:?} {slots:?}");
+        }
+        // The helper's own view of its affinity.
+        let out = t.run_helper(
+            Helper::new("/bin/sh").args(["-c", "grep Cpus_allowed_list /proc/self/status"]),
+        )?;
+        let list = out
+            .stdout
+            .split(':')
+            .nth(1)
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let allowed: Vec<usize> = list
+            .split(',')
+            .flat_map(|r| match r.split_once('-') {
+                Some((a, b)) => {
+                    (a.parse().unwrap_or(0)..=b.parse().unwrap_or(0)).collect::<Vec<_>>()
+                }
+                None => r.parse().into_iter().collect(),
+            })
+            .collect();
+        let mut want = slots.clone();
+        want.sort();
+        assert_eq!(allowed, want, "{}", out.stdout);
+        Ok(())
+    }
 }
