@@ -249,7 +249,7 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     if cpu_short {
         pieces.push((
             format!(
-                " [skipped - not enough cpus, required={needed}, available={}]",
+                " [skipped - not enough cpus, required={needed} cores, available={} cores]",
                 facts.cpus_available
             ),
             Color::Yellow,
@@ -553,7 +553,7 @@ mod tests {
         assert!(p
             .header
             .plain()
-            .ends_with("[skipped - not enough cpus, required=3, available=2]"));
+            .ends_with("[skipped - not enough cpus, required=3 cores, available=2 cores]"));
         assert!(!p.oversubscribed);
         // Oversubscribed: VPP's thread fits, the helpers share what is left.
         let over = Facts {
