@@ -252,10 +252,27 @@ impl ClassRun<'_> {
                 )
             } else {
                 case.test = Some(test.name);
+                // The class's tear_down runs after every test whose set-up
+                // succeeded, also when the test failed or skipped itself (as
+                // unittest's tearDown), unless VPP is gone.
                 let outcome = test_set_up(&mut case, test.name)
                     .and_then(|()| run_hook(desc.set_up, &mut case))
-                    .and_then(|()| run_hook(Some(test.run), &mut case))
-                    .and_then(|()| run_hook(desc.tear_down, &mut case));
+                    .and_then(|()| {
+                        let ran = run_hook(Some(test.run), &mut case);
+                        if vpp_lost(&case).is_some() {
+                            return ran;
+                        }
+                        match (ran, run_hook(desc.tear_down, &mut case)) {
+                            (ran, Ok(())) => ran,
+                            (Ok(()) | Err(Failure::Skip(_)), Err(t)) => Err(t),
+                            (Err(Failure::Panic(m)), Err(t)) => {
+                                Err(Failure::Panic(format!("{m}\ntear_down: {t}")))
+                            }
+                            (Err(Failure::Error(m)), Err(t)) => {
+                                Err(Failure::Error(format!("{m}\ntear_down: {t}")))
+                            }
+                        }
+                    });
                 let outcome = match (outcome, test_tear_down(&mut case, test.name)) {
                     (Ok(()), Err(e)) => Err(e),
                     // Both: the test's failure first, then what tear-down found.
