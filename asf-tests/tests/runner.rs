@@ -1458,3 +1458,72 @@ fn host_objects_of_a_killed_class_and_of_an_earlier_run_are_removed() {
     assert_eq!(host_objects_left(&all), Vec::<String>::new(), "{text}");
     r.assert_clean(&["fixtures.host_objects"]);
 }
+
+#[test]
+fn the_class_tear_down_runs_after_tests_that_fail_error_or_skip() {
+    let r = Run::new();
+    let record = r.tmp.path().join("tear-downs");
+    let (out, text) = r.run_fixtures(
+        &["tear_down_hook::"],
+        &[("FIXTURE_TEAR_DOWN_RECORD", record.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(line_of(&text, "fails").ends_with(" FAIL"), "{text}");
+    assert!(line_of(&text, "errors").ends_with(" ERROR"), "{text}");
+    assert!(line_of(&text, "skips itself").contains(" SKIP"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap_or_default(),
+        "test_fails\ntest_errors\ntest_skips\n",
+        "{text}"
+    );
+    r.assert_clean(&["fixtures.tear_down_hook"]);
+}
+
+#[test]
+fn oversubscribe_runs_a_class_whose_helpers_do_not_fit_and_says_so() {
+    // One CPU: VPP's main thread fits, the helper slot does not.
+    let r = Run::new();
+    let (out, text) = r.run(&["asf_helpers::helper_slots::"], &[("MAX_VPP_CPUS", "1")]);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        line_of(&text, "helpers run on the helper slots")
+            .contains("SKIP [not enough cpus, required=2, available=1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[skipped - not enough cpus, required=2 cores, available=1 cores]"),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0, "a CPU-short class boots no VPP:\n{text}");
+
+    let r = Run::new();
+    let junit = r.tmp.path().join("junit.xml");
+    let events = r.tmp.path().join("events.jsonl");
+    let (out, text) = r.run(
+        &[
+            "asf_helpers::helper_slots::",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ],
+        &[("MAX_VPP_CPUS", "1"), ("ASF_OVERSUBSCRIBE", "1")],
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        line_of(&text, "helpers run on the helper slots").ends_with(" OK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[oversubscribed: 1 helper slot(s) share 1 CPU(s) with VPP]"),
+        "{text}"
+    );
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains(r#"name="oversubscribed" value="true""#),
+        "{junit}"
+    );
+    let events = std::fs::read_to_string(&events).unwrap();
+    assert!(events.contains(r#""oversubscribed":true"#), "{events}");
+    r.assert_clean(&[]);
+}

@@ -105,7 +105,7 @@ mod helpers {
 }
 
 /// Helper slots: the CPUs helpers run on
-#[vpp_test(name = "TestHelperSlots", helpers = 2)]
+#[vpp_test(name = "TestHelperSlots", helpers = 1)]
 mod helper_slots {
     use super::*;
 
@@ -146,33 +146,6 @@ mod helper_slots {
         let mut want = slots.clone();
         want.sort();
         assert_eq!(allowed, want, "{}", out.stdout);
-        Ok(())
-    }
-}
-
-/// How many times the class's tear_down ran.
-static TEAR_DOWNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-fn count_tear_down(_t: &mut TestCase) -> TestResult {
-    TEAR_DOWNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    Ok(())
-}
-
-/// The class tear_down hook runs after every test, as unittest's tearDown
-#[vpp_test(name = "TestTearDownHook", tear_down = count_tear_down)]
-mod tear_down_hook {
-    use super::*;
-
-    /// a test that skips itself
-    #[vpp_test]
-    fn test_a_skips(_t: &mut TestCase) -> TestResult {
-        Err(asf_core::Skip::new("skipping on purpose: tear_down still runs").into())
-    }
-
-    /// tear_down ran after the test that skipped itself
-    #[vpp_test]
-    fn test_b_after(_t: &mut TestCase) -> TestResult {
-        assert_eq!(TEAR_DOWNS.load(std::sync::atomic::Ordering::SeqCst), 1);
         Ok(())
     }
 }
