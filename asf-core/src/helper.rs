@@ -176,6 +176,7 @@ impl TestCase {
         } else {
             &self.helper_cpus
         };
+        crate::vpp::process::pin_to(&mut cmd, cpus);
         tracing::info!(
             "helper{} on CPUs {cpus:?}: {} {}{}",
             helper
@@ -195,11 +196,6 @@ impl TestCase {
             .spawn()
             .map_err(|e| format!("cannot start helper {}: {e}", helper.program.display()))?;
         let pid = child.id();
-        let mut set = nix::sched::CpuSet::new();
-        for &c in cpus {
-            let _ = set.set(c);
-        }
-        let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(pid as i32), &set);
         if mode == Some(Mode::Gdb) {
             eprintln!(
                 "Spawned helper {} with PID: {pid}",

@@ -76,6 +76,28 @@ pub fn die_with_parent(cmd: &mut Command) {
     }
 }
 
+/// Makes the command start on `cpus` (sched_setaffinity between fork and
+/// exec): it and everything it starts inherit them from the first
+/// instruction, with no window where a child it forks runs elsewhere.
+pub fn pin_to(cmd: &mut Command, cpus: &[usize]) {
+    if cpus.is_empty() {
+        return;
+    }
+    let mut set = nix::sched::CpuSet::new();
+    for &c in cpus {
+        let _ = set.set(c);
+    }
+    // SAFETY: the closure runs between fork and exec; it only makes the
+    // async-signal-safe call sched_setaffinity(2) with a CPU set built
+    // before the fork, and allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set)?;
+            Ok(())
+        });
+    }
+}
+
 /// Makes the command run inside a network namespace: `ns` is the open
 /// namespace file (`/run/netns/<name>`), entered with setns(2) between fork
 /// and exec, so the program starts there and nothing else moves.
