@@ -9,6 +9,7 @@
 //! | `FAKE_VPP_CRASH_ON_MSG=N` | crash on receiving the Nth API message (1 = `sockclnt_create`) |
 //! | `FAKE_VPP_CRASH_ON_CLI=TEXT` | crash when a `cli_inband` command starts with TEXT |
 //! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the two crashes above (default `SIGSEGV`) |
+//! | `FAKE_VPP_CRASH_CORE_MS=N` | crash as VPP's signal handler does: print `received signal SIG, PC ...`, stay N ms "writing a core" with its sockets open, close them, then die by SIGABRT a moment later |
 //! | `FAKE_VPP_NO_SOCKET=1` | start, but never create `api.sock` |
 //! | `FAKE_VPP_HANG_ON_CLI=TEXT` | stop answering (but stay alive) when a `cli_inband` command starts with TEXT |
 //! | `FAKE_VPP_TRUNCATE_ON_CLI=TEXT` | answer such a command with a reply cut short inside its fields |
@@ -37,6 +38,8 @@ pub struct Faults {
     pub crash_on_msg: Option<u64>,
     /// Crash on a CLI command with this prefix.
     pub crash_on_cli: Option<String>,
+    /// Crash like VPP's signal handler, "writing a core" this long.
+    pub crash_core_ms: Option<u64>,
     /// Signal used for crashes.
     pub crash_signal: Option<Signal>,
     /// Never create the API socket.
@@ -116,6 +119,7 @@ impl Faults {
             socket_delay: Duration::from_millis(parse("FAKE_VPP_SOCKET_DELAY_MS")?.unwrap_or(0)),
             crash_on_msg: parse("FAKE_VPP_CRASH_ON_MSG")?,
             crash_on_cli: var("FAKE_VPP_CRASH_ON_CLI"),
+            crash_core_ms: parse("FAKE_VPP_CRASH_CORE_MS")?,
             crash_signal: parse_signal("FAKE_VPP_CRASH_SIGNAL")?,
             no_socket: flag("FAKE_VPP_NO_SOCKET")?,
             hang_on_cli: var("FAKE_VPP_HANG_ON_CLI"),
@@ -142,10 +146,36 @@ impl Faults {
         .map(|(_, f)| f)
     }
 
-    /// Dies by the crash signal.
+    /// Dies by the crash signal (or as VPP's handler does, with
+    /// `FAKE_VPP_CRASH_CORE_MS`).
     pub fn crash(&self, why: &str) -> ! {
-        crash(self.crash_signal.unwrap_or(Signal::SIGSEGV), why)
+        let sig = self.crash_signal.unwrap_or(Signal::SIGSEGV);
+        match self.crash_core_ms {
+            Some(ms) => crash_like_vpp(sig, Duration::from_millis(ms), why),
+            None => crash(sig, why),
+        }
     }
+}
+
+/// Dies as VPP's signal handler makes VPP die: its line on stderr, then a
+/// core written while the process (and its sockets) lives on, then the
+/// sockets close a moment before the process can be reaped, and the exit
+/// status is SIGABRT whatever the signal was.
+pub fn crash_like_vpp(sig: Signal, core: Duration, why: &str) -> ! {
+    eprintln!("received signal {sig}, PC 0x7f43c1726408, faulting address 0x30d951681c ({why})");
+    std::thread::sleep(core);
+    // The process's files close as it exits, before its parent can reap it.
+    if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
+        for fd in dir
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        {
+            // shutdown(2) fails harmlessly on descriptors that are not sockets.
+            let _ = nix::sys::socket::shutdown(fd, nix::sys::socket::Shutdown::Both);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    crash(Signal::SIGABRT, why)
 }
 
 /// Dies by `sig`, with the default action (a core dump for SIGSEGV/SIGABRT).

@@ -1527,3 +1527,37 @@ fn oversubscribe_runs_a_class_whose_helpers_do_not_fit_and_says_so() {
     assert!(events.contains(r#""oversubscribed":true"#), "{events}");
     r.assert_clean(&[]);
 }
+
+#[test]
+fn a_vpp_dying_as_vpp_does_is_blamed_on_the_running_test_not_the_tear_down() {
+    // VPP's handler prints, writes a core with its sockets still open, and
+    // the sockets close a moment before the process can be reaped: the
+    // death is the running test's, with VPP's wording and SIGABRT.
+    let r = Run::new();
+    let started = Instant::now();
+    let (out, text) = cli_class_with(
+        &r,
+        &[
+            ("FAKE_VPP_CRASH_ON_CLI", "frobnicate"),
+            ("FAKE_VPP_CRASH_CORE_MS", "1500"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "show clock reports a clock").ends_with("OK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("VPP subprocess died unexpectedly while running TestCli.test_unknown_command with return code: -6 [SIGABRT]"),
+        "{text}"
+    );
+    assert!(!text.contains("during tear-down"), "{text}");
+    assert!(!text.contains("ERROR: class"), "{text}");
+    assert!(text.contains("1 passed; 3 failed"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    r.assert_clean(&["suites.asf_cli.cli_inband"]);
+}

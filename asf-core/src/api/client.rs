@@ -154,6 +154,13 @@ impl ApiClient {
         self.broken.as_deref()
     }
 
+    /// True when the connection broke because VPP closed its end (what a
+    /// dying VPP does first: its sockets close while the kernel still
+    /// writes its core).
+    pub fn closed_by_vpp(&self) -> bool {
+        self.broken.as_deref() == Some(ApiError::Closed.to_string().as_str())
+    }
+
     /// After a reply that did not come in time: asks VPP for a
     /// `control_ping`, allowing three reply limits (a slow command ahead of
     /// it may still be running). No answer means VPP hangs: the connection

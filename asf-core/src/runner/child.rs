@@ -521,7 +521,35 @@ fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure> {
 /// registered, log VPP's state, save the API trace into the class temp dir.
 /// Why VPP can no longer be talked to, if it cannot: it died, or the API
 /// connection broke. (`died_or` turns the first into the died message.)
+/// How long a VPP that closed its API connection may take to finish dying:
+/// its signal handler prints, then the kernel writes a core (about a second
+/// per GB here) before the process can be reaped.
+const DYING_LIMIT: Duration = Duration::from_secs(120);
+
+/// When VPP closed the API connection but its process is still there, waits
+/// (bounded) for it to finish dying, so its death is blamed on the step that
+/// was running, not on whatever looks next.
+fn settle_death(case: &TestCase) {
+    if case.api.closed_by_vpp() && case.vpp.exit_info().is_none() {
+        tracing::info!(
+            "VPP closed the API connection: waiting for its process to end (a core being written?)"
+        );
+        let started = Instant::now();
+        match case.vpp.wait_timeout(DYING_LIMIT) {
+            Some(info) => tracing::info!(
+                "VPP ended with {info}, {:.1} s after closing the connection",
+                started.elapsed().as_secs_f64()
+            ),
+            None => tracing::warn!(
+                "VPP closed the API connection and still runs after {} s",
+                DYING_LIMIT.as_secs()
+            ),
+        }
+    }
+}
+
 fn vpp_lost(case: &TestCase) -> Option<String> {
+    settle_death(case);
     if case.vpp.exit_info().is_some() {
         Some("VPP died".into())
     } else {
@@ -760,12 +788,23 @@ enum Failure {
     Skip(String),
 }
 
+/// A failure, blamed on VPP's death when VPP died: VPP's framework's
+/// wording first, the step's own error (if any) as a second line.
 fn died_or(case: &TestCase, test: Option<&str>, f: Failure) -> Failure {
+    settle_death(case);
     match case.vpp.exit_info() {
-        Some(info) => Failure::Error(match test {
-            Some(t) => died_message(case.class.name, t, &info),
-            None => format!("VPP subprocess died unexpectedly with {info}."),
-        }),
+        Some(info) => {
+            let died = match test {
+                Some(t) => died_message(case.class.name, t, &info),
+                None => format!("VPP subprocess died unexpectedly with {info}."),
+            };
+            Failure::Error(match f {
+                Failure::Panic(m) | Failure::Error(m) if !m.is_empty() && m != died => {
+                    format!("{died}\n{m}")
+                }
+                _ => died,
+            })
+        }
         None => f,
     }
 }
