@@ -117,10 +117,7 @@ impl TestCase {
 
     /// The prefix of VPP's shared-memory API segment (`api-segment { prefix }`).
     pub fn api_segment_prefix(&self) -> String {
-        self.tempdir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        crate::vpp::startup::api_prefix(&self.tempdir)
     }
 
     /// The binary API socket of this class's VPP.

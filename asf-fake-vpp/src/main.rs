@@ -60,6 +60,24 @@ fn main() -> ExitCode {
         }
     };
 
+    // Like VPP: the API segment's files in /dev/shm, named by its prefix,
+    // removed on a clean exit and left behind by a killed process.
+    let shm: Vec<std::path::PathBuf> = startup
+        .api_prefix()
+        .map(|p| {
+            ["global_vm", "vpe-api"]
+                .iter()
+                .map(|s| std::path::PathBuf::from(format!("/dev/shm/{p}-{s}")))
+                .collect()
+        })
+        .unwrap_or_default();
+    for f in &shm {
+        if let Err(e) = std::fs::write(f, b"fake-vpp api segment\n") {
+            eprintln!("fake-vpp: cannot create {}: {e}", f.display());
+        }
+    }
+    let _shm_guard = ShmFiles(shm);
+
     // A slow start: SIGTERM still ends the process meanwhile.
     std::thread::sleep(faults.socket_delay);
 
@@ -205,4 +223,16 @@ fn main() -> ExitCode {
     // Like VPP: the stats socket goes away on a clean exit, api.sock stays.
     let _ = std::fs::remove_file(&stats_sock);
     ExitCode::SUCCESS
+}
+
+/// The API segment's files, removed when fake-vpp returns from `main` (a
+/// clean exit); a crash or SIGKILL leaves them, as it leaves VPP's.
+struct ShmFiles(Vec<std::path::PathBuf>);
+
+impl Drop for ShmFiles {
+    fn drop(&mut self) {
+        for f in &self.0 {
+            let _ = std::fs::remove_file(f);
+        }
+    }
 }

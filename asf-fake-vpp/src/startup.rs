@@ -134,6 +134,13 @@ impl Startup {
     }
 
     /// `unix { runtime-dir }`, else `/run/vpp`.
+    /// `api-segment { prefix P }`: the names of the shared-memory files.
+    pub fn api_prefix(&self) -> Option<String> {
+        self.value_after("api-segment", "prefix")
+            .map(str::to_string)
+    }
+
+    /// The runtime dir (`unix { runtime-dir }`, default `/run/vpp`).
     pub fn runtime_dir(&self) -> PathBuf {
         self.value_after("unix", "runtime-dir")
             .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from)

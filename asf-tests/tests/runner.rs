@@ -180,6 +180,11 @@ impl Run {
     /// class dir (VPP's sockets included), its lock and its -FAILED link.
     fn assert_clean(&self, failed: &[&str]) {
         self.assert_no_leftovers();
+        assert_eq!(
+            self.shm_files(),
+            Vec::<String>::new(),
+            "API segment files left in /dev/shm"
+        );
         let mut left: Vec<String> = std::fs::read_dir(self.base())
             .unwrap()
             .flatten()
@@ -196,6 +201,22 @@ impl Run {
             .collect();
         kept.sort();
         assert_eq!(left, kept, "what the temp base holds");
+    }
+
+    /// The `/dev/shm` files of this run's VPPs (their API segment prefix
+    /// carries a hash of this run's temp base).
+    fn shm_files(&self) -> Vec<String> {
+        let probe = asf_core::vpp::startup::api_prefix(&self.base().join("x"));
+        let hash = probe.rsplit('-').next().unwrap_or_default().to_string();
+        let mut names: Vec<String> = std::fs::read_dir("/dev/shm")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("vpp-unittest-") && n.contains(&format!("-{hash}-")))
+            .collect();
+        names.sort();
+        names
     }
 
     fn assert_no_leftovers(&self) {
@@ -641,9 +662,24 @@ fn sigkill_of_the_harness_takes_its_vpps_along() {
     }
     std::thread::sleep(Duration::from_millis(200));
     assert!(!r.leftovers().is_empty(), "a VPP should be running now");
+    assert!(
+        !r.shm_files().is_empty(),
+        "its API segment files should be there"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     r.assert_no_leftovers();
+    // The class processes, told by the kernel (SIGTERM), killed their VPPs
+    // and removed their API segment files.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !r.shm_files().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        r.shm_files(),
+        Vec::<String>::new(),
+        "API segment files left"
+    );
 }
 
 #[test]

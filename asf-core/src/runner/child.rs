@@ -101,6 +101,23 @@ pub fn run(plan_json: &str) -> i32 {
             let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
         }
     }
+    // SIGTERM, SIGINT or SIGHUP (Ctrl-C, or the parent's death): kill this
+    // class's VPP, remove its API segment files and host objects, and go.
+    let mut term = nix::sys::signal::SigSet::empty();
+    for sig in [
+        nix::sys::signal::Signal::SIGTERM,
+        nix::sys::signal::Signal::SIGINT,
+        nix::sys::signal::Signal::SIGHUP,
+    ] {
+        term.add(sig);
+    }
+    if term.thread_block().is_ok() {
+        std::thread::spawn(move || {
+            if let Ok(sig) = term.wait() {
+                clean_up_and_exit(sig);
+            }
+        });
+    }
     // --failfast: SIGUSR1 from the parent means "stop after this test".
     let mut usr1 = nix::sys::signal::SigSet::empty();
     usr1.add(nix::sys::signal::Signal::SIGUSR1);
@@ -120,6 +137,31 @@ pub fn run(plan_json: &str) -> i32 {
         seed: crate::case::class_seed(),
     };
     runner.run()
+}
+
+/// What a class process must clean up if it is told to go: its VPP's pid
+/// and its temp dir.
+static CLEANUP: std::sync::Mutex<Option<(u32, PathBuf)>> = std::sync::Mutex::new(None);
+
+fn clean_up_and_exit(sig: nix::sys::signal::Signal) -> ! {
+    let state = CLEANUP.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some((pid, tempdir)) = state {
+        let pid = nix::unistd::Pid::from_raw(pid as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        // Reap it (it is our child), so its files are closed.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            match nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG)) {
+                Ok(nix::sys::wait::WaitStatus::StillAlive) => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                _ => break,
+            }
+        }
+        startup::remove_api_segment_files(&tempdir);
+        crate::host::ledger::remove(&tempdir, crate::host::ledger::Scope::Class);
+    }
+    std::process::exit(128 + sig as i32)
 }
 
 struct ClassRun<'a> {
@@ -146,8 +188,10 @@ impl ClassRun<'_> {
                 return 1;
             }
         };
-        // Host objects an earlier run of this class left (it was killed
-        // with SIGKILL, say): the record is in the temp dir about to go.
+        // What an earlier run of this class left (it was killed with
+        // SIGKILL, say): its VPP's API segment files, and host objects (the
+        // record is in the temp dir about to go).
+        startup::remove_api_segment_files(&tempdir);
         for problem in crate::host::ledger::remove(&tempdir, crate::host::ledger::Scope::Class) {
             eprintln!("asf: {}: left by an earlier run: {problem}", desc.name);
         }
@@ -172,6 +216,9 @@ impl ClassRun<'_> {
         let mut case = match self.boot(&tempdir) {
             Ok(case) => case,
             Err(message) => {
+                // The VPP that failed to come up is gone (killed when
+                // dropped); what it left in /dev/shm goes too.
+                startup::remove_api_segment_files(&tempdir);
                 tracing::error!("{message}");
                 self.reporter.send(&Event::ClassError { message });
                 return 1;
@@ -396,6 +443,8 @@ impl ClassRun<'_> {
             }
             .map_err(|e| chain(&e))?,
         );
+        *CLEANUP.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((vpp.pid(), tempdir.to_path_buf()));
         debug::announce(self.debug, vpp.pid(), &self.config.vpp_bin);
         let mut api = wait_ready(
             &vpp,
@@ -493,6 +542,8 @@ impl ClassRun<'_> {
         }
         let info = vpp.stop(STOP_GRACE);
         tracing::info!("VPP exited with {info}");
+        // A VPP that died or was killed leaves its API segment's files.
+        startup::remove_api_segment_files(&tempdir);
         wait_for_core(&vpp, &tempdir, &self.config.vpp_bin);
         match info.signal_name() {
             Some(sig) if alive && sig != "SIGTERM" && sig != "SIGKILL" => {

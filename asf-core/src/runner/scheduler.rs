@@ -20,7 +20,7 @@ use super::console::Console;
 use super::cpus::CpuPool;
 use super::event::{ChildPlan, Event, Status};
 use super::parent::{Planned, SignalGuard};
-use crate::vpp::process::{die_with_parent, ExitInfo};
+use crate::vpp::process::{die_with_parent_by, ExitInfo};
 
 /// How the scheduler runs.
 #[derive(Clone, Debug)]
@@ -477,7 +477,9 @@ fn start(
         cmd.env(PLAN_ENV, json)
             .stdin(Stdio::null())
             .process_group(0);
-        die_with_parent(&mut cmd);
+        // SIGTERM: the class process kills its VPP and removes what it
+        // left before it goes (see `child::run`).
+        die_with_parent_by(&mut cmd, nix::sys::signal::Signal::SIGTERM);
         let write_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
         // SAFETY: runs between fork and exec and only calls dup2(2), which is
         // async-signal-safe; `write_fd` stays open in the parent until spawn returns.
@@ -542,7 +544,9 @@ fn finish(
     if let Some((_, Some(dir), _)) = r.results.get("\0tempdir") {
         out.tempdirs.insert(ci, dir.clone());
         // The class process is gone; what it could not remove (killed at a
-        // time limit, crashed) the parent removes now.
+        // time limit, crashed) the parent removes now: the API segment files
+        // of a VPP killed with it, and host objects.
+        crate::vpp::startup::remove_api_segment_files(std::path::Path::new(dir));
         for problem in crate::host::ledger::remove(
             std::path::Path::new(dir),
             crate::host::ledger::Scope::Class,

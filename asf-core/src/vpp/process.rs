@@ -52,16 +52,23 @@ impl fmt::Display for ExitInfo {
     }
 }
 
-/// Prepares `cmd` so the spawned process is killed when the spawning thread
-/// exits and starts with no signals blocked.
+/// Makes the command's process die by SIGKILL when the process that started
+/// it dies (`PR_SET_PDEATHSIG`), with an empty signal mask.
 pub fn die_with_parent(cmd: &mut Command) {
+    die_with_parent_by(cmd, Signal::SIGKILL);
+}
+
+/// Like [`die_with_parent`], with `sig` as the death signal: a class process
+/// gets SIGTERM, which it handles by killing its VPP and removing what it
+/// left (API segment files, host objects) before it exits.
+pub fn die_with_parent_by(cmd: &mut Command, sig: Signal) {
     let parent = nix::unistd::getpid();
     // SAFETY: the closure runs between fork and exec; it only makes the
     // async-signal-safe calls prctl(2), sigprocmask(2) and getppid(2), and
     // allocates nothing.
     unsafe {
         cmd.pre_exec(move || {
-            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+            nix::sys::prctl::set_pdeathsig(sig)?;
             nix::sys::signal::sigprocmask(
                 nix::sys::signal::SigmaskHow::SIG_SETMASK,
                 Some(&nix::sys::signal::SigSet::empty()),

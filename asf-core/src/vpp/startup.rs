@@ -46,6 +46,57 @@ pub fn stats_sock(tempdir: &Path) -> PathBuf {
     tempdir.join("stats.sock")
 }
 
+/// The prefix of VPP's shared-memory API segment (`api-segment { prefix }`,
+/// the names of its `/dev/shm` files): the class temp dir's name, as VPP's
+/// framework names it, plus a hash of the temp base, so two runs with
+/// different temp bases never share (or remove) each other's files.
+pub fn api_prefix(tempdir: &Path) -> String {
+    let name = tempdir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // FNV-1a: stable across runs and Rust versions.
+    let base = tempdir
+        .parent()
+        .map(|p| p.as_os_str().as_encoded_bytes().to_vec())
+        .unwrap_or_default();
+    let hash = base.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{name}-{:08x}", hash as u32)
+}
+
+/// The `/dev/shm` files VPP creates for its API segment: `<prefix>-global_vm`,
+/// `<prefix>-vpe-api` and any other `<prefix>-<name>`.
+pub fn api_segment_files(tempdir: &Path) -> Vec<PathBuf> {
+    let want = format!("{}-", api_prefix(tempdir));
+    let Ok(dir) = std::fs::read_dir("/dev/shm") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix(&want))
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains(['.', '/']))
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Removes the `/dev/shm` files of the API segment of the class VPP whose
+/// temp dir is `tempdir` (left by a VPP that was killed); returns them.
+pub fn remove_api_segment_files(tempdir: &Path) -> Vec<PathBuf> {
+    let files = api_segment_files(tempdir);
+    for f in &files {
+        match std::fs::remove_file(f) {
+            Ok(()) => tracing::info!("removed {}", f.display()),
+            Err(e) => tracing::warn!("cannot remove {}: {e}", f.display()),
+        }
+    }
+    files
+}
+
 /// Path of the CLI socket in a class temp dir.
 pub fn cli_sock(tempdir: &Path) -> PathBuf {
     tempdir.join("cli.sock")
@@ -69,12 +120,13 @@ impl Startup {
         }
         v.push(t("}"));
         v.extend(["api-trace", "{", "on", "}"].map(t));
-        let prefix = self
-            .tempdir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        v.extend([t("api-segment"), t("{"), t("prefix"), prefix, t("}")]);
+        v.extend([
+            t("api-segment"),
+            t("{"),
+            t("prefix"),
+            api_prefix(&self.tempdir),
+            t("}"),
+        ]);
         v.extend([
             t("cpu"),
             t("{"),
@@ -207,7 +259,7 @@ mod tests {
         let expected = "unix { nodaemon nosyslog full-coredump coredump-size unlimited \
             runtime-dir /tmp/vpp-unittest-suites.basic.test_x \
             cli-listen /tmp/vpp-unittest-suites.basic.test_x/cli.sock } \
-            api-trace { on } api-segment { prefix vpp-unittest-suites.basic.test_x } \
+            api-trace { on } api-segment { prefix vpp-unittest-suites.basic.test_x-PREFIXHASH } \
             cpu { main-core 0 corelist-workers 1,2 } memory { main-heap-size 1G } \
             physmem { max-size 32m } \
             statseg { socket-name /tmp/vpp-unittest-suites.basic.test_x/stats.sock per-node-counters on } \
@@ -218,6 +270,10 @@ mod tests {
             plugin auto_sdl_unittest_plugin.so { enable } plugin nat_plugin.so { enable } \
             add-path /ext/a:/ext/b } nat { endpoint-dependent }";
         let argv = s.argv();
+        let expected = expected.replace(
+            "PREFIXHASH",
+            api_prefix(&s.tempdir).rsplit('-').next().unwrap(),
+        );
         assert_eq!(argv.join(" "), expected);
         assert!(
             argv.iter().all(|a| !a.is_empty() && !a.contains(' ')),
@@ -276,5 +332,26 @@ mod tests {
             line.starts_with("unix { nodaemon nosyslog full-coredump coredump-size unlimited runtime-dir /tmp/x cli-listen /tmp/x/cli.sock poll-sleep-usec 100 }"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn api_prefixes_differ_by_temp_base_and_files_match_only_their_own() {
+        let a = api_prefix(Path::new("/tmp/a/vpp-unittest-x.y"));
+        let b = api_prefix(Path::new("/tmp/b/vpp-unittest-x.y"));
+        assert!(a.starts_with("vpp-unittest-x.y-") && b.starts_with("vpp-unittest-x.y-"));
+        assert_ne!(a, b);
+        assert_eq!(a, api_prefix(Path::new("/tmp/a/vpp-unittest-x.y")));
+        // Files of another class whose name extends this one's are not ours.
+        let dir = Path::new("/tmp/c/vpp-unittest-x.y");
+        let mine = format!("/dev/shm/{}-global_vm", api_prefix(dir));
+        let other = format!(
+            "/dev/shm/{}-global_vm",
+            api_prefix(Path::new("/tmp/c/vpp-unittest-x.y.z"))
+        );
+        std::fs::write(&mine, b"").unwrap();
+        std::fs::write(&other, b"").unwrap();
+        assert_eq!(remove_api_segment_files(dir), vec![PathBuf::from(&mine)]);
+        assert!(!Path::new(&mine).exists() && Path::new(&other).exists());
+        std::fs::remove_file(&other).unwrap();
     }
 }
