@@ -80,6 +80,8 @@ pub enum VppSource {
     Workspace,
     /// The bundled stand-in.
     Stand,
+    /// None: `DEBUG=attach` uses a VPP that is already running.
+    Attached,
 }
 
 /// The validated configuration of a run.
@@ -442,6 +444,10 @@ fn locate_vpp(
     }
     match stand_in.iter().find(|p| is_executable(p)) {
         Some(p) => Ok((p.clone(), VppSource::Stand, tag)),
+        // Attaching starts no VPP: no binary is needed.
+        None if env.get("DEBUG").as_deref() == Some("attach") => {
+            Ok((PathBuf::new(), VppSource::Attached, tag))
+        }
         None => Err(ConfigError::NoVpp {
             looked: stand_in.to_vec(),
         }),
@@ -513,6 +519,9 @@ mod tests {
             err.contains("/t/fake-vpp") && err.contains("cargo build -p asf-fake-vpp"),
             "{err}"
         );
+        // Attaching to a running VPP needs no binary.
+        let c = Config::from(&[("DEBUG", "attach")], &[PathBuf::from("/t/fake-vpp")]).unwrap();
+        assert_eq!(c.vpp_source, VppSource::Attached);
     }
 
     #[test]
