@@ -127,6 +127,9 @@ pub struct Config {
     pub os_release: PathBuf,
     /// `ASF_KEEP_TMP`: keep the temp dirs of classes that passed.
     pub keep_tmp: bool,
+    /// `COMPRESS_CORE=1` (or `--compress-core`): compress VPP's core file
+    /// after its backtrace.
+    pub compress_core: bool,
 }
 
 /// Reads one variable from a lookup function (the environment in real runs).
@@ -186,6 +189,11 @@ impl Config {
             None | Some("off") => false,
             Some("on") => true,
             Some(v) => return Err(bad("API_FUZZ", v, "on or off")),
+        };
+        let compress_core = match env.get("COMPRESS_CORE").as_deref() {
+            None | Some("0" | "no" | "false" | "off") => false,
+            Some("1" | "yes" | "true" | "on") => true,
+            Some(v) => return Err(bad("COMPRESS_CORE", v, "yes or no")),
         };
         let keep_tmp = match env.get("ASF_KEEP_TMP").as_deref() {
             None | Some("0" | "no" | "false" | "off") => false,
@@ -301,6 +309,7 @@ impl Config {
                 .get("ASF_OS_RELEASE")
                 .map_or_else(|| PathBuf::from("/etc/os-release"), PathBuf::from),
             keep_tmp,
+            compress_core,
         })
     }
 

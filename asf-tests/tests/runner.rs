@@ -1597,3 +1597,39 @@ fn a_vpp_dying_as_vpp_does_is_blamed_on_the_running_test_not_the_tear_down() {
     );
     r.assert_clean(&["suites.asf_cli.cli_inband"]);
 }
+
+#[test]
+fn compress_core_packs_the_core_after_its_backtrace() {
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    if pattern.starts_with('|') {
+        eprintln!("skipped: cores go to a core_pattern handler here");
+        return;
+    }
+    let r = Run::new();
+    let (out, text) = r.run(
+        &["asf_cli::", "--compress-core"],
+        &[
+            ("FAKE_VPP_CRASH_ON_CLI", "frobnicate"),
+            ("FAKE_VPP_CRASH_SIGNAL", "SIGABRT"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let dir = r.class_dir("suites.asf_cli.cli_inband");
+    let log = r.class_log("suites.asf_cli.cli_inband");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("core"))
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(
+        names[0].ends_with(".gz") || names[0].ends_with(".zst"),
+        "{names:?}"
+    );
+    // The backtrace came first, from the plain core.
+    let bt = log.find("gdb backtrace of").or(log.find("no gdb to print"));
+    let packed = log.find("core compressed with").expect("compressed");
+    assert!(bt.is_some_and(|b| b < packed), "{log}");
+    r.assert_clean(&["suites.asf_cli.cli_inband"]);
+}

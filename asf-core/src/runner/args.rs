@@ -53,6 +53,11 @@ pub struct Cli {
     #[arg(long, env = "ASF_OVERSUBSCRIBE", value_parser = parse_switch, default_value = "false", num_args = 0, default_missing_value = "true")]
     pub oversubscribe: bool,
 
+    /// Compress VPP's core files after their backtrace (zstd, else gzip);
+    /// also COMPRESS_CORE=1.
+    #[arg(long)]
+    pub compress_core: bool,
+
     /// Write a JUnit XML report to PATH.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<std::path::PathBuf>,

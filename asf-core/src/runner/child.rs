@@ -455,7 +455,12 @@ impl ClassRun<'_> {
         )
         .map_err(|e| {
             let _ = vpp.stop(STOP_GRACE);
-            wait_for_core(&vpp, tempdir, &self.config.vpp_bin);
+            wait_for_core(
+                &vpp,
+                tempdir,
+                &self.config.vpp_bin,
+                self.config.compress_core,
+            );
             chain(&e)
         })?;
         if self.debug.is_some() {
@@ -544,7 +549,12 @@ impl ClassRun<'_> {
         tracing::info!("VPP exited with {info}");
         // A VPP that died or was killed leaves its API segment's files.
         startup::remove_api_segment_files(&tempdir);
-        wait_for_core(&vpp, &tempdir, &self.config.vpp_bin);
+        wait_for_core(
+            &vpp,
+            &tempdir,
+            &self.config.vpp_bin,
+            self.config.compress_core,
+        );
         match info.signal_name() {
             Some(sig) if alive && sig != "SIGTERM" && sig != "SIGKILL" => {
                 Some(format!("VPP crashed during tear-down with {info}"))
@@ -749,7 +759,7 @@ fn wait_ready(
 }
 
 /// Reports VPP's core file, if it dumped one (see [`crate::vpp::core`]).
-fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path) {
+fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path, compress: bool) {
     use std::os::unix::process::ExitStatusExt;
     if vpp.exit_info().is_some_and(|i| i.0.core_dumped()) {
         // %e of core_pattern: VPP names its main thread vpp_main.
@@ -766,6 +776,9 @@ fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path) {
             None => tracing::error!("VPP dumped core, but no core file was found (core_pattern)"),
             Some(core) if Mode::from_env().ok().flatten() == Some(Mode::Core) => {
                 debug::open_core(binary, &core)
+            }
+            Some(core) if compress => {
+                crate::vpp::core::compress(&core);
             }
             Some(_) => {}
         }

@@ -203,6 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         failfast: cli.failfast,
         start_timeout: config.start_timeout,
         foreground: debug.is_some(),
+        compress_core: cli.compress_core,
     };
     tracing::debug!("scheduler: {opts:?}");
 

@@ -40,6 +40,8 @@ pub struct Options {
     /// A debug mode: class processes stay in the terminal's foreground
     /// process group so a debugger can read the terminal.
     pub foreground: bool,
+    /// `--compress-core`: passed to the class processes as COMPRESS_CORE=1.
+    pub compress_core: bool,
 }
 
 /// The final word on one test.
@@ -480,6 +482,9 @@ fn start(
         // SIGTERM: the class process kills its VPP and removes what it
         // left before it goes (see `child::run`).
         die_with_parent_by(&mut cmd, nix::sys::signal::Signal::SIGTERM);
+        if opts.compress_core {
+            cmd.env("COMPRESS_CORE", "1");
+        }
         let write_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
         // SAFETY: runs between fork and exec and only calls dup2(2), which is
         // async-signal-safe; `write_fd` stays open in the parent until spawn returns.

@@ -117,6 +117,51 @@ pub fn collect(cwd: &Path, pid: u32, comm: &str, binary: &Path) -> Option<PathBu
     Some(core)
 }
 
+/// Compresses a core file in place with `zstd` (when installed) or `gzip`,
+/// through an argument vector; returns the compressed file. Done after the
+/// backtrace, which needs the plain core.
+pub fn compress(core: &Path) -> Option<PathBuf> {
+    let (program, args, suffix): (&str, &[&str], &str) =
+        if crate::host::find_program("zstd").is_some() {
+            ("zstd", &["-q", "--rm", "-T0", "-3"], "zst")
+        } else {
+            ("gzip", &["-1"], "gz")
+        };
+    let started = Instant::now();
+    let before = std::fs::metadata(core).map(|m| m.len()).unwrap_or(0);
+    match Command::new(program)
+        .args(args)
+        .arg(core)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let mut name = core.as_os_str().to_os_string();
+            name.push(format!(".{suffix}"));
+            let packed = PathBuf::from(name);
+            let after = std::fs::metadata(&packed).map(|m| m.len()).unwrap_or(0);
+            tracing::error!(
+                "core compressed with {program}: {} ({before} -> {after} bytes, {:.1} s)",
+                packed.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Some(packed)
+        }
+        Ok(out) => {
+            tracing::error!(
+                "cannot compress {} with {program}: {}",
+                core.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            None
+        }
+        Err(e) => {
+            tracing::error!("cannot run {program} to compress {}: {e}", core.display());
+            None
+        }
+    }
+}
+
 /// `gdb -batch` over the core, 60 s at most, its output into the log.
 fn backtrace(binary: &Path, core: &Path) {
     let mut cmd = Command::new("gdb");
