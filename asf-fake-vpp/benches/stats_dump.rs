@@ -70,4 +70,37 @@ fn main() {
     println!("{:<12}{:>14.3}", "asf", asf_median * 1e3);
     println!("{:<12}{:>14.3}", "VPPStats", papi_per * 1e3);
     println!("ratio: asf is {:.1}x faster", papi_per / asf_median);
+
+    // The same dump in the dev profile, the one `cargo test` builds tests
+    // in (asf-core gets opt-level 2 there, see the workspace Cargo.toml).
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let dev = Command::new(cargo)
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "asf-fake-vpp",
+            "--profile",
+            "dev",
+            "--bench",
+            "stats_dump_time",
+        ])
+        .env("ASF_BENCH_ERRORS", &errors)
+        .output()
+        .unwrap();
+    let dev_ms: Option<f64> = String::from_utf8_lossy(&dev.stdout)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok());
+    match dev_ms {
+        Some(ms) => println!(
+            "profiles: dev {ms:.3} ms, release {:.3} ms per dump (dev/release {:.2})",
+            asf_median * 1e3,
+            ms / (asf_median * 1e3)
+        ),
+        None => println!(
+            "profiles: the dev-profile run failed:\n{}",
+            String::from_utf8_lossy(&dev.stderr)
+        ),
+    }
 }
