@@ -1642,3 +1642,85 @@ fn compress_core_packs_the_core_after_its_backtrace() {
     assert!(bt.is_some_and(|b| b < packed), "{log}");
     r.assert_clean(&["suites.asf_cli.cli_inband"]);
 }
+
+#[test]
+fn listing_a_shard_lists_exactly_what_the_shard_runs() {
+    let r = Run::new();
+    let everything = Inventory::everything(&r);
+    let mut listed: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let part = format!("hash:{k}/3");
+        let (out, text) = r.run(&["--list", "--format", "terse", "--partition", &part], &[]);
+        assert!(out.status.success(), "{text}");
+        let mine: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_suffix(": test"))
+            .map(str::to_string)
+            .collect();
+        // The shard's run reports exactly these tests.
+        let events = r.tmp.path().join(format!("events-{k}.jsonl"));
+        let (out, text) = r.run(
+            &["--partition", &part, "--events", events.to_str().unwrap()],
+            &[],
+        );
+        assert!(out.status.success(), "{text}");
+        let mut ran: Vec<String> = std::fs::read_to_string(&events)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|e| e["event"] == "test")
+            .map(|e| {
+                format!(
+                    "{}::{}",
+                    e["class"].as_str().unwrap(),
+                    e["test"].as_str().unwrap()
+                )
+            })
+            .collect();
+        ran.sort();
+        let mut sorted = mine.clone();
+        sorted.sort();
+        assert_eq!(sorted, ran, "shard {k}: listed vs run");
+        listed.extend(mine);
+    }
+    listed.sort();
+    let mut unique = listed.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "a test listed by two shards");
+    assert_eq!(
+        listed.len(),
+        everything.count(all),
+        "every test in some shard"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_listing_and_runs_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let r = Run::new();
+    for args in [&["--list"][..], &["asf_"][..]] {
+        let mut child = r
+            .command(args, &[])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is gone: stdout is closed, as with `| head -1`.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty());
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            out.status.signal() == Some(13) || out.status.code() == Some(141),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+    r.assert_no_leftovers();
+    assert_eq!(r.shm_files(), Vec::<String>::new());
+}

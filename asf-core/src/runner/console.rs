@@ -17,6 +17,15 @@ pub const DOUBLE_LINE: &str =
 pub const SINGLE_LINE: &str =
     "------------------------------------------------------------------------------";
 
+/// Set once a write to stdout found it closed (`| head`): the run stops as
+/// if interrupted, quietly, and exits with 141 (128 + SIGPIPE).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once standard output was found closed.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Decides colour once (`--color`, `NO_COLOR`, terminal) and prints.
 pub struct Console {
     out: std::io::Stdout,
@@ -76,8 +85,10 @@ impl Console {
         if self.progress_shown.replace(false) {
             let _ = write!(out, "\r\x1b[K");
         }
-        let _ = writeln!(out, "{s}");
-        let _ = out.flush();
+        let written = writeln!(out, "{s}").and_then(|()| out.flush());
+        if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// On a terminal, a live line: classes running, done and left.

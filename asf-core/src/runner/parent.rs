@@ -109,9 +109,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let filtered_out = all.iter().filter(|t| !selected(t)).count() as u64;
 
     if args.list {
+        // The classes a run with the same flags would run: those with a
+        // selected test, then the shard (--partition) of them.
+        let mut shard = std::collections::HashSet::new();
+        let mut index = 0;
+        for class in &classes {
+            if !class.tests.iter().any(|t| selected(t)) {
+                continue;
+            }
+            if cli
+                .partition
+                .is_none_or(|p| p.contains(index, class.desc.module_path))
+            {
+                shard.insert(class.desc.module_path);
+            }
+            index += 1;
+        }
+        crate::vpp::process::die_quietly_on_closed_stdout();
         let trials: Vec<Trial> = all
             .iter()
             .filter(|t| selected_by_tags(t, &tags, &skip_tags))
+            .filter(|t| shard.contains(t.class.module_path))
             .map(|t| trial(t, pretty))
             .collect();
         let _listed = libtest_mimic::run(args, trials);
@@ -245,7 +263,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         ..summary.totals
     };
     console.summary(totals, elapsed);
-    Ok(if guard.interrupted() {
+    Ok(if super::console::stdout_closed() {
+        // 128 + SIGPIPE, as a tool killed by the closed pipe would end.
+        ExitCode::from(141)
+    } else if guard.interrupted() {
         ExitCode::from(130)
     } else if totals.failed > 0 {
         ExitCode::from(1)
@@ -299,6 +320,22 @@ struct GuardState {
 }
 
 impl SignalGuard {
+    /// Stops the run as a first SIGINT would, without a message (standard
+    /// output was closed).
+    pub fn interrupt_quietly(&self) {
+        if !self.state.interrupted.swap(true, Ordering::SeqCst) {
+            for &g in self
+                .state
+                .groups
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+            {
+                let _ = killpg(Pid::from_raw(g), Signal::SIGTERM);
+            }
+        }
+    }
+
     /// Installs the handling thread.
     pub fn install() -> SignalGuard {
         let state = Arc::new(GuardState {

@@ -173,6 +173,9 @@ pub fn run(
             console.progress(now_progress.0, now_progress.1, now_progress.2);
             shown = Some(now_progress);
         }
+        if super::console::stdout_closed() {
+            guard.interrupt_quietly();
+        }
         if guard.interrupted() {
             stop = true;
         }

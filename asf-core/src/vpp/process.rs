@@ -83,6 +83,18 @@ pub fn die_with_parent_by(cmd: &mut Command, sig: Signal) {
     }
 }
 
+/// Gives SIGPIPE its default action back (Rust ignores it): a listing
+/// written into a closed pipe (`--list | head`) then ends the process
+/// quietly with the status of SIGPIPE, as command-line tools do.
+pub fn die_quietly_on_closed_stdout() {
+    // SAFETY: installing the default disposition runs no code of ours in
+    // signal context; nothing in this process relies on SIGPIPE being
+    // ignored while it lists (no child, no socket).
+    unsafe {
+        let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
+    }
+}
+
 /// Makes the command start on `cpus` (sched_setaffinity between fork and
 /// exec): it and everything it starts inherit them from the first
 /// instruction, with no window where a child it forks runs elsewhere.
