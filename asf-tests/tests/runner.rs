@@ -1724,3 +1724,23 @@ fn a_closed_stdout_ends_listing_and_runs_quietly() {
     r.assert_no_leftovers();
     assert_eq!(r.shm_files(), Vec::<String>::new());
 }
+
+#[test]
+fn a_class_that_passes_again_drops_its_stale_failed_link() {
+    let r = Run::new();
+    let marker = r.tmp.path().join("flaky-marker");
+    let env = [("FIXTURE_FLAKY_MARKER", marker.to_str().unwrap())];
+    let link = r.base().join("vpp-unittest-fixtures.flaky-FAILED");
+    let failed_list = r.base().join("failed_tests.txt");
+    let (out, text) = r.run_fixtures(&["flaky::"], &env);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(std::fs::symlink_metadata(&link).is_ok(), "{text}");
+    assert!(std::fs::read_to_string(&failed_list).unwrap().contains("test_flaky"));
+    // As VPP's framework counts: both tests started.
+    assert!(text.contains("Executed tests: 2"), "{text}");
+    let (out, text) = r.run_fixtures(&["flaky::"], &env);
+    assert!(out.status.success(), "{text}");
+    assert!(std::fs::symlink_metadata(&link).is_err(), "stale link left:\n{text}");
+    assert!(!failed_list.exists(), "failed_tests.txt names an old failure");
+    r.assert_clean(&[]);
+}

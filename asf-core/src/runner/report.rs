@@ -50,8 +50,10 @@ impl Summary {
         for (c, t, v) in verdicts(planned, out) {
             let p = &planned[c];
             let desc = p.tests[t].desc;
+            // As VPP's framework counts: every scheduled test is executed
+            // (started, skipped ones included) unless it never got to start.
             *counts.entry("scheduled").or_default() += 1;
-            if v.attempts > 0 && v.status != Status::NotRun {
+            if v.status != Status::NotRun {
                 *counts.entry("executed").or_default() += 1;
             }
             let key = match v.status {
@@ -112,7 +114,13 @@ impl Summary {
         self.counts.get(key).copied().unwrap_or(0)
     }
 
-    /// The `TEST RESULTS:` block of VPP's framework.
+    /// The `TEST RESULTS:` block of VPP's framework, with its definitions:
+    /// Scheduled = every selected test; Executed = those that started
+    /// (skipped ones included; Scheduled - Not Executed); Passed, Expected
+    /// failures, Skipped (not for CPUs), Not Executed, Failures, Unexpected
+    /// passes, Errors and "Tests skipped due to lack of CPUS" as VPP's
+    /// `run_tests.py` counts them. asf's own line: Flaky tests (passed on a
+    /// retry).
     pub fn print_results(&self, console: &Console, planned: &[Planned], out: &Outcome) {
         let rows: Vec<(&str, u64, Option<colored::Color>, bool)> = vec![
             ("Scheduled tests", self.count("scheduled"), None, true),
@@ -238,6 +246,14 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, t
             .collect();
         let class_failed = !failed.is_empty() || out.class_errors.iter().any(|(ci, _)| *ci == c);
         if !class_failed {
+            // A link an earlier failing run of this class left is stale now.
+            let dir = super::child::class_tempdir(tmp, p.class.desc.module_path);
+            if let Some(name) = dir.file_name() {
+                let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
+                if std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()) {
+                    let _ = std::fs::remove_file(&link);
+                }
+            }
             continue;
         }
         failed_names.extend(failed);
