@@ -35,6 +35,9 @@ pub struct TestCase {
     pub(crate) seed: u64,
     /// The VPP binary (for finding its test programs).
     pub(crate) vpp_bin: PathBuf,
+    /// Failed subtests of the running test: name, panicked (a FAIL, else an
+    /// ERROR), message.
+    pub(crate) subtest_failures: Vec<(String, bool, String)>,
 }
 
 /// Removes one configured object from VPP at tear-down.
@@ -267,6 +270,50 @@ impl TestCase {
             "`{failure}' in the output of `{cmd}':\n{out}"
         );
         Ok(out)
+    }
+
+    /// Runs one case of a test (unittest's `with self.subTest(...)`): a
+    /// failing case (a panic, as a failed `assert!`, or an error) is
+    /// recorded with its name and the test goes on with the next case; the
+    /// test fails at its end if any case failed, every failing case named
+    /// in its report (console, JUnit, JSON events). A case that skips itself
+    /// is logged and counts as passed.
+    pub fn subtest(
+        &mut self,
+        name: impl Into<String>,
+        f: impl FnOnce(&mut TestCase) -> TestResult,
+    ) {
+        let name = name.into();
+        tracing::info!("--- subtest {name}");
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        let failure = match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => match e.downcast::<Skip>() {
+                Ok(skip) => {
+                    tracing::info!("subtest {name} skipped: {skip}");
+                    None
+                }
+                Err(e) => Some((false, e.to_string())),
+            },
+            Err(payload) => Some((
+                true,
+                payload
+                    .downcast_ref::<&str>()
+                    .map(ToString::to_string)
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic with a non-string payload".into()),
+            )),
+        };
+        if let Some((panicked, message)) = failure {
+            tracing::error!("subtest {name} failed: {message}");
+            self.subtest_failures.push((name, panicked, message));
+        }
+    }
+
+    /// The failed subtests of the running test, taken (the framework calls
+    /// it when the test's body returns).
+    pub(crate) fn take_subtest_failures(&mut self) -> Vec<(String, bool, String)> {
+        std::mem::take(&mut self.subtest_failures)
     }
 
     /// `cli_inband` with its retval and reply as VPP sent them, no error for

@@ -1735,12 +1735,59 @@ fn a_class_that_passes_again_drops_its_stale_failed_link() {
     let (out, text) = r.run_fixtures(&["flaky::"], &env);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(std::fs::symlink_metadata(&link).is_ok(), "{text}");
-    assert!(std::fs::read_to_string(&failed_list).unwrap().contains("test_flaky"));
+    assert!(std::fs::read_to_string(&failed_list)
+        .unwrap()
+        .contains("test_flaky"));
     // As VPP's framework counts: both tests started.
     assert!(text.contains("Executed tests: 2"), "{text}");
     let (out, text) = r.run_fixtures(&["flaky::"], &env);
     assert!(out.status.success(), "{text}");
-    assert!(std::fs::symlink_metadata(&link).is_err(), "stale link left:\n{text}");
-    assert!(!failed_list.exists(), "failed_tests.txt names an old failure");
+    assert!(
+        std::fs::symlink_metadata(&link).is_err(),
+        "stale link left:\n{text}"
+    );
+    assert!(
+        !failed_list.exists(),
+        "failed_tests.txt names an old failure"
+    );
     r.assert_clean(&[]);
+}
+
+#[test]
+fn subtests_run_every_case_and_name_each_failing_one() {
+    let r = Run::new();
+    let junit = r.tmp.path().join("junit.xml");
+    let events = r.tmp.path().join("events.jsonl");
+    let (out, text) = r.run_fixtures(
+        &[
+            "subtests::",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "five cases, two failing").ends_with(" FAIL"),
+        "{text}"
+    );
+    for needle in [
+        "2 of the test's subtests failed",
+        "subtest [case=2] failed: case 2 is wrong",
+        "subtest [case=4] failed: case 4 errs",
+    ] {
+        assert!(text.contains(needle), "{needle}:\n{text}");
+        let junit = std::fs::read_to_string(&junit)
+            .unwrap()
+            .replace("&apos;", "'");
+        assert!(junit.contains(needle), "{needle} in JUnit:\n{junit}");
+        let events = std::fs::read_to_string(&events).unwrap();
+        assert!(events.contains(needle), "{needle} in events:\n{events}");
+    }
+    // The cases after the failing ones ran (the log names each).
+    let log = r.class_log("fixtures.subtests");
+    assert!(log.contains("--- subtest case=5"), "{log}");
+    r.assert_clean(&["fixtures.subtests"]);
 }

@@ -305,7 +305,7 @@ impl ClassRun<'_> {
                 let outcome = test_set_up(&mut case, test.name)
                     .and_then(|()| run_hook(desc.set_up, &mut case))
                     .and_then(|()| {
-                        let ran = run_hook(Some(test.run), &mut case);
+                        let ran = with_subtests(run_hook(Some(test.run), &mut case), &mut case);
                         if vpp_lost(&case).is_some() {
                             return ran;
                         }
@@ -484,6 +484,7 @@ impl ClassRun<'_> {
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),
+            subtest_failures: Vec::new(),
         })
     }
 
@@ -527,6 +528,7 @@ impl ClassRun<'_> {
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),
+            subtest_failures: Vec::new(),
         })
     }
 
@@ -913,6 +915,35 @@ fn install_panic_hook() {
         tracing::error!("panic: {text}");
         *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
     }));
+}
+
+/// A test's outcome with its failed subtests added: each named on a line of
+/// its own; a FAIL if any subtest (or the test) panicked, else an ERROR.
+fn with_subtests(ran: Result<(), Failure>, case: &mut TestCase) -> Result<(), Failure> {
+    let failed = case.take_subtest_failures();
+    if failed.is_empty() {
+        return ran;
+    }
+    let mut lines: Vec<String> = failed
+        .iter()
+        .map(|(name, _, m)| format!("subtest [{name}] failed: {m}"))
+        .collect();
+    let any_panic = failed.iter().any(|(_, p, _)| *p);
+    match ran {
+        Ok(()) | Err(Failure::Skip(_)) => {}
+        Err(Failure::Panic(m)) => return Err(Failure::Panic(format!("{m}\n{}", lines.join("\n")))),
+        Err(Failure::Error(m)) => lines.insert(0, m),
+    }
+    let message = format!(
+        "{} of the test's subtests failed\n{}",
+        failed.len(),
+        lines.join("\n")
+    );
+    Err(if any_panic {
+        Failure::Panic(message)
+    } else {
+        Failure::Error(message)
+    })
 }
 
 fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Failure> {

@@ -47,8 +47,9 @@ mod tcp_unit {
     /// TCP Unit Tests
     #[vpp_test]
     fn test_tcp_unittest(t: &mut TestCase) -> TestResult {
-        // Each case on its own: the tamper cases wait for retransmit
-        // timeouts, which must not add up in one reply.
+        // Each case on its own, as the original's subTest: a failing case
+        // does not hide the others. (The tamper cases wait for retransmit
+        // timeouts, which must not add up in one reply.)
         for case in [
             "sack",
             "lookup",
@@ -68,7 +69,10 @@ mod tcp_unit {
             "tamper strand-head",
             "tamper rto",
         ] {
-            t.unittest_cli(&format!("test tcp {case}"), "failed")?;
+            t.subtest(format!("test_case={case}"), |t| {
+                t.unittest_cli(&format!("test tcp {case}"), "failed")?;
+                Ok(())
+            });
         }
         Ok(())
     }
