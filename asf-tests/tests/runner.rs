@@ -1766,7 +1766,7 @@ fn subtests_run_every_case_and_name_each_failing_one() {
             "--events",
             events.to_str().unwrap(),
         ],
-        &[],
+        &[("FIXTURE_SUBTESTS", "1")],
     );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
