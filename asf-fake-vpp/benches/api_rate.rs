@@ -47,14 +47,16 @@ fn main() {
     let papi_n = (n / 4).max(1000);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/papi_client.py");
     let api_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("api");
-    let out = Command::new(common::python())
-        .arg(script)
-        .arg(&sock)
-        .arg(api_dir)
-        .arg("bench")
-        .arg(papi_n.to_string())
-        .output()
-        .unwrap();
+    let out = Command::new(
+        common::papi_python("vpp_papi").expect("VPP's Python client (see the message above)"),
+    )
+    .arg(script)
+    .arg(&sock)
+    .arg(api_dir)
+    .arg("bench")
+    .arg(papi_n.to_string())
+    .output()
+    .unwrap();
     drop(vpp);
     assert!(
         out.status.success(),

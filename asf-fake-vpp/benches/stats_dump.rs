@@ -47,13 +47,15 @@ fn main() {
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stats_client.py");
     let papi_rounds = 3;
-    let out = Command::new(common::python())
-        .arg(script)
-        .arg(&sock)
-        .arg("bench")
-        .arg(papi_rounds.to_string())
-        .output()
-        .unwrap();
+    let out = Command::new(
+        common::papi_python("vpp_papi").expect("VPP's Python client (see the message above)"),
+    )
+    .arg(script)
+    .arg(&sock)
+    .arg("bench")
+    .arg(papi_rounds.to_string())
+    .output()
+    .unwrap();
     drop(vpp);
     assert!(
         out.status.success(),
