@@ -1791,3 +1791,108 @@ fn subtests_run_every_case_and_name_each_failing_one() {
     assert!(log.contains("--- subtest case=5"), "{log}");
     r.assert_clean(&["fixtures.subtests"]);
 }
+
+/// Debian's Chromium, installed when missing if the run asks for it
+/// (`ASF_REQUIRE_CHROMIUM=1`, set by `.ci/run`, as root); None otherwise.
+fn chromium() -> Option<String> {
+    let find = || {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
+            .find(|b| {
+                Command::new(b)
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+            .map(String::from)
+    };
+    if let Some(b) = find() {
+        return Some(b);
+    }
+    if std::env::var("ASF_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+        assert!(
+            nix::unistd::geteuid().is_root(),
+            "ASF_REQUIRE_CHROMIUM=1: install Debian's chromium package"
+        );
+        let ok = Command::new("sh")
+            .args([
+                "-c",
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "ASF_REQUIRE_CHROMIUM=1: apt-get install chromium failed"
+        );
+        return find();
+    }
+    None
+}
+
+#[test]
+fn the_html_report_renders_a_bar_per_class_and_lists_the_failures() {
+    let r = Run::new();
+    let report = r.tmp.path().join("report").join("asf.html");
+    let (out, text) = r.run_fixtures(&["verdicts::", "--html", report.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(page.contains("<svg id=timeline"), "no timeline");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "external assets"
+    );
+    let Some(browser) = chromium() else {
+        eprintln!("skipped the rendering: no Chromium (Debian package chromium)");
+        return;
+    };
+    let profile = r.tmp.path().join("chromium-profile");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let url = format!("file://{}", report.display());
+    let dom = Command::new(&browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--dump-dom", &url])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    // One class ran: its bar is there (once per CPU it held).
+    let bars: std::collections::BTreeSet<&str> = dom
+        .split("data-class=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        bars.into_iter().collect::<Vec<_>>(),
+        vec!["verdicts"],
+        "{dom}"
+    );
+    // The failures section lists the failed tests.
+    let failures = dom.split("id=\"failures\"").nth(1).unwrap_or_default();
+    for t in ["test_panics", "test_returns_error", "test_unexpected_pass"] {
+        assert!(failures.contains(t), "{t} not in the failures:\n{dom}");
+    }
+    // A screenshot for people to look at.
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("asf-report.png");
+    let status = Command::new(&browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .args(["--window-size=1400,1100", &url])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}

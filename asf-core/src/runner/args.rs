@@ -62,6 +62,10 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub junit: Option<std::path::PathBuf>,
 
+    /// Write a self-contained HTML report (counts, a CPU timeline, the tests) to PATH; also HTML_REPORT.
+    #[arg(long, env = "HTML_REPORT", value_name = "PATH")]
+    pub html: Option<std::path::PathBuf>,
+
     /// Write every verdict as a JSON line to PATH.
     #[arg(long, value_name = "PATH")]
     pub events: Option<std::path::PathBuf>,

@@ -7,6 +7,7 @@ pub mod console;
 pub mod cpus;
 pub mod debug;
 pub mod event;
+pub mod html;
 pub mod parent;
 pub mod report;
 pub mod scheduler;

@@ -253,6 +253,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         report::events(&planned, &outcome, path)
             .map_err(|e| format!("cannot write the events file {}: {e}", path.display()))?;
     }
+    if let Some(path) = &cli.html {
+        let settings = super::html::Settings {
+            vpp_bin: config.vpp_bin.display().to_string(),
+            jobs,
+            cpus: {
+                let mut v: Vec<usize> = outcome.spans.iter().flat_map(|s| s.cpus.clone()).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            },
+            elapsed: elapsed.as_secs_f64(),
+            seed: std::env::var("RND_SEED").ok(),
+            interrupted: guard.interrupted(),
+        };
+        super::html::write(&planned, &outcome, &summary, &settings, &failed_dir, path)
+            .map_err(|e| format!("cannot write the HTML report {}: {e}", path.display()))?;
+    }
     console.failures(&summary.failures);
     summary.print_results(&console, &planned, &outcome);
     if guard.interrupted() {

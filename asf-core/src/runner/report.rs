@@ -26,7 +26,7 @@ pub struct Summary {
     counts: BTreeMap<&'static str, u64>,
 }
 
-fn verdicts<'a>(
+pub(crate) fn verdicts<'a>(
     planned: &'a [Planned],
     out: &'a Outcome,
 ) -> impl Iterator<Item = (usize, usize, &'a Verdict)> + 'a {
@@ -121,8 +121,17 @@ impl Summary {
     /// passes, Errors and "Tests skipped due to lack of CPUS" as VPP's
     /// `run_tests.py` counts them. asf's own line: Flaky tests (passed on a
     /// retry).
-    pub fn print_results(&self, console: &Console, planned: &[Planned], out: &Outcome) {
-        let rows: Vec<(&str, u64, Option<colored::Color>, bool)> = vec![
+    /// The lines of the `TEST RESULTS:` block that are shown: label, count.
+    pub fn result_lines(&self) -> Vec<(&'static str, u64)> {
+        self.rows()
+            .into_iter()
+            .filter(|r| r.3 || r.1 > 0)
+            .map(|r| (r.0, r.1))
+            .collect()
+    }
+
+    fn rows(&self) -> Vec<(&'static str, u64, Option<colored::Color>, bool)> {
+        vec![
             ("Scheduled tests", self.count("scheduled"), None, true),
             ("Executed tests", self.count("executed"), None, true),
             (
@@ -179,8 +188,12 @@ impl Summary {
                 Some(colored::Color::Yellow),
                 false,
             ),
-        ];
-        let shown: Vec<_> = rows.into_iter().filter(|r| r.3 || r.1 > 0).collect();
+        ]
+    }
+
+    /// Prints the block and the failures by class.
+    pub fn print_results(&self, console: &Console, planned: &[Planned], out: &Outcome) {
+        let shown: Vec<_> = self.rows().into_iter().filter(|r| r.3 || r.1 > 0).collect();
         let width = shown.iter().map(|r| r.0.len()).max().unwrap_or(0) + 4;
         console.note("");
         console.note(DOUBLE_LINE);

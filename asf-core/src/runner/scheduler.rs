@@ -72,6 +72,24 @@ pub struct Outcome {
     pub tempdirs: HashMap<usize, String>,
     /// Seconds each class took (successful attempts), by planned class.
     pub durations: HashMap<usize, f64>,
+    /// When each class process ran and on which CPUs, for the timeline.
+    pub spans: Vec<Span>,
+}
+
+/// One class process: when it ran (seconds from the start of the run) and
+/// on which CPUs.
+#[derive(Clone, Debug)]
+pub struct Span {
+    /// Planned class.
+    pub class: usize,
+    /// Attempt (1 = first run, more for retries).
+    pub attempt: u32,
+    /// The CPUs it was given (VPP's and its helpers').
+    pub cpus: Vec<usize>,
+    /// Start, in seconds from the start of the run.
+    pub start: f64,
+    /// End, in seconds from the start of the run.
+    pub end: f64,
 }
 
 struct Job {
@@ -111,6 +129,7 @@ pub fn run(
     guard: &SignalGuard,
     console: &Console,
 ) -> Outcome {
+    let run_started = Instant::now();
     let mut out = Outcome {
         verdicts: planned.iter().map(|p| vec![None; p.tests.len()]).collect(),
         ..Outcome::default()
@@ -291,6 +310,13 @@ pub fn run(
             guard.untrack(r.pgid);
             let status = r.child.wait().ok();
             pool.give(&r.cpus);
+            out.spans.push(Span {
+                class: r.job.class,
+                attempt: r.job.attempt,
+                cpus: r.cpus.clone(),
+                start: r.started.duration_since(run_started).as_secs_f64(),
+                end: run_started.elapsed().as_secs_f64(),
+            });
             let failed = finish(&mut r, status, planned, &mut out, guard, opts);
             let ci = r.job.class;
             print_block(
