@@ -7,30 +7,15 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-use asf_core::stats::StatsClient;
+use std::time::Instant;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 fn main() {
     let errors = std::env::var("ASF_BENCH_ERRORS").unwrap_or_else(|_| "4300".into());
-    let vpp = common::FakeVpp::start(
-        &["cpu", "{", "main-core", "0", "workers", "1", "}"],
-        &[("FAKE_VPP_STATS_ERRORS", &errors)],
-    );
+    let (vpp, mut stats) = common::stats_of_real_size(&errors);
     let sock = vpp.path("stats.sock");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut stats = loop {
-        match StatsClient::connect(&sock) {
-            Ok(s) => break s,
-            Err(e) => {
-                assert!(Instant::now() < deadline, "no stats segment: {e}");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    };
     let entries = stats.ls(&[]).unwrap().len();
     let rounds = 20;
     // Each round lists and dumps everything, as VPPStats' dump(ls([""])).

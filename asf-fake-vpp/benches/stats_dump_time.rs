@@ -4,30 +4,14 @@
 //! bench (release) runs it in the dev profile and prints both figures:
 //! `cargo bench -p asf-fake-vpp --bench stats_dump`.
 
-use std::time::{Duration, Instant};
-
-use asf_core::stats::StatsClient;
+use std::time::Instant;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 fn main() {
     let errors = std::env::var("ASF_BENCH_ERRORS").unwrap_or_else(|_| "4300".into());
-    let vpp = common::FakeVpp::start(
-        &["cpu", "{", "main-core", "0", "workers", "1", "}"],
-        &[("FAKE_VPP_STATS_ERRORS", &errors)],
-    );
-    let sock = vpp.path("stats.sock");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut stats = loop {
-        match StatsClient::connect(&sock) {
-            Ok(s) => break s,
-            Err(e) => {
-                assert!(Instant::now() < deadline, "no stats segment: {e}");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    };
+    let (_vpp, mut stats) = common::stats_of_real_size(&errors);
     let entries = stats.ls(&[]).unwrap().len();
     let rounds = 30;
     let mut times = Vec::new();

@@ -62,6 +62,27 @@ impl Drop for FakeVpp {
     }
 }
 
+/// A fake-vpp publishing a real-sized stats segment (`errors` synthetic
+/// error counters, one worker), and asf's client of it: the start of the
+/// stats benches.
+pub fn stats_of_real_size(errors: &str) -> (FakeVpp, asf_core::stats::StatsClient) {
+    let vpp = FakeVpp::start(
+        &["cpu", "{", "main-core", "0", "workers", "1", "}"],
+        &[("FAKE_VPP_STATS_ERRORS", errors)],
+    );
+    let sock = vpp.path("stats.sock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match asf_core::stats::StatsClient::connect(&sock) {
+            Ok(s) => return (vpp, s),
+            Err(e) => {
+                assert!(Instant::now() < deadline, "no stats segment: {e}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
 /// The interpreter the private environment is made from (`PYTHON`,
 /// default `python3`).
 pub fn python() -> String {

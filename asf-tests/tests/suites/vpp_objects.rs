@@ -64,7 +64,8 @@ pub fn admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
 }
 
 /// `VppIpRoute(dst/len, [VppRoutePath("0.0.0.0", 0xffffffff, nh_table_id)], table_id)`:
-/// a route resolved through another table.
+/// a route resolved through another table (IPv4, or IPv6 with `::` as the
+/// path's address when `dst` is an IPv6 address).
 pub fn route_via_table(
     t: &mut TestCase,
     dst: &str,
@@ -73,6 +74,11 @@ pub fn route_via_table(
     nh_table_id: u32,
     is_add: bool,
 ) -> TestResult {
+    let (proto, nh) = if dst.contains(':') {
+        ("FIB_API_PATH_NH_PROTO_IP6", json!({"ip6": ZERO_IP6}))
+    } else {
+        ("FIB_API_PATH_NH_PROTO_IP4", json!({"ip4": [0, 0, 0, 0]}))
+    };
     let path = json!({
         "sw_if_index": u32::MAX,
         "table_id": nh_table_id,
@@ -81,8 +87,8 @@ pub fn route_via_table(
         "preference": 0,
         "type": "FIB_API_PATH_TYPE_NORMAL",
         "flags": 0,
-        "proto": "FIB_API_PATH_NH_PROTO_IP4",
-        "nh": {"address": {"ip4": [0, 0, 0, 0]}, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
+        "proto": proto,
+        "nh": {"address": nh, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
         "n_labels": 0,
     });
     let route = json!({
@@ -196,7 +202,7 @@ pub fn config_ip6(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResul
     Ok(())
 }
 
-/// [`route_via_table`] for an IPv6 host route (`VppRoutePath("0::0", 0xffffffff, nh_table_id)`).
+/// [`route_via_table`] for an IPv6 host route (a /128).
 pub fn route6_via_table(
     t: &mut TestCase,
     dst: &str,
@@ -204,29 +210,7 @@ pub fn route6_via_table(
     nh_table_id: u32,
     is_add: bool,
 ) -> TestResult {
-    let path = json!({
-        "sw_if_index": u32::MAX,
-        "table_id": nh_table_id,
-        "rpf_id": 0,
-        "weight": 1,
-        "preference": 0,
-        "type": "FIB_API_PATH_TYPE_NORMAL",
-        "flags": 0,
-        "proto": "FIB_API_PATH_NH_PROTO_IP6",
-        "nh": {"address": {"ip6": ZERO_IP6}, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
-        "n_labels": 0,
-    });
-    let route = json!({
-        "table_id": table_id,
-        "prefix": prefix(&format!("{dst}/128"))?,
-        "n_paths": 1,
-        "paths": [path],
-    });
-    t.api().call(
-        "ip_route_add_del",
-        json!({"is_add": is_add, "is_multipath": false, "route": route}),
-    )?;
-    Ok(())
+    route_via_table(t, dst, 128, table_id, nh_table_id, is_add)
 }
 
 /// `session_enable_disable_v2(rt_engine_type=...)`: `RT_BACKEND_ENGINE_API_SDL`,
