@@ -4,6 +4,7 @@
 //! attribute; depend on `asf-core` only. The macro is a pipeline of stages:
 //! [`args`] parses the options, [`valid`] checks items and signatures,
 //! [`expand`] generates the registration code.
+#![forbid(unsafe_code)]
 
 mod args;
 mod expand;

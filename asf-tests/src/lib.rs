@@ -1,1 +1,2 @@
 //! VPP test suites written with asf; the suites live in `tests/suites`.
+#![forbid(unsafe_code)]

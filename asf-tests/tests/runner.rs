@@ -1,6 +1,7 @@
 //! Drives the `suites` test binary as a user would, against the stand-in
 //! VPP, and checks what the run does: VPPs booted, skips, filters, faults,
 //! exit codes, and that no process outlives the run.
+#![forbid(unsafe_code)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;

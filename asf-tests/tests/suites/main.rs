@@ -1,5 +1,6 @@
 //! The VPP test suites: one file per suite, each a class module marked
 //! `#[vpp_test]`. Run with `cargo test -p asf-tests`; see the README.
+#![forbid(unsafe_code)]
 
 mod asf_api;
 mod asf_cli;
