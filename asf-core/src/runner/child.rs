@@ -139,6 +139,17 @@ pub fn run(plan_json: &str) -> i32 {
     runner.run()
 }
 
+/// Removes what a class's VPP and tests may leave on the host: the VPP's
+/// API segment files in /dev/shm and the class's recorded host objects
+/// (namespaces, interfaces). Returns what could not be removed. Used at the
+/// start of a class (an earlier run was killed), after its VPP stops or
+/// fails to start, when the class process is told to go, and by the parent
+/// when the class process died.
+pub fn remove_leftovers(tempdir: &Path) -> Vec<String> {
+    startup::remove_api_segment_files(tempdir);
+    crate::host::ledger::remove(tempdir, crate::host::ledger::Scope::Class)
+}
+
 /// What a class process must clean up if it is told to go: its VPP's pid
 /// and its temp dir.
 static CLEANUP: std::sync::Mutex<Option<(u32, PathBuf)>> = std::sync::Mutex::new(None);
@@ -158,8 +169,7 @@ fn clean_up_and_exit(sig: nix::sys::signal::Signal) -> ! {
                 _ => break,
             }
         }
-        startup::remove_api_segment_files(&tempdir);
-        crate::host::ledger::remove(&tempdir, crate::host::ledger::Scope::Class);
+        remove_leftovers(&tempdir);
     }
     std::process::exit(128 + sig as i32)
 }
@@ -191,8 +201,7 @@ impl ClassRun<'_> {
         // What an earlier run of this class left (it was killed with
         // SIGKILL, say): its VPP's API segment files, and host objects (the
         // record is in the temp dir about to go).
-        startup::remove_api_segment_files(&tempdir);
-        for problem in crate::host::ledger::remove(&tempdir, crate::host::ledger::Scope::Class) {
+        for problem in remove_leftovers(&tempdir) {
             eprintln!("asf: {}: left by an earlier run: {problem}", desc.name);
         }
         if let Err(e) = prepare_tempdir(&tempdir) {
@@ -217,8 +226,8 @@ impl ClassRun<'_> {
             Ok(case) => case,
             Err(message) => {
                 // The VPP that failed to come up is gone (killed when
-                // dropped); what it left in /dev/shm goes too.
-                startup::remove_api_segment_files(&tempdir);
+                // dropped); what it left goes too.
+                remove_leftovers(&tempdir);
                 tracing::error!("{message}");
                 self.reporter.send(&Event::ClassError { message });
                 return 1;
@@ -367,8 +376,8 @@ impl ClassRun<'_> {
             tracing::error!("{crash}");
             class_error.get_or_insert(crash);
         }
-        let problems =
-            crate::host::ledger::remove(&class_tempdir, crate::host::ledger::Scope::Class);
+        // The VPP is gone: its /dev/shm files and the class's host objects go.
+        let problems = remove_leftovers(&class_tempdir);
         if !problems.is_empty() {
             let message = format!("cannot remove host objects: {}", problems.join("; "));
             tracing::error!("{message}");
@@ -549,8 +558,6 @@ impl ClassRun<'_> {
         }
         let info = vpp.stop(STOP_GRACE);
         tracing::info!("VPP exited with {info}");
-        // A VPP that died or was killed leaves its API segment's files.
-        startup::remove_api_segment_files(&tempdir);
         wait_for_core(
             &vpp,
             &tempdir,
@@ -580,10 +587,6 @@ fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::Error(format!("set-up: {}", chain(&e))))
 }
 
-/// The framework's part of a test's tear-down: remove what the test
-/// registered, log VPP's state, save the API trace into the class temp dir.
-/// Why VPP can no longer be talked to, if it cannot: it died, or the API
-/// connection broke. (`died_or` turns the first into the died message.)
 /// How long a VPP that closed its API connection may take to finish dying:
 /// its signal handler prints, then the kernel writes a core (about a second
 /// per GB here) before the process can be reaped.
@@ -611,6 +614,8 @@ fn settle_death(case: &TestCase) {
     }
 }
 
+/// Why VPP can no longer be talked to, if it cannot: it died, or the API
+/// connection broke. (`died_or` turns the first into the died message.)
 fn vpp_lost(case: &TestCase) -> Option<String> {
     settle_death(case);
     if case.vpp.exit_info().is_some() {
@@ -622,6 +627,9 @@ fn vpp_lost(case: &TestCase) -> Option<String> {
     }
 }
 
+/// The framework's part of a test's tear-down: remove what the test
+/// registered, log VPP's state, save the API trace into the class temp dir,
+/// and remove the test's host objects whatever happened to VPP.
 fn test_tear_down(case: &mut TestCase, test: &str) -> Result<(), Failure> {
     let vpp_side = vpp_tear_down(case, test);
     // The test's namespaces and interfaces go whatever happened to VPP.

@@ -22,8 +22,6 @@ pub struct Settings {
     pub vpp_bin: String,
     /// Classes at once.
     pub jobs: usize,
-    /// The CPUs classes could use.
-    pub cpus: Vec<usize>,
     /// Whole run, seconds.
     pub elapsed: f64,
     /// `RND_SEED`, when the run was given one.
@@ -149,11 +147,13 @@ pub fn write(
     };
     row("VPP binary", settings.vpp_bin.clone());
     row("jobs", settings.jobs.to_string());
+    // The CPUs the class processes held: the timeline's rows.
+    let mut cpus: Vec<usize> = out.spans.iter().flat_map(|s| s.cpus.clone()).collect();
+    cpus.sort_unstable();
+    cpus.dedup();
     row(
         "CPUs",
-        settings
-            .cpus
-            .iter()
+        cpus.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", "),
@@ -169,12 +169,6 @@ pub fn write(
     h.push_str("</table></section>");
 
     // Timeline: a row per CPU, a bar per class process on each of its CPUs.
-    let mut cpus: Vec<usize> = settings.cpus.clone();
-    for s in &out.spans {
-        cpus.extend(&s.cpus);
-    }
-    cpus.sort_unstable();
-    cpus.dedup();
     let total = out
         .spans
         .iter()

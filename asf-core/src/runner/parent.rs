@@ -257,12 +257,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         let settings = super::html::Settings {
             vpp_bin: config.vpp_bin.display().to_string(),
             jobs,
-            cpus: {
-                let mut v: Vec<usize> = outcome.spans.iter().flat_map(|s| s.cpus.clone()).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            },
             elapsed: elapsed.as_secs_f64(),
             seed: std::env::var("RND_SEED").ok(),
             interrupted: guard.interrupted(),

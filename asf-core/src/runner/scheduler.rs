@@ -580,11 +580,7 @@ fn finish(
         // The class process is gone; what it could not remove (killed at a
         // time limit, crashed) the parent removes now: the API segment files
         // of a VPP killed with it, and host objects.
-        crate::vpp::startup::remove_api_segment_files(std::path::Path::new(dir));
-        for problem in crate::host::ledger::remove(
-            std::path::Path::new(dir),
-            crate::host::ledger::Scope::Class,
-        ) {
+        for problem in super::child::remove_leftovers(std::path::Path::new(dir)) {
             eprintln!("asf: {}: {problem}", p.class.desc.name);
         }
     }
