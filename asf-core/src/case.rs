@@ -182,8 +182,8 @@ impl TestCase {
     /// Creates `n` loopbacks, sets them admin up, and registers them for
     /// removal at tear-down; returns their `sw_if_index`es.
     pub fn create_loopback_interfaces(&mut self, n: usize) -> TestResult<Vec<u32>> {
-        use crate::api::messages::{
-            CreateLoopback, DeleteLoopback, SwInterfaceSetFlags, IF_STATUS_API_FLAG_ADMIN_UP,
+        use crate::api::vpp::interface::{
+            CreateLoopback, DeleteLoopback, IfStatusFlags, SwInterfaceSetFlags,
         };
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
@@ -194,7 +194,7 @@ impl TestCase {
             });
             self.api.request(&SwInterfaceSetFlags {
                 sw_if_index: index,
-                flags: IF_STATUS_API_FLAG_ADMIN_UP,
+                flags: IfStatusFlags::ADMIN_UP,
             })?;
             out.push(index);
         }
@@ -235,7 +235,7 @@ impl TestCase {
             s.api
                 .schema()
                 .ok()
-                .and_then(|sc| sc.enum_name(enum_type, v))
+                .and_then(|sc| crate::api::dynamic::Dynamic::enum_name(&*sc, enum_type, v))
                 .map_or_else(|| v.to_string(), |n| format!("{n} ({v})"))
         };
         let (r, e) = (name(self, real), name(self, expected));
@@ -321,9 +321,9 @@ impl TestCase {
     pub fn cli_return_response(
         &mut self,
         cmd: &str,
-    ) -> Result<crate::api::messages::CliInbandReply, ApiError> {
+    ) -> Result<crate::api::vpp::vlib::CliInbandReply, ApiError> {
         tracing::debug!("CLI: {cmd}");
-        let r = self.api.request_raw(&crate::api::messages::CliInband {
+        let r = self.api.request_raw(&crate::api::vpp::vlib::CliInband {
             cmd: cmd.to_string(),
         })?;
         tracing::debug!("CLI retval {} output of `{cmd}`:\n{}", r.retval, r.reply);

@@ -196,36 +196,7 @@ pub enum CliError {
     },
 }
 
-/// An `.api.json` file could not be loaded.
-#[derive(Debug, Error)]
-pub enum SchemaError {
-    /// A file or directory could not be read.
-    #[error("cannot read {path:?}")]
-    Read {
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: io::Error,
-    },
-    /// A file is not JSON.
-    #[error("{path:?} is not valid JSON")]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// The parse error.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A file is JSON but not a valid API definition.
-    #[error("{path:?}: {what}")]
-    Bad {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, and where.
-        what: String,
-    },
-}
+pub use asf_apigen::SchemaError;
 
 /// Reading the stats segment failed.
 #[derive(Debug, Error)]

@@ -4,17 +4,19 @@
 use std::path::Path;
 
 use asf_core::api::codec::{Reader, Writer};
-use asf_core::api::messages::{
-    CliInbandReply, ControlPingReply, GetApiJsonReply, Message, ShowVersionReply,
-    SwInterfaceDetails, SwInterfaceEvent,
-};
+use asf_core::api::dynamic::Dynamic;
+use asf_core::api::message::Message;
 use asf_core::api::schema::Schema;
+use asf_core::api::vpp::interface::{SwInterfaceDetails, SwInterfaceEvent};
+use asf_core::api::vpp::memclnt::{ControlPingReply, GetApiJsonReply};
+use asf_core::api::vpp::vlib::CliInbandReply;
+use asf_core::api::vpp::vpe::ShowVersionReply;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 /// The stand-in's `.api.json` files: real message shapes of every kind.
 fn fake_vpp_schema() -> Schema {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-fake-vpp/api");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("api");
     Schema::load_dirs(&[dir]).unwrap()
 }
 

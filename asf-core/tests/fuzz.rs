@@ -23,11 +23,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use asf_core::api::codec::{Reader, Writer};
-use asf_core::api::messages::{
-    CliInbandReply, ControlPingReply, GetApiJsonReply, Message, ShowVersionReply,
-    SwInterfaceDetails, SwInterfaceEvent,
-};
+use asf_core::api::dynamic::Dynamic;
+use asf_core::api::message::Message;
 use asf_core::api::schema::Schema;
+use asf_core::api::vpp::interface::{SwInterfaceDetails, SwInterfaceEvent};
+use asf_core::api::vpp::memclnt::{ControlPingReply, GetApiJsonReply};
+use asf_core::api::vpp::vlib::CliInbandReply;
+use asf_core::api::vpp::vpe::ShowVersionReply;
 use asf_core::stats::StatsClient;
 
 fn root() -> PathBuf {
@@ -35,7 +37,7 @@ fn root() -> PathBuf {
 }
 
 fn fake_vpp_api() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-fake-vpp/api")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("api")
 }
 
 fn seeds(target: &str) -> Vec<Vec<u8>> {

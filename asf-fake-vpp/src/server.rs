@@ -13,111 +13,32 @@ use crate::cli::{Cli, ThreadInfo, BUILD_DATE, BUILD_DIR, VERSION};
 use crate::faults::{CliFault, Faults};
 use crate::state::{Interface, State};
 
-/// memclnt messages: fixed ids 1..=28 (id = position + 1).
-const MEMCLNT: [(&str, &str); 28] = [
-    ("memclnt_create", "9c5e1c2f"),
-    ("memclnt_create_reply", "42ec4560"),
-    ("memclnt_delete", "7e1c04e3"),
-    ("memclnt_delete_reply", "3d3b6312"),
-    ("rx_thread_exit", "c3a3a452"),
-    ("memclnt_rx_thread_suspend", "c3a3a452"),
-    ("memclnt_read_timeout", "c3a3a452"),
-    ("rpc_call", "7e8a2c95"),
-    ("rpc_call_reply", "e8d4e804"),
-    ("get_first_msg_id", "ebf79a66"),
-    ("get_first_msg_id_reply", "7d337472"),
-    ("api_versions", "51077d14"),
-    ("api_versions_reply", "5f0d99d6"),
-    ("trace_plugin_msg_ids", "f476d3ce"),
-    ("sockclnt_create", "455fb9c4"),
-    ("sockclnt_create_reply", "35166268"),
-    ("sockclnt_delete", "8ac76db6"),
-    ("sockclnt_delete_reply", "8f38b1ee"),
-    ("sock_init_shm", "51646d92"),
-    ("sock_init_shm_reply", "e8d4e804"),
-    ("memclnt_keepalive", "51077d14"),
-    ("memclnt_keepalive_reply", "e8d4e804"),
-    ("control_ping", "51077d14"),
-    ("control_ping_reply", "f6b0b8ca"),
-    ("memclnt_create_v2", "c4bd4882"),
-    ("memclnt_create_v2_reply", "42ec4560"),
-    ("get_api_json", "51077d14"),
-    ("get_api_json_reply", "ea715b59"),
-];
+/// Names, CRCs, file CRCs and versions of the modules the stand-in
+/// implements, generated from `asf-core/api/*.api.json`.
+mod api {
+    include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
+}
 
 /// Dynamic modules in the order the stand-in "initialises" them: each gets
-/// a block of ids from 29 on, in definition order, as VPP allocates them.
-/// A module: name, file CRC, and its messages (name, CRC) in definition order.
-type Module = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-const MODULES: [Module; 3] = [
-    (
-        "vpe",
-        "bbfa7484",
-        &[
-            ("show_version", "51077d14"),
-            ("show_version_reply", "c919bde1"),
-            ("show_vpe_system_time", "51077d14"),
-            ("show_vpe_system_time_reply", "7ffd8193"),
-            ("log_dump", "6ab31753"),
-            ("log_details", "03d61cc0"),
-        ],
-    ),
-    (
-        "interface",
-        "98d849f6",
-        &[
-            ("create_loopback", "42bb5d22"),
-            ("create_loopback_reply", "5383d31f"),
-            ("create_loopback_instance", "d36a3ee2"),
-            ("create_loopback_instance_reply", "5383d31f"),
-            ("delete_loopback", "f9e6675e"),
-            ("delete_loopback_reply", "e8d4e804"),
-            ("sw_interface_set_flags", "f5aec1b8"),
-            ("sw_interface_set_flags_reply", "e8d4e804"),
-            ("sw_interface_dump", "aa610c27"),
-            ("sw_interface_details", "6c221fc7"),
-            ("want_interface_events", "476f5a08"),
-            ("want_interface_events_reply", "e8d4e804"),
-            ("sw_interface_event", "2d3d95a7"),
-        ],
-    ),
-    (
-        "vlib",
-        "9a9e84e4",
-        &[
-            ("cli_inband", "f8377302"),
-            ("cli_inband_reply", "05879051"),
-            ("show_threads", "51077d14"),
-            ("show_threads_reply", "efd78e83"),
-            ("get_f64_endian_value", "809fcd44"),
-            ("get_f64_endian_value_reply", "7e02e404"),
-            ("get_f64_increment_by_one", "b64f027e"),
-            ("get_f64_increment_by_one_reply", "d25dbaa3"),
-        ],
-    ),
-];
+/// a block of ids from 29 on, in definition order, as VPP allocates them
+/// (memclnt's 28 messages have fixed ids 1..=28).
+const DYNAMIC: [&str; 3] = ["vpe", "interface", "vlib"];
 
 /// The `.api.json` files of what the stand-in implements, for `get_api_json`.
 const API_JSON: [&str; 5] = [
-    include_str!("../api/core/ip_types.api.json"),
-    include_str!("../api/core/memclnt.api.json"),
-    include_str!("../api/core/vlib.api.json"),
-    include_str!("../api/core/vpe.api.json"),
-    include_str!("../api/core/interface.api.json"),
+    include_str!("../../asf-core/api/ip_types.api.json"),
+    include_str!("../../asf-core/api/memclnt.api.json"),
+    include_str!("../../asf-core/api/vlib.api.json"),
+    include_str!("../../asf-core/api/vpe.api.json"),
+    include_str!("../../asf-core/api/interface.api.json"),
 ];
 
-/// Module versions for `api_versions`, as in the `.api.json` files.
-const VERSIONS: [(&str, (u32, u32, u32)); 4] = [
-    ("memclnt", (2, 1, 0)),
-    ("vpe", (1, 7, 0)),
-    ("interface", (3, 2, 5)),
-    ("vlib", (1, 0, 0)),
-];
+fn module(name: &str) -> &'static api::ApiModule {
+    api::MODULES
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no module {name} in asf-core/api"))
+}
 
 /// The message table: id ↔ name, with CRCs.
 struct Table {
@@ -140,15 +61,17 @@ impl Table {
             t.by_name.insert(name, id);
             t.entries.push((id, format!("{name}_{crc}")));
         };
-        for (i, (name, crc)) in MEMCLNT.iter().enumerate() {
+        let memclnt = module("memclnt");
+        for (i, (name, crc)) in memclnt.messages.iter().enumerate() {
             add(i as u16 + 1, name, crc);
         }
-        let mut next = 29u16;
+        let mut next = memclnt.messages.len() as u16 + 1;
         let mut first_ids = HashMap::new();
-        first_ids.insert("memclnt_b197c551".to_string(), 1);
-        for (module, file_crc, msgs) in MODULES {
-            first_ids.insert(format!("{module}_{file_crc}"), next);
-            for (name, crc) in msgs {
+        first_ids.insert(format!("memclnt_{:08x}", memclnt.file_crc), 1);
+        for name in DYNAMIC {
+            let m = module(name);
+            first_ids.insert(format!("{}_{:08x}", m.name, m.file_crc), next);
+            for (name, crc) in m.messages {
                 add(next, name, crc);
                 next += 1;
             }
@@ -351,8 +274,9 @@ impl Server {
             }
             "api_versions" => {
                 let mut out = 0i32.to_be_bytes().to_vec();
-                out.extend_from_slice(&(VERSIONS.len() as u32).to_be_bytes());
-                for (name, (major, minor, patch)) in VERSIONS {
+                out.extend_from_slice(&(1 + DYNAMIC.len() as u32).to_be_bytes());
+                for name in std::iter::once("memclnt").chain(DYNAMIC) {
+                    let (major, minor, patch) = module(name).version;
                     for v in [major, minor, patch] {
                         out.extend_from_slice(&v.to_be_bytes());
                     }

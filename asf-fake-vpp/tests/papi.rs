@@ -9,7 +9,7 @@ mod common;
 use common::{papi_python, FakeVpp};
 
 fn api_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("api")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api")
 }
 
 #[test]

@@ -802,7 +802,7 @@ fn two_runs_at_once_with_one_temp_base_both_pass() {
 #[test]
 fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
     let r = Run::new();
-    let api = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asf-fake-vpp/api");
+    let api = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api");
     let (out, text) = r.run(
         &["asf_interface::"],
         &[("ASF_API_DIR", api.to_str().unwrap())],

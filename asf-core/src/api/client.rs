@@ -10,11 +10,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::codec::{Reader, Writer};
-use super::messages::{
-    CliInband, ControlPing, ControlPingReply, DumpRequest, Message, Reply, Request, ShowVersion,
-    ShowVersionReply, SockclntDelete, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID,
+use super::dynamic::Dynamic;
+use super::message::{
+    DumpRequest, Message, Reply, Request, StreamRequest, SOCKCLNT_CREATE_ID,
+    SOCKCLNT_CREATE_REPLY_ID,
 };
 use super::schema::Schema;
+use super::vpp::memclnt::{ControlPing, ControlPingReply, GetApiJson, SockclntDelete};
+use super::vpp::vlib::CliInband;
+use super::vpp::vpe::{ShowVersion, ShowVersionReply};
 use crate::errors::{ApiError, CliError};
 use crate::vpp::process::ExitInfo;
 
@@ -463,7 +467,13 @@ impl ApiClient {
     }
 
     fn decode_reply<M: Message>(frame: &Frame) -> Result<M, ApiError> {
-        let mut r = Reader::new(&frame.body[6..]);
+        let Some(payload) = frame.body.get(M::HEADER.size()..) else {
+            return Err(ApiError::Malformed {
+                msg: M::NAME.into(),
+                problem: format!("{} bytes do not hold its header", frame.body.len()),
+            });
+        };
+        let mut r = Reader::new(payload);
         M::decode(&mut r).map_err(|e| ApiError::Malformed {
             msg: M::NAME.into(),
             problem: e.0,
@@ -511,16 +521,39 @@ impl ApiClient {
             .collect()
     }
 
+    /// Runs a cursor stream (a `services` entry with `stream_msg`): the
+    /// details messages, then the reply that ends them, its retval checked.
+    pub fn stream<R: StreamRequest>(
+        &mut self,
+        req: &R,
+    ) -> Result<(Vec<R::Details>, R::Reply), ApiError> {
+        let details = self.msg_id::<R::Details>()?;
+        let reply = self.msg_id::<R::Reply>()?;
+        let (mut w, context) = self.header::<R>()?;
+        req.encode(&mut w);
+        let (frames, end) = self.exchange(
+            w.into_bytes(),
+            context,
+            Collect::Stream { details, reply },
+            R::NAME,
+        )?;
+        let end = Self::decode_reply::<R::Reply>(&end)?;
+        if let Some(retval) = end.retval() {
+            self.check_retval(R::NAME, retval)?;
+        }
+        let details = frames
+            .iter()
+            .map(Self::decode_reply::<R::Details>)
+            .collect::<Result<_, _>>()?;
+        Ok((details, end))
+    }
+
     /// Waits up to `timeout` for an event of type `E` (events that arrived
     /// earlier, while waiting for replies, count); other events stay queued.
     pub fn wait_for_event_typed<E: Message>(&mut self, timeout: Duration) -> Result<E, ApiError> {
         let id = self.msg_id::<E>()?;
         let frame = self.wait_for_frame(timeout, id, E::NAME)?;
-        let mut r = Reader::new(&frame.body[2..]);
-        E::decode(&mut r).map_err(|e| ApiError::Malformed {
-            msg: E::NAME.into(),
-            problem: e.0,
-        })
+        Self::decode_reply::<E>(&frame)
     }
 
     fn wait_for_frame(
@@ -686,7 +719,7 @@ impl ApiClient {
         }
         let mut schema = Schema::new();
         if self.api_dirs.is_empty() {
-            let reply = self.request(&super::messages::GetApiJson)?;
+            let reply = self.request(&GetApiJson)?;
             let modules: serde_json::Value =
                 serde_json::from_str(&reply.json).map_err(|e| ApiError::Malformed {
                     msg: "get_api_json_reply".into(),

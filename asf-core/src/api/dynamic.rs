@@ -5,10 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::codec::{DecodeError, Reader, Writer};
-use super::schema::{Base, Field, Len, Schema, TypeDef};
-
-/// Nesting limit for user types (a self-referencing schema is an error).
-const MAX_DEPTH: usize = 32;
+use super::schema::{Base, Field, Len, Schema, TypeDef, MAX_DEPTH};
 
 /// A value that does not fit its field, with the path to the field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -27,11 +24,38 @@ fn err(path: &str, problem: impl Into<String>) -> EncodeError {
     }
 }
 
-impl Schema {
+/// Encoding and decoding by the loaded `.api.json` definitions.
+pub trait Dynamic {
     /// Encodes message `name` from `args` (an object; header fields such as
     /// `_vl_msg_id`, `client_index` and `context` are ordinary fields).
-    pub fn encode(&self, name: &str, args: &Value) -> Result<Vec<u8>, EncodeError> {
+    fn encode(&self, name: &str, args: &Value) -> Result<Vec<u8>, EncodeError>;
+    /// Decodes message `name` into an object with every field.
+    fn decode(&self, name: &str, body: &[u8]) -> Result<Value, DecodeError>;
+    /// The name of an enum member with value `n`, or the set flag names of an
+    /// enumflag, for readable assertion messages.
+    fn enum_name(&self, ty: &str, n: i64) -> Option<String>;
+}
+
+impl Dynamic for Schema {
+    fn encode(&self, name: &str, args: &Value) -> Result<Vec<u8>, EncodeError> {
+        Dyn(self).encode(name, args)
+    }
+    fn decode(&self, name: &str, body: &[u8]) -> Result<Value, DecodeError> {
+        Dyn(self).decode(name, body)
+    }
+    fn enum_name(&self, ty: &str, n: i64) -> Option<String> {
+        Dyn(self).enum_name(ty, n)
+    }
+}
+
+struct Dyn<'a>(&'a Schema);
+
+impl Dyn<'_> {
+    /// Encodes message `name` from `args` (an object; header fields such as
+    /// `_vl_msg_id`, `client_index` and `context` are ordinary fields).
+    fn encode(&self, name: &str, args: &Value) -> Result<Vec<u8>, EncodeError> {
         let msg = self
+            .0
             .message(name)
             .ok_or_else(|| err(name, "no such message in the loaded .api.json files"))?;
         let mut w = Writer::new();
@@ -40,8 +64,8 @@ impl Schema {
     }
 
     /// Decodes message `name` into an object with every field.
-    pub fn decode(&self, name: &str, body: &[u8]) -> Result<Value, DecodeError> {
-        let msg = self.message(name).ok_or_else(|| {
+    fn decode(&self, name: &str, body: &[u8]) -> Result<Value, DecodeError> {
+        let msg = self.0.message(name).ok_or_else(|| {
             DecodeError(format!(
                 "{name}: no such message in the loaded .api.json files"
             ))
@@ -205,7 +229,7 @@ impl Schema {
         if let Some(b) = Base::parse(ty) {
             return encode_base(b, v, path, w);
         }
-        match self.type_def(ty) {
+        match self.0.type_def(ty) {
             None => Err(err(path, format!("unknown type {ty}"))),
             Some(TypeDef::Enum { base, members, .. }) => {
                 let n = match v {
@@ -272,52 +296,11 @@ impl Schema {
         }
     }
 
-    /// Wire size of a fixed-size type (None for variable-length ones).
-    pub fn fixed_size(&self, ty: &str, len: &Len, depth: usize) -> Option<usize> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let one = if ty == "string" {
-            return match len {
-                Len::Fixed(n) => Some(*n),
-                _ => None,
-            };
-        } else if let Some(b) = Base::parse(ty) {
-            b.size()
-        } else {
-            match self.type_def(ty)? {
-                TypeDef::Enum { base, .. } => base.size(),
-                TypeDef::Alias { ty, length } => {
-                    let l = length.map_or(Len::One, Len::Fixed);
-                    self.fixed_size(ty, &l, depth + 1)?
-                }
-                TypeDef::Struct(fields) => {
-                    let mut total = 0;
-                    for f in fields {
-                        total += self.fixed_size(&f.ty, &f.len, depth + 1)?;
-                    }
-                    total
-                }
-                TypeDef::Union(arms) => {
-                    let mut max = 0;
-                    for a in arms {
-                        max = max.max(self.fixed_size(&a.ty, &a.len, depth + 1)?);
-                    }
-                    max
-                }
-            }
-        };
-        match len {
-            Len::One => Some(one),
-            Len::Fixed(n) => one.checked_mul(*n),
-            Len::Rest | Len::Counted(_) => None,
-        }
-    }
-
     fn union_size(&self, arms: &[Field], path: &str, depth: usize) -> Result<usize, EncodeError> {
         let mut max = 0;
         for a in arms {
             let s = self
+                .0
                 .fixed_size(&a.ty, &a.len, depth + 1)
                 .ok_or_else(|| err(path, format!("union arm {} has no fixed size", a.name)))?;
             max = max.max(s);
@@ -370,6 +353,7 @@ impl Schema {
             }
             Len::Rest => {
                 let size = self
+                    .0
                     .fixed_size(&f.ty, &Len::One, depth)
                     .filter(|s| *s > 0)
                     .ok_or_else(|| {
@@ -389,7 +373,7 @@ impl Schema {
         depth: usize,
     ) -> Result<Value, DecodeError> {
         // Refuse counts the remaining bytes cannot hold before allocating.
-        let min = self.fixed_size(ty, &Len::One, depth).unwrap_or(1).max(1);
+        let min = self.0.fixed_size(ty, &Len::One, depth).unwrap_or(1).max(1);
         if n.saturating_mul(min) > r.remaining() {
             return Err(DecodeError(format!(
                 "{path}: {n} elements need more than the {} bytes left",
@@ -417,7 +401,7 @@ impl Schema {
         if let Some(b) = Base::parse(ty) {
             return decode_base(b, r).map_err(ctx);
         }
-        match self.type_def(ty) {
+        match self.0.type_def(ty) {
             None => Err(DecodeError(format!("{path}: unknown type {ty}"))),
             Some(TypeDef::Enum { base, .. }) => decode_base(*base, r).map_err(ctx),
             Some(TypeDef::Alias {
@@ -454,8 +438,8 @@ impl Schema {
 
     /// The name of an enum member with value `n`, or the set flag names of an
     /// enumflag, for readable assertion messages.
-    pub fn enum_name(&self, ty: &str, n: i64) -> Option<String> {
-        match self.type_def(ty)? {
+    fn enum_name(&self, ty: &str, n: i64) -> Option<String> {
+        match self.0.type_def(ty)? {
             TypeDef::Enum {
                 members,
                 flags: false,

@@ -1,11 +1,13 @@
-//! VPP's binary API over its Unix socket: framing, the big-endian codec, the
-//! typed core messages, and a blocking client.
+//! VPP's binary API over its Unix socket: framing, the big-endian codec,
+//! typed messages generated from `.api.json` files, the dynamic codec, and a
+//! blocking client.
 
 pub mod client;
 pub mod codec;
 pub mod dynamic;
-pub mod messages;
-pub mod schema;
+pub mod message;
 pub mod values;
+pub mod vpp;
 
+pub use asf_apigen::schema;
 pub use client::ApiClient;

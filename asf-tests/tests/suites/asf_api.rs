@@ -1,5 +1,6 @@
 use asf_core::api::client::Expect;
-use asf_core::api::messages::{ApiVersions, FixedString, GetFirstMsgId};
+use asf_core::api::message::FixedString;
+use asf_core::api::vpp::memclnt::{ApiVersions, GetFirstMsgId};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Binary API basics

@@ -1,8 +1,7 @@
 use asf_core::api::client::Expect;
-use asf_core::api::messages::{
-    CreateLoopback, CreateLoopbackInstance, DeleteLoopback, SwInterfaceDump, SwInterfaceEvent,
-    SwInterfaceSetFlags, WantInterfaceEvents, IF_STATUS_API_FLAG_ADMIN_UP,
-    IF_STATUS_API_FLAG_LINK_UP,
+use asf_core::api::vpp::interface::{
+    CreateLoopback, CreateLoopbackInstance, DeleteLoopback, IfStatusFlags, SwInterfaceDump,
+    SwInterfaceEvent, SwInterfaceSetFlags, WantInterfaceEvents,
 };
 use asf_core::case::{assert_equal, assert_in_range};
 use asf_core::{vpp_test, TestCase, TestResult};
@@ -44,18 +43,18 @@ mod interfaces {
             d.interface_name
         );
         assert_equal(d.interface_dev_type.0.as_str(), "Loopback", "device type");
-        assert_equal(d.flags, 0, "flags of a new loopback");
+        assert_equal(d.flags, IfStatusFlags::empty(), "flags of a new loopback");
         t.api().request(&SwInterfaceSetFlags {
             sw_if_index: idx,
-            flags: IF_STATUS_API_FLAG_ADMIN_UP,
+            flags: IfStatusFlags::ADMIN_UP,
         })?;
         let d = t.api().dump(&SwInterfaceDump {
             sw_if_index: idx,
             ..SwInterfaceDump::default()
         })?;
         assert!(
-            d[0].flags & IF_STATUS_API_FLAG_ADMIN_UP != 0,
-            "admin up: {:#x}",
+            d[0].flags.contains(IfStatusFlags::ADMIN_UP),
+            "admin up: {:?}",
             d[0].flags
         );
         t.api().request(&DeleteLoopback { sw_if_index: idx })?;
@@ -134,13 +133,13 @@ mod interfaces {
         let idx = t.api().request(&CreateLoopback::default())?.sw_if_index;
         t.api().request(&SwInterfaceSetFlags {
             sw_if_index: idx,
-            flags: IF_STATUS_API_FLAG_ADMIN_UP,
+            flags: IfStatusFlags::ADMIN_UP,
         })?;
-        let e = event_for(t, idx, |e| e.flags & IF_STATUS_API_FLAG_ADMIN_UP != 0)?;
+        let e = event_for(t, idx, |e| e.flags.contains(IfStatusFlags::ADMIN_UP))?;
         assert_equal(e.pid, pid, "event pid");
         t.assert_equal_enum(
-            i64::from(e.flags & IF_STATUS_API_FLAG_ADMIN_UP),
-            i64::from(IF_STATUS_API_FLAG_ADMIN_UP),
+            i64::from((e.flags & IfStatusFlags::ADMIN_UP).bits()),
+            i64::from(IfStatusFlags::ADMIN_UP.bits()),
             "if_status_flags",
         );
         assert!(!e.deleted);
@@ -158,7 +157,7 @@ mod interfaces {
             enable_disable: 0,
             pid,
         })?;
-        let _ = IF_STATUS_API_FLAG_LINK_UP;
+        let _ = IfStatusFlags::LINK_UP;
         let left = t.api().collect_events()?;
         assert!(
             left.iter().all(|e| e["_name"] == "sw_interface_event"),

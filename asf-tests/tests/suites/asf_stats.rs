@@ -1,4 +1,4 @@
-use asf_core::api::messages::{CreateLoopback, DeleteLoopback};
+use asf_core::api::vpp::interface::{CreateLoopback, DeleteLoopback, SwInterfaceDump};
 use asf_core::case::{DiffGroup, StatsDiff};
 use asf_core::errors::CliError;
 use asf_core::stats::StatValue;
@@ -36,7 +36,7 @@ mod counters {
 
     /// The name VPP gave an interface (`loopN` need not match its index).
     fn if_name(t: &mut TestCase, sw_if_index: u32) -> TestResult<String> {
-        let found = t.api().dump(&asf_core::api::messages::SwInterfaceDump {
+        let found = t.api().dump(&SwInterfaceDump {
             sw_if_index,
             ..Default::default()
         })?;
@@ -133,7 +133,7 @@ mod counters {
         );
         let epoch = t.stats()?.epoch()?;
         let idx = t.api().request(&CreateLoopback::default())?.sw_if_index;
-        let name = t.api().dump(&asf_core::api::messages::SwInterfaceDump {
+        let name = t.api().dump(&SwInterfaceDump {
             sw_if_index: idx,
             ..Default::default()
         })?[0]

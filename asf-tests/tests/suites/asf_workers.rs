@@ -1,4 +1,4 @@
-use asf_core::api::messages::ShowThreads;
+use asf_core::api::vpp::vlib::ShowThreads;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// VPP with a worker thread

@@ -1,6 +1,6 @@
 //! Port of `test/asf/test_api_trace.py`.
 
-use asf_core::api::messages::SwInterfaceDump;
+use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 fn trace_on(t: &mut TestCase) -> TestResult {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use asf_core::api::messages::CliInband;
+use asf_core::api::vpp::vlib::CliInband;
 use asf_core::errors::ApiError;
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;

@@ -115,9 +115,9 @@ mod session_rule_table {
         assert_eq!(d["action_index"], 1);
         assert_eq!(d["appns_index"], 0);
         let schema = t.api().schema()?;
-        let scope = d["scope"]
-            .as_i64()
-            .and_then(|s| schema.enum_name("session_rule_scope", s));
+        let scope = d["scope"].as_i64().and_then(|s| {
+            asf_core::api::dynamic::Dynamic::enum_name(&*schema, "session_rule_scope", s)
+        });
         assert_eq!(scope.as_deref(), Some("SESSION_RULE_SCOPE_API_GLOBAL"));
         t.api().call("session_rule_add_del", rule(false))?;
         let dump2 = t.api().call_dump("session_rules_dump", json!({}))?;

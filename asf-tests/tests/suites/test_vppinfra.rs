@@ -1,6 +1,6 @@
 //! Port of `test/asf/test_vppinfra.py`.
 
-use asf_core::api::messages::CliInband;
+use asf_core::api::vpp::vlib::CliInband;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Vppinfra Unit Test Cases

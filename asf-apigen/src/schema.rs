@@ -1,13 +1,48 @@
-//! The `.api.json` files of the VPP under test: messages, typedefs, unions,
-//! enums, aliases and services, loaded into one registry that drives the
-//! dynamic codec ([`super::dynamic`]).
+//! The `.api.json` files VPP's `vppapigen` writes: messages, typedefs,
+//! unions, enums, aliases and services. [`ApiFile`] is one file as written
+//! (its definitions in order, its imports, version and comments), what the
+//! code generator reads; [`Schema`] merges files into one registry, what
+//! asf's dynamic codec reads at run time.
 
 use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::errors::SchemaError;
+/// An `.api.json` file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// A file or directory could not be read.
+    #[error("cannot read {path:?}")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A file is not JSON.
+    #[error("{path:?} is not valid JSON")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A file is JSON but not a valid API definition.
+    #[error("{path:?}: {what}")]
+    Bad {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        what: String,
+    },
+}
+
+/// Nesting limit for user types (a self-referencing schema is an error).
+pub const MAX_DEPTH: usize = 32;
 
 /// A base type of the API language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +158,8 @@ pub struct MessageDef {
     pub crc: String,
     /// Fields, `_vl_msg_id` first.
     pub fields: Vec<Field>,
+    /// The doc comment vppapigen kept (`/** \\brief ... */`), if any.
+    pub comment: Option<String>,
 }
 
 /// A `services` entry.
@@ -136,6 +173,218 @@ pub struct Service {
     pub stream_msg: Option<String>,
     /// Events the request subscribes to.
     pub events: Vec<String>,
+}
+
+/// One `.api.json` file, its definitions in the order it gives them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The module name: the file name without `.api.json` (`interface`).
+    pub module: String,
+    /// The modules it imports (`vnet/ip/ip_types.api` gives `ip_types`).
+    pub imports: Vec<String>,
+    /// `option version = "x.y.z"`, (0, 0, 0) when absent.
+    pub version: (u32, u32, u32),
+    /// `vl_api_version`: the CRC of the whole file, for `get_first_msg_id`.
+    pub file_crc: u32,
+    /// Enums, flags, aliases, typedefs and unions, imported ones included
+    /// (vppapigen copies every type a file uses into it).
+    pub types: Vec<(String, TypeDef)>,
+    /// Messages in definition order (the order VPP numbers them in).
+    pub messages: Vec<MessageDef>,
+    /// `services`, in file order.
+    pub services: Vec<(String, Service)>,
+}
+
+impl ApiFile {
+    /// Reads and parses one file.
+    pub fn read(path: &Path) -> Result<ApiFile, SchemaError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        ApiFile::parse(&text, path)
+    }
+
+    /// Parses the text of one file; `origin` names it in errors and gives
+    /// the module name.
+    pub fn parse(text: &str, origin: &Path) -> Result<ApiFile, SchemaError> {
+        let bad = |what: String| SchemaError::Bad {
+            path: origin.to_path_buf(),
+            what,
+        };
+        let root: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
+            path: origin.to_path_buf(),
+            source: e,
+        })?;
+        let obj = root
+            .as_object()
+            .ok_or_else(|| bad("the top level is not an object".into()))?;
+        let file_name = origin
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut f = ApiFile {
+            path: origin.to_path_buf(),
+            module: file_name
+                .strip_suffix(".api.json")
+                .unwrap_or(&file_name)
+                .to_string(),
+            ..ApiFile::default()
+        };
+        for i in list(obj, "imports").map_err(&bad)? {
+            let i = i
+                .as_str()
+                .ok_or_else(|| bad(format!("imports: {i} is not a string")))?;
+            let base = i.rsplit('/').next().unwrap_or(i);
+            f.imports
+                .push(base.strip_suffix(".api").unwrap_or(base).to_string());
+        }
+        if let Some(v) = obj
+            .get("options")
+            .and_then(|o| o.get("version"))
+            .and_then(Value::as_str)
+        {
+            let mut parts = v.split('.').map(|p| p.parse::<u32>());
+            let mut next = || -> Result<u32, SchemaError> {
+                parts
+                    .next()
+                    .unwrap_or(Ok(0))
+                    .map_err(|_| bad(format!("options.version {v:?} is not x.y.z")))
+            };
+            f.version = (next()?, next()?, next()?);
+        }
+        if let Some(v) = obj.get("vl_api_version") {
+            let text = v
+                .as_str()
+                .ok_or_else(|| bad("vl_api_version is not a string".into()))?;
+            f.file_crc = u32::from_str_radix(text.trim_start_matches("0x"), 16)
+                .map_err(|_| bad(format!("vl_api_version {text:?} is not a hex number")))?;
+        }
+
+        for (key, flags) in [("enums", false), ("enumflags", true)] {
+            for e in list(obj, key).map_err(&bad)? {
+                let (name, def) = parse_enum(e, flags).map_err(|w| bad(format!("{key}: {w}")))?;
+                f.types.push((name, def));
+            }
+        }
+        if let Some(aliases) = obj.get("aliases") {
+            let aliases = aliases
+                .as_object()
+                .ok_or_else(|| bad("aliases is not an object".into()))?;
+            for (name, a) in aliases {
+                let ty = a
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad(format!("aliases.{name}: no \"type\"")))?;
+                let length =
+                    match a.get("length") {
+                        None => None,
+                        Some(l) => Some(l.as_u64().ok_or_else(|| {
+                            bad(format!("aliases.{name}.length is not an integer"))
+                        })? as usize),
+                    };
+                f.types.push((
+                    name.clone(),
+                    TypeDef::Alias {
+                        ty: ty.to_string(),
+                        length,
+                    },
+                ));
+            }
+        }
+        for (key, union) in [("types", false), ("unions", true)] {
+            for t in list(obj, key).map_err(&bad)? {
+                let (name, fields, _) = parse_fields(t).map_err(|w| bad(format!("{key}: {w}")))?;
+                let def = if union {
+                    TypeDef::Union(fields)
+                } else {
+                    TypeDef::Struct(fields)
+                };
+                f.types.push((name, def));
+            }
+        }
+        for m in list(obj, "messages").map_err(&bad)? {
+            let (name, fields, meta) =
+                parse_fields(m).map_err(|w| bad(format!("messages: {w}")))?;
+            let crc = meta
+                .and_then(|m| m.get("crc"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad(format!("messages.{name}: no \"crc\"")))?;
+            let crc = crc.trim_start_matches("0x").to_lowercase();
+            if crc.len() != 8 || !crc.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(format!(
+                    "messages.{name}: crc {crc:?} is not 8 hex digits"
+                )));
+            }
+            let comment = meta
+                .and_then(|m| m.get("comment"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            f.messages.push(MessageDef {
+                name,
+                crc,
+                fields,
+                comment,
+            });
+        }
+        if let Some(services) = obj.get("services") {
+            let services = services
+                .as_object()
+                .ok_or_else(|| bad("services is not an object".into()))?;
+            for (req, s) in services {
+                let reply = s
+                    .get("reply")
+                    .and_then(Value::as_str)
+                    .filter(|r| *r != "null")
+                    .map(str::to_string);
+                f.services.push((
+                    req.clone(),
+                    Service {
+                        reply,
+                        stream: s.get("stream").and_then(Value::as_bool).unwrap_or(false),
+                        stream_msg: s
+                            .get("stream_msg")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
+                        events: s
+                            .get("events")
+                            .and_then(Value::as_array)
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_string)
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        Ok(f)
+    }
+
+    /// A type this file defines or copies, by bare name or `vl_api_<name>_t`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let bare = bare_type_name(name);
+        self.types.iter().find(|(n, _)| n == bare).map(|(_, t)| t)
+    }
+}
+
+/// `vl_api_mac_address_t` → `mac_address`; other names unchanged.
+pub fn bare_type_name(name: &str) -> &str {
+    name.strip_prefix("vl_api_")
+        .and_then(|n| n.strip_suffix("_t"))
+        .unwrap_or(name)
+}
+
+/// Every `*.api.json` under `dir`, recursively, sorted.
+pub fn api_files_under(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    Ok(files)
 }
 
 /// Every definition of the loaded files.
@@ -169,12 +418,7 @@ impl Schema {
         }
         files.sort();
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|source| SchemaError::Read {
-                path: f.clone(),
-                source,
-            })?;
-            self.add_json(&text, &f)?;
-            self.files.push(f);
+            self.add_file(ApiFile::read(&f)?);
         }
         Ok(())
     }
@@ -194,13 +438,14 @@ impl Schema {
         self.messages.get(name)
     }
 
+    /// Every message, in no particular order.
+    pub fn messages(&self) -> impl Iterator<Item = &MessageDef> {
+        self.messages.values()
+    }
+
     /// A user type by its bare name (`mac_address`) or reference (`vl_api_mac_address_t`).
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        let bare = name
-            .strip_prefix("vl_api_")
-            .and_then(|n| n.strip_suffix("_t"))
-            .unwrap_or(name);
-        self.types.get(bare)
+        self.types.get(bare_type_name(name))
     }
 
     /// The service entry of a request, or the one vppapigen would synthesise.
@@ -208,125 +453,93 @@ impl Schema {
         if let Some(s) = self.services.get(request) {
             return s.clone();
         }
-        match request.strip_suffix("_dump") {
-            Some(base) => Service {
-                reply: Some(format!("{base}_details")),
-                stream: true,
-                ..Service::default()
-            },
-            None => Service {
-                reply: Some(format!("{request}_reply")),
-                ..Service::default()
-            },
-        }
+        implied_service(request)
     }
 
     /// Adds the definitions of one file (its text); `origin` names it in errors.
     pub fn add_json(&mut self, text: &str, origin: &Path) -> Result<(), SchemaError> {
-        let bad = |what: String| SchemaError::Bad {
-            path: origin.to_path_buf(),
-            what,
-        };
-        let root: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
-            path: origin.to_path_buf(),
-            source: e,
-        })?;
-        let obj = root
-            .as_object()
-            .ok_or_else(|| bad("the top level is not an object".into()))?;
-
-        for (key, flags) in [("enums", false), ("enumflags", true)] {
-            for e in list(obj, key).map_err(&bad)? {
-                let (name, def) = parse_enum(e, flags).map_err(|w| bad(format!("{key}: {w}")))?;
-                self.types.insert(name, def);
-            }
-        }
-        if let Some(aliases) = obj.get("aliases") {
-            let aliases = aliases
-                .as_object()
-                .ok_or_else(|| bad("aliases is not an object".into()))?;
-            for (name, a) in aliases {
-                let ty = a
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| bad(format!("aliases.{name}: no \"type\"")))?;
-                let length =
-                    match a.get("length") {
-                        None => None,
-                        Some(l) => Some(l.as_u64().ok_or_else(|| {
-                            bad(format!("aliases.{name}.length is not an integer"))
-                        })? as usize),
-                    };
-                self.types.insert(
-                    name.clone(),
-                    TypeDef::Alias {
-                        ty: ty.to_string(),
-                        length,
-                    },
-                );
-            }
-        }
-        for (key, union) in [("types", false), ("unions", true)] {
-            for t in list(obj, key).map_err(&bad)? {
-                let (name, fields, _) = parse_fields(t).map_err(|w| bad(format!("{key}: {w}")))?;
-                let def = if union {
-                    TypeDef::Union(fields)
-                } else {
-                    TypeDef::Struct(fields)
-                };
-                self.types.insert(name, def);
-            }
-        }
-        for m in list(obj, "messages").map_err(&bad)? {
-            let (name, fields, meta) =
-                parse_fields(m).map_err(|w| bad(format!("messages: {w}")))?;
-            let crc = meta
-                .and_then(|m| m.get("crc"))
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad(format!("messages.{name}: no \"crc\"")))?;
-            let crc = crc.trim_start_matches("0x").to_lowercase();
-            if crc.len() != 8 || !crc.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(bad(format!(
-                    "messages.{name}: crc {crc:?} is not 8 hex digits"
-                )));
-            }
-            self.messages
-                .insert(name.clone(), MessageDef { name, crc, fields });
-        }
-        if let Some(services) = obj.get("services") {
-            let services = services
-                .as_object()
-                .ok_or_else(|| bad("services is not an object".into()))?;
-            for (req, s) in services {
-                let reply = s
-                    .get("reply")
-                    .and_then(Value::as_str)
-                    .filter(|r| *r != "null")
-                    .map(str::to_string);
-                self.services.insert(
-                    req.clone(),
-                    Service {
-                        reply,
-                        stream: s.get("stream").and_then(Value::as_bool).unwrap_or(false),
-                        stream_msg: s
-                            .get("stream_msg")
-                            .and_then(Value::as_str)
-                            .map(str::to_string),
-                        events: s
-                            .get("events")
-                            .and_then(Value::as_array)
-                            .map(|a| {
-                                a.iter()
-                                    .filter_map(Value::as_str)
-                                    .map(str::to_string)
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                    },
-                );
-            }
-        }
+        self.add_file(ApiFile::parse(text, origin)?);
         Ok(())
+    }
+
+    /// Adds the definitions of a parsed file.
+    pub fn add_file(&mut self, f: ApiFile) {
+        self.types.extend(f.types);
+        for m in f.messages {
+            self.messages.insert(m.name.clone(), m);
+        }
+        self.services.extend(f.services);
+        self.files.push(f.path);
+    }
+
+    /// Wire size of a fixed-size type (None for variable-length ones).
+    pub fn fixed_size(&self, ty: &str, len: &Len, depth: usize) -> Option<usize> {
+        fixed_size(&|n| self.type_def(n), ty, len, depth)
+    }
+}
+
+/// The service VPP's naming rules give a request with no `services` entry:
+/// `X_dump` streams `X_details`, anything else answers with `X_reply`.
+pub fn implied_service(request: &str) -> Service {
+    match request.strip_suffix("_dump") {
+        Some(base) => Service {
+            reply: Some(format!("{base}_details")),
+            stream: true,
+            ..Service::default()
+        },
+        None => Service {
+            reply: Some(format!("{request}_reply")),
+            ..Service::default()
+        },
+    }
+}
+
+/// Wire size of `ty` (with element count `len`) when it is fixed, looking
+/// user types up with `lookup`; None for variable-length types, unknown
+/// types and types nested deeper than `MAX_DEPTH`.
+pub fn fixed_size<'a>(
+    lookup: &dyn Fn(&str) -> Option<&'a TypeDef>,
+    ty: &str,
+    len: &Len,
+    depth: usize,
+) -> Option<usize> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let one = if ty == "string" {
+        return match len {
+            Len::Fixed(n) => Some(*n),
+            _ => None,
+        };
+    } else if let Some(b) = Base::parse(ty) {
+        b.size()
+    } else {
+        match lookup(ty)? {
+            TypeDef::Enum { base, .. } => base.size(),
+            TypeDef::Alias { ty, length } => {
+                let l = length.map_or(Len::One, Len::Fixed);
+                fixed_size(lookup, ty, &l, depth + 1)?
+            }
+            TypeDef::Struct(fields) => {
+                let mut total = 0;
+                for f in fields {
+                    total += fixed_size(lookup, &f.ty, &f.len, depth + 1)?;
+                }
+                total
+            }
+            TypeDef::Union(arms) => {
+                let mut max = 0;
+                for a in arms {
+                    max = max.max(fixed_size(lookup, &a.ty, &a.len, depth + 1)?);
+                }
+                max
+            }
+        }
+    };
+    match len {
+        Len::One => Some(one),
+        Len::Fixed(n) => one.checked_mul(*n),
+        Len::Rest | Len::Counted(_) => None,
     }
 }
 
@@ -531,6 +744,17 @@ mod tests {
         );
     }
 
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut s = e.to_string();
+        let mut cur = e.source();
+        while let Some(src) = cur {
+            s.push_str(": ");
+            s.push_str(&src.to_string());
+            cur = src.source();
+        }
+        s
+    }
+
     #[test]
     fn bad_files_name_the_file_and_the_element() {
         let cases = [
@@ -558,7 +782,7 @@ mod tests {
             let err = Schema::new()
                 .add_json(text, Path::new("/x/bad.api.json"))
                 .unwrap_err();
-            let msg = crate::runner::child::chain(&err);
+            let msg = chain(&err);
             assert!(
                 msg.contains("/x/bad.api.json") && msg.contains(expect),
                 "{text}: {msg}"

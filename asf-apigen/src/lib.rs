@@ -1,0 +1,245 @@
+//! Typed Rust bindings for VPP's binary API, generated from the `.api.json`
+//! files `vppapigen` writes, in the manner of `prost-build`: a build script
+//! turns schema files into Rust source in `OUT_DIR`, and the crate includes
+//! it.
+//!
+//! ```no_run
+//! // build.rs
+//! asf_apigen::Builder::new()
+//!     .api_dir("api")
+//!     .generate()
+//!     .expect("generate the API bindings");
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs or a test
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
+//! }
+//! ```
+//!
+//! Each `.api.json` file becomes a module named after it (`interface`,
+//! `lb`, ...) holding a struct per message and type, an enum per enum, a
+//! bit set per flags type, the name and CRC of every message, and the
+//! request/reply, dump/details, stream and event relations of its
+//! `services`; asf's `ApiClient::request`, `dump`, `stream` and
+//! `wait_for_event_typed` take them. The module [`schema`] is the one
+//! reader of `.api.json` files, shared with asf's dynamic codec.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod codegen;
+mod names;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+pub use schema::SchemaError;
+
+/// Why bindings could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or parsed.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// A definition the generator cannot express.
+    #[error("{file}: {what}")]
+    Unsupported {
+        /// The `.api.json` file.
+        file: PathBuf,
+        /// The definition and what is wrong with it.
+        what: String,
+    },
+    /// Two files give the same module name.
+    #[error("module {module} is given twice: {first:?} and {second:?}")]
+    DuplicateModule {
+        /// The module name.
+        module: String,
+        /// One file.
+        first: PathBuf,
+        /// The other.
+        second: PathBuf,
+    },
+    /// No `.api.json` file was given or found.
+    #[error(
+        "no .api.json files: give some with Builder::file or Builder::api_dir (looked in {0:?})"
+    )]
+    NoFiles(Vec<PathBuf>),
+    /// The output could not be written.
+    #[error("cannot write {path:?}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `OUT_DIR` is not set and no output directory was given.
+    #[error("OUT_DIR is not set: call generate() from a build script, or set Builder::out_dir")]
+    NoOutDir,
+}
+
+/// Configures and runs the generator.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    dirs: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+    runtime: String,
+    out_dir: Option<PathBuf>,
+    out_file: String,
+    json: bool,
+    message_table: bool,
+    tables_only: bool,
+    rerun: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// A builder with no files, generating code for asf's runtime
+    /// (`::asf_core::api`) into `$OUT_DIR/vpp_api.rs`.
+    pub fn new() -> Builder {
+        Builder {
+            dirs: Vec::new(),
+            files: Vec::new(),
+            runtime: "::asf_core::api".into(),
+            out_dir: None,
+            out_file: "vpp_api.rs".into(),
+            json: false,
+            message_table: false,
+            tables_only: false,
+            rerun: true,
+        }
+    }
+
+    /// Generates a module for every `*.api.json` under `dir`, recursively.
+    pub fn api_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Generates a module for one `.api.json` file.
+    pub fn file(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.files.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// The path generated code reaches asf's runtime by (its `codec` and
+    /// `message` modules): `::asf_core::api` unless set; asf-core itself
+    /// uses `crate::api`.
+    pub fn runtime(&mut self, path: &str) -> &mut Self {
+        self.runtime = path.to_string();
+        self
+    }
+
+    /// Where to write (default: `$OUT_DIR`).
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// The file name to write (default: `vpp_api.rs`).
+    pub fn out_file(&mut self, name: &str) -> &mut Self {
+        self.out_file = name.to_string();
+        self
+    }
+
+    /// Also implement `ToJson` (the dynamic codec's shape of a value), for
+    /// logs and for checking one codec against the other.
+    pub fn json(&mut self, on: bool) -> &mut Self {
+        self.json = on;
+        self
+    }
+
+    /// Also emit `MESSAGE_TABLE` in every module: each message reachable
+    /// by name, to decode, re-encode and compare (implies [`Builder::json`]).
+    pub fn message_table(&mut self, on: bool) -> &mut Self {
+        self.message_table = on;
+        if on {
+            self.json = true;
+        }
+        self
+    }
+
+    /// Emit only the module constants (name, version, file CRC, messages
+    /// with their CRCs), no types: for code that speaks the protocol by
+    /// other means, such as a stand-in VPP. Needs no runtime.
+    pub fn tables_only(&mut self, on: bool) -> &mut Self {
+        self.tables_only = on;
+        self
+    }
+
+    /// Print `cargo:rerun-if-changed` for the inputs (default: on, when
+    /// run from a build script).
+    pub fn emit_rerun_if_changed(&mut self, on: bool) -> &mut Self {
+        self.rerun = on;
+        self
+    }
+
+    /// Reads the inputs and gives the generated source.
+    pub fn generate_string(&self) -> Result<String, Error> {
+        let mut paths = self.files.clone();
+        for d in &self.dirs {
+            paths.extend(schema::api_files_under(d)?);
+        }
+        if paths.is_empty() {
+            let mut looked = self.dirs.clone();
+            looked.extend(self.files.iter().cloned());
+            return Err(Error::NoFiles(looked));
+        }
+        let mut files = Vec::with_capacity(paths.len());
+        for p in &paths {
+            files.push(schema::ApiFile::read(p)?);
+        }
+        files.sort_by(|a, b| a.module.cmp(&b.module));
+        for w in files.windows(2) {
+            if w[0].module == w[1].module {
+                return Err(Error::DuplicateModule {
+                    module: w[0].module.clone(),
+                    first: w[0].path.clone(),
+                    second: w[1].path.clone(),
+                });
+            }
+        }
+        codegen::generate(
+            &files,
+            &codegen::Options {
+                runtime: self.runtime.clone(),
+                json: self.json,
+                message_table: self.message_table,
+                tables_only: self.tables_only,
+            },
+        )
+    }
+
+    /// Generates, writes `<out_dir>/<out_file>` and gives its path. From a
+    /// build script it also tells cargo to run again when an input changes.
+    pub fn generate(&self) -> Result<PathBuf, Error> {
+        let code = self.generate_string()?;
+        let dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let path = dir.join(&self.out_file);
+        // Leave an unchanged file alone: its timestamp drives rebuilds.
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(code.as_str()) {
+            std::fs::write(&path, code).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        if self.rerun && std::env::var_os("CARGO_MANIFEST_DIR").is_some() {
+            for p in self.dirs.iter().chain(&self.files) {
+                println!("cargo:rerun-if-changed={}", p.display());
+            }
+        }
+        Ok(path)
+    }
+}

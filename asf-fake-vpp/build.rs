@@ -1,0 +1,12 @@
+//! The stand-in's message table (names, CRCs, file CRCs, versions) comes
+//! from the same `.api.json` files asf-core's typed messages do.
+
+fn main() {
+    if let Err(e) = asf_apigen::Builder::new()
+        .api_dir("../asf-core/api")
+        .tables_only(true)
+        .generate()
+    {
+        panic!("cannot generate the message tables: {e}");
+    }
+}
