@@ -1,9 +1,11 @@
 //! The stand-in's message table (names, CRCs, file CRCs, versions) comes
-//! from the same `.api.json` files asf-core's typed messages do.
+//! from the same `.api.json` files asf-core's typed messages do, and from
+//! the example plugin's, which the stand-in implements too.
 
 fn main() {
     if let Err(e) = asf_apigen::Builder::new()
         .api_dir("../asf-core/api")
+        .file("../examples/plugin-tests/api/demo.api.json")
         .tables_only(true)
         .generate()
     {

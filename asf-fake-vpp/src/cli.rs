@@ -195,8 +195,9 @@ impl Cli<'_> {
                 Ok(format!("Time {now:.1}, 10 sec internal node vector rate 0.00 loops/sec 0.00\n  vector rates in 0.0000e0, out 0.0000e0, drop 0.0000e0, punt 0.0000e0\n"))
             }
             ["show", "plugins"] | ["show", "plugin"] => Ok(format!(
-                " Plugin path is: {BUILD_DIR}/plugins, plugins shown in load order\n\n     {:<41}{:<33}{}\n",
-                "Plugin", "Version", "Description"
+                " Plugin path is: {BUILD_DIR}/plugins, plugins shown in load order\n\n     {:<41}{:<33}{}\n  1. {:<41}{:<33}{}\n",
+                "Plugin", "Version", "Description",
+                "demo_plugin.so", VERSION, "asf's example plugin (demo.api)"
             )),
             ["show", "log"] => Ok(self
                 .state()

@@ -22,15 +22,16 @@ mod api {
 /// Dynamic modules in the order the stand-in "initialises" them: each gets
 /// a block of ids from 29 on, in definition order, as VPP allocates them
 /// (memclnt's 28 messages have fixed ids 1..=28).
-const DYNAMIC: [&str; 3] = ["vpe", "interface", "vlib"];
+const DYNAMIC: [&str; 4] = ["vpe", "interface", "vlib", "demo"];
 
 /// The `.api.json` files of what the stand-in implements, for `get_api_json`.
-const API_JSON: [&str; 5] = [
+const API_JSON: [&str; 6] = [
     include_str!("../../asf-core/api/ip_types.api.json"),
     include_str!("../../asf-core/api/memclnt.api.json"),
     include_str!("../../asf-core/api/vlib.api.json"),
     include_str!("../../asf-core/api/vpe.api.json"),
     include_str!("../../asf-core/api/interface.api.json"),
+    include_str!("../../examples/plugin-tests/api/demo.api.json"),
 ];
 
 fn module(name: &str) -> &'static api::ApiModule {
@@ -97,6 +98,7 @@ impl Table {
 struct Client {
     conn: Arc<Mutex<UnixStream>>,
     interface_events: Option<u32>,
+    demo_events: Option<u32>,
 }
 
 /// State shared by all connections.
@@ -106,6 +108,7 @@ pub struct Server {
     threads: Vec<ThreadInfo>,
     faults: Faults,
     table: Table,
+    demo: Mutex<crate::demo::Demo>,
     messages: AtomicU64,
     clients: Mutex<(u32, HashMap<u32, Client>)>,
 }
@@ -140,6 +143,7 @@ impl Server {
             threads,
             faults,
             table: Table::new(),
+            demo: Mutex::new(crate::demo::Demo::default()),
             messages: AtomicU64::new(0),
             clients: Mutex::new((0, HashMap::new())),
         }
@@ -536,6 +540,80 @@ impl Server {
                 }
                 Reply::Send(retval_only("want_interface_events_reply", 0))
             }
+            "demo_rule_add" => {
+                let Some((rv, id)) = self.demo().add(p.rest) else {
+                    return Reply::Nothing;
+                };
+                if rv == 0 {
+                    self.demo_event(id, false);
+                }
+                let mut out = rv.to_be_bytes().to_vec();
+                out.extend_from_slice(&id.to_be_bytes());
+                Reply::Send(reply("demo_rule_add_reply", &out))
+            }
+            "demo_rule_del" => {
+                let Some(rv) = self.demo().del(p.rest) else {
+                    return Reply::Nothing;
+                };
+                if rv == 0 {
+                    self.demo_event(
+                        u32::from_be_bytes(p.rest[..4].try_into().expect("4 bytes")),
+                        true,
+                    );
+                }
+                Reply::Send(retval_only("demo_rule_del_reply", rv))
+            }
+            "demo_rule_set_comment" => match self.demo().set_comment(p.rest) {
+                Some(rv) => Reply::Send(retval_only("demo_rule_set_comment_reply", rv)),
+                None => Reply::Nothing,
+            },
+            "demo_rule_dump" => {
+                let demo = self.demo();
+                let Some(rules) = demo.dump(p.rest) else {
+                    return Reply::Nothing;
+                };
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                for r in rules {
+                    if send(
+                        &mut w,
+                        &reply("demo_rule_details", &crate::demo::details(r)),
+                    )
+                    .is_err()
+                    {
+                        break;
+                    }
+                }
+                Reply::Nothing
+            }
+            "demo_rules_get" => {
+                let demo = self.demo();
+                let Some((rules, next)) = demo.get(p.rest) else {
+                    return Reply::Nothing;
+                };
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                for r in rules {
+                    if send(
+                        &mut w,
+                        &reply("demo_rule_details", &crate::demo::details(r)),
+                    )
+                    .is_err()
+                    {
+                        return Reply::Nothing;
+                    }
+                }
+                let mut out = 0i32.to_be_bytes().to_vec();
+                out.extend_from_slice(&next.to_be_bytes());
+                Reply::Send(reply("demo_rules_get_reply", &out))
+            }
+            "want_demo_events" => {
+                let (Some(enable), Some(pid)) = (p.u32(), p.u32()) else {
+                    return Reply::Nothing;
+                };
+                if let Some(c) = self.clients().1.get_mut(&client) {
+                    c.demo_events = (enable != 0).then_some(pid);
+                }
+                Reply::Send(retval_only("want_demo_events_reply", 0))
+            }
             other => {
                 eprintln!("fake-vpp: no handler for {other}");
                 Reply::Nothing
@@ -549,6 +627,29 @@ impl Server {
         let mut seg = self.segment.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = seg.publish(&st.counters) {
             eprintln!("fake-vpp: stats segment: {e}");
+        }
+    }
+
+    fn demo(&self) -> std::sync::MutexGuard<'_, crate::demo::Demo> {
+        self.demo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sends `demo_event` (client_index, pid, rule_id, deleted) to every subscriber.
+    fn demo_event(&self, rule_id: u32, deleted: bool) {
+        let id = self.table.id("demo_event");
+        let subscribers: Vec<(u32, u32, Arc<Mutex<UnixStream>>)> = self
+            .clients()
+            .1
+            .iter()
+            .filter_map(|(index, c)| c.demo_events.map(|pid| (*index, pid, c.conn.clone())))
+            .collect();
+        for (index, pid, conn) in subscribers {
+            let mut e = id.to_be_bytes().to_vec();
+            e.extend_from_slice(&index.to_be_bytes());
+            e.extend_from_slice(&pid.to_be_bytes());
+            e.extend_from_slice(&rule_id.to_be_bytes());
+            e.push(u8::from(deleted));
+            let _ = send(&mut conn.lock().unwrap_or_else(|e| e.into_inner()), &e);
         }
     }
 
@@ -601,6 +702,7 @@ impl Server {
                 Client {
                     conn: writer.clone(),
                     interface_events: None,
+                    demo_events: None,
                 },
             );
             index
