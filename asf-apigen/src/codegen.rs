@@ -64,6 +64,19 @@ pub const MODULES: &[ApiModule] = &[
         .unwrap();
     }
     out.push_str("];\n");
+    if opts.message_table && !opts.tables_only {
+        writeln!(
+            out,
+            "\n/// Every module's `MESSAGE_TABLE`, by module name.\npub const MESSAGE_TABLES: &[(&str, &[{}::message::MessageEntry])] = &[",
+            opts.runtime
+        )
+        .unwrap();
+        for f in files {
+            let m = module_ident(&f.module);
+            writeln!(out, "    ({m}::MODULE, {m}::MESSAGE_TABLE),").unwrap();
+        }
+        out.push_str("];\n");
+    }
     Ok(out)
 }
 
@@ -142,6 +155,17 @@ impl<'a> ModuleGen<'a> {
             Some(TypeDef::Alias { ty, length: None }) => self.kind(ty, depth + 1),
             Some(TypeDef::Struct(_)) => Ok(Kind::Struct),
             Some(TypeDef::Union(_)) => Ok(Kind::Union),
+        }
+    }
+
+    /// The wire type of an enum, aliases followed.
+    fn enum_base(&self, ty: &str, depth: usize) -> Option<Base> {
+        match self.lookup(ty)? {
+            TypeDef::Enum { base, .. } => Some(*base),
+            TypeDef::Alias { ty, length: None } if depth < schema::MAX_DEPTH => {
+                self.enum_base(ty, depth + 1)
+            }
+            _ => None,
         }
     }
 
@@ -265,10 +289,17 @@ impl<'a> ModuleGen<'a> {
                     },
                     _ => return Err(bad()),
                 };
+                let b = match self.enum_base(&f.ty, 0) {
+                    Some(b) => b,
+                    None => return Err(bad()),
+                };
+                check_range(b, n)
+                    .map_err(|w| self.err(format!("field {}: default {w}", f.name)))?;
+                let lit = format!("{n}{}", base_rust(b));
                 if flags {
-                    format!("{ty}({n} as _)")
+                    format!("{ty}({lit})")
                 } else {
-                    format!("{ty}::from_value({n} as _)")
+                    format!("{ty}::from_value({lit})")
                 }
             }
             Kind::Struct | Kind::Union | Kind::Array => return Ok(None),
@@ -291,7 +322,7 @@ impl<'a> ModuleGen<'a> {
         .unwrap();
         writeln!(head, "pub mod {m} {{").unwrap();
         head.push_str(
-            "    #![allow(clippy::all, clippy::pedantic, unused_imports, unused_variables, unused_mut, non_camel_case_types)]\n",
+            "    #![allow(clippy::all, clippy::pedantic, unused_imports, unused_variables, unused_mut, non_camel_case_types, non_snake_case)]\n",
         );
         head.push_str("    #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls)]\n\n");
         writeln!(

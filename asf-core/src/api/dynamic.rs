@@ -109,7 +109,14 @@ impl Dyn<'_> {
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len),
                 ),
-                (None, None) => f.default.clone().unwrap_or(Value::Null),
+                // A bool's default is C's: any non-zero number is true
+                // (`bool enable [default=0xffffffff]` in l2.api).
+                (None, None) => match &f.default {
+                    Some(Value::Number(n)) if f.ty == "bool" => {
+                        Value::Bool(n.as_f64().is_some_and(|x| x != 0.0))
+                    }
+                    d => d.clone().unwrap_or(Value::Null),
+                },
             };
             let count = match &f.len {
                 Len::Counted(c) => {

@@ -1,0 +1,12 @@
+//! Bindings for every `.api.json` file checked (see `build.rs`), with a
+//! table of every message; `tests/equivalence.rs` encodes and decodes each
+//! one both ways, typed and dynamic.
+#![forbid(unsafe_code)]
+
+include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
+
+/// The dirs the bindings were generated from.
+pub const API_DIRS: &str = env!("ASF_APIGEN_TEST_DIRS");
+
+/// How long generating them took, in milliseconds.
+pub const GENERATE_MS: &str = env!("ASF_APIGEN_TEST_GEN_MS");
