@@ -1,6 +1,7 @@
 //! Generates asf's own API messages from the `.api.json` files in `api/`.
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     if let Err(e) = asf_apigen::Builder::new()
         .api_dir("api")
         .runtime("crate::api")
@@ -9,4 +10,6 @@ fn main() {
     {
         panic!("cannot generate the API bindings: {e}");
     }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("api");
+    println!("cargo:api_dir={}", dir.display());
 }

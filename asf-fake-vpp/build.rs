@@ -3,6 +3,7 @@
 //! the example plugin's, which the stand-in implements too.
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     if let Err(e) = asf_apigen::Builder::new()
         .api_dir("../asf-core/api")
         .file("../examples/plugin-tests/api/demo.api.json")

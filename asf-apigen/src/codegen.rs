@@ -12,6 +12,10 @@ use crate::Error;
 /// What to emit.
 pub struct Options {
     pub runtime: String,
+    /// Types defined elsewhere (a dependency's generated modules): name →
+    /// (Rust path of the module that defines it, its definition, the
+    /// definitions it refers to).
+    pub externs: HashMap<String, (String, TypeDef)>,
     pub json: bool,
     pub message_table: bool,
     pub tables_only: bool,
@@ -80,6 +84,29 @@ pub const MODULES: &[ApiModule] = &[
     Ok(out)
 }
 
+/// The file among `files` that defines type `name` used by `file`: the
+/// deepest import that also has it (vppapigen copies imported types into
+/// every file that uses them), else `file` itself.
+pub fn owner(
+    files: &[ApiFile],
+    index: &HashMap<&str, usize>,
+    file: usize,
+    name: &str,
+    depth: usize,
+) -> usize {
+    if depth > 32 {
+        return file;
+    }
+    for imp in &files[file].imports {
+        if let Some(&i) = index.get(imp.as_str()) {
+            if i != file && files[i].type_def(name).is_some() {
+                return owner(files, index, i, name, depth + 1);
+            }
+        }
+    }
+    file
+}
+
 fn module_ident(module: &str) -> String {
     field_ident(module)
 }
@@ -112,20 +139,33 @@ impl<'a> ModuleGen<'a> {
         }
     }
 
-    /// The module that defines `name`: the deepest import that also has
-    /// it (vppapigen copies imported types into every file that uses them).
     fn owner(&self, file: usize, name: &str, depth: usize) -> usize {
-        if depth > 32 {
-            return file;
+        owner(self.files, self.index, file, name, depth)
+    }
+
+    /// The path of an extern type to use instead of generating `name`:
+    /// only when it and every type it refers to are defined the same way.
+    fn extern_path(&self, name: &str, depth: usize) -> Option<String> {
+        if depth > schema::MAX_DEPTH {
+            return None;
         }
-        for imp in &self.files[file].imports {
-            if let Some(&i) = self.index.get(imp.as_str()) {
-                if i != file && self.files[i].type_def(name).is_some() {
-                    return self.owner(i, name, depth + 1);
-                }
+        let bare = bare_type_name(name);
+        let (path, edef) = self.opts.externs.get(bare)?;
+        let ldef = self.lookup(bare)?;
+        if edef != ldef {
+            return None;
+        }
+        let refs: Vec<&str> = match ldef {
+            TypeDef::Struct(f) | TypeDef::Union(f) => f.iter().map(|f| f.ty.as_str()).collect(),
+            TypeDef::Alias { ty, .. } => vec![ty.as_str()],
+            TypeDef::Enum { .. } => Vec::new(),
+        };
+        for r in refs {
+            if r != "string" && Base::parse(r).is_none() {
+                self.extern_path(r, depth + 1)?;
             }
         }
-        file
+        Some(format!("{path}::{}", camel(bare)))
     }
 
     fn lookup(&self, ty: &str) -> Option<&'a TypeDef> {
@@ -408,10 +448,15 @@ impl<'a> ModuleGen<'a> {
 
     fn types(&mut self) -> Result<(), Error> {
         let mut reexports: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut externs: BTreeSet<String> = BTreeSet::new();
         for (name, def) in &self.file.types {
             let owner = self.owner(self.me, name, 0);
             if owner != self.me {
                 reexports.insert((module_ident(&self.files[owner].module), camel(name)));
+                continue;
+            }
+            if let Some(path) = self.extern_path(name, 0) {
+                externs.insert(path);
                 continue;
             }
             match def {
@@ -450,6 +495,9 @@ impl<'a> ModuleGen<'a> {
         }
         for (m, t) in reexports {
             writeln!(self.out, "    pub use super::{m}::{t};").unwrap();
+        }
+        for path in externs {
+            writeln!(self.out, "    pub use {path};").unwrap();
         }
         self.out.push('\n');
         Ok(())

@@ -31,6 +31,7 @@
 
 mod codegen;
 mod names;
+pub mod subset;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -92,6 +93,7 @@ pub struct Builder {
     message_table: bool,
     tables_only: bool,
     rerun: bool,
+    externs: Vec<(PathBuf, String)>,
 }
 
 impl Default for Builder {
@@ -102,9 +104,18 @@ impl Default for Builder {
 
 impl Builder {
     /// A builder with no files, generating code for asf's runtime
-    /// (`::asf_core::api`) into `$OUT_DIR/vpp_api.rs`.
+    /// (`::asf_core::api`) into `$OUT_DIR/vpp_api.rs`. In the build script
+    /// of a crate that depends on asf-core, the types asf-core generates
+    /// (`Address`, `Prefix`, `MacAddress`, `IfStatusFlags`, ...) are used
+    /// rather than generated again wherever a file defines them the same
+    /// way, so values pass between the two and asf-core's helpers for them
+    /// apply (asf-core announces its API dir as `DEP_ASF_CORE_API_DIR`).
     pub fn new() -> Builder {
+        let externs = std::env::var_os("DEP_ASF_CORE_API_DIR")
+            .map(|d| vec![(PathBuf::from(d), "::asf_core::api::vpp".to_string())])
+            .unwrap_or_default();
         Builder {
+            externs,
             dirs: Vec::new(),
             files: Vec::new(),
             runtime: "::asf_core::api".into(),
@@ -134,6 +145,21 @@ impl Builder {
     /// uses `crate::api`.
     pub fn runtime(&mut self, path: &str) -> &mut Self {
         self.runtime = path.to_string();
+        self
+    }
+
+    /// Uses the types of the `.api.json` files under `dir`, generated at
+    /// `rust_path` (a path whose modules are named after the files), instead
+    /// of generating a type again where a file defines it identically.
+    pub fn extern_types(&mut self, dir: impl AsRef<Path>, rust_path: &str) -> &mut Self {
+        self.externs
+            .push((dir.as_ref().to_path_buf(), rust_path.to_string()));
+        self
+    }
+
+    /// Generates every type, using none from elsewhere (not even asf-core's).
+    pub fn no_extern_types(&mut self) -> &mut Self {
+        self.externs.clear();
         self
     }
 
@@ -206,9 +232,31 @@ impl Builder {
                 });
             }
         }
+        let mut externs = std::collections::HashMap::new();
+        for (dir, path) in &self.externs {
+            let mut ext = Vec::new();
+            for f in schema::api_files_under(dir)? {
+                ext.push(schema::ApiFile::read(&f)?);
+            }
+            let index: std::collections::HashMap<&str, usize> = ext
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.module.as_str(), i))
+                .collect();
+            for (i, f) in ext.iter().enumerate() {
+                for (name, def) in &f.types {
+                    let owner = codegen::owner(&ext, &index, i, name, 0);
+                    let module = format!("{path}::{}", names::field(&ext[owner].module));
+                    externs
+                        .entry(name.clone())
+                        .or_insert_with(|| (module, def.clone()));
+                }
+            }
+        }
         codegen::generate(
             &files,
             &codegen::Options {
+                externs,
                 runtime: self.runtime.clone(),
                 json: self.json,
                 message_table: self.message_table,

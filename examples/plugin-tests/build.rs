@@ -2,6 +2,7 @@
 //! vppapigen writes from `api/demo.api` when the plugin is built.
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     asf_apigen::Builder::new()
         .file("api/demo.api.json")
         .generate()
