@@ -21,11 +21,15 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=ASF_API_DIR");
     println!("cargo:rustc-check-cfg=cfg(asf_api_dir)");
-    let repo: Vec<PathBuf> = ["../asf-core/api", "../examples/plugin-tests/api", "../asf-tests/api"]
-        .iter()
-        .map(PathBuf::from)
-        .filter(|d| d.is_dir())
-        .collect();
+    let repo: Vec<PathBuf> = [
+        "../asf-core/api",
+        "../examples/plugin-tests/api",
+        "../asf-tests/api",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .filter(|d| d.is_dir())
+    .collect();
     let dirs: Vec<PathBuf> = match std::env::var("ASF_API_DIR") {
         Ok(v) if !v.is_empty() => {
             println!("cargo:rustc-cfg=asf_api_dir");
@@ -38,7 +42,12 @@ fn main() {
     generate(&dirs, true, "vpp_api.rs");
     let dirs: Vec<String> = dirs
         .iter()
-        .map(|d| d.canonicalize().unwrap_or_else(|_| d.clone()).display().to_string())
+        .map(|d| {
+            d.canonicalize()
+                .unwrap_or_else(|_| d.clone())
+                .display()
+                .to_string()
+        })
         .collect();
     println!("cargo:rustc-env=ASF_APIGEN_TEST_DIRS={}", dirs.join(":"));
     println!(

@@ -99,7 +99,16 @@ fn main() {
                 "l2_address": [2, 0, 0, 0, 0, 42]}),
         n,
     );
-    let modules = ["memclnt", "vpe", "interface", "vlib", "ip4", "ip6", "lb", "acl"];
+    let modules = [
+        "memclnt",
+        "vpe",
+        "interface",
+        "vlib",
+        "ip4",
+        "ip6",
+        "lb",
+        "acl",
+    ];
     compare(
         &schema,
         "api_versions_reply (array of 8 structs)",
@@ -127,7 +136,9 @@ fn main() {
         &demo::DemoRuleAdd {
             mode: demo::DemoMode::Drop,
             flags: demo::DemoFlags::IP6,
-            key: demo::DemoKey::from_ip6(&[0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            key: demo::DemoKey::from_ip6(&[
+                0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+            ]),
             tag: "web".into(),
             ports: ports.clone(),
         },

@@ -31,8 +31,8 @@
 
 mod codegen;
 mod names;
-pub mod subset;
 pub mod schema;
+pub mod subset;
 
 use std::path::{Path, PathBuf};
 

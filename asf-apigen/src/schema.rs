@@ -362,6 +362,9 @@ impl ApiFile {
                 ));
             }
         }
+        // vppapigen can copy a type in twice (from two imports): keep one.
+        let mut seen = std::collections::HashSet::new();
+        f.types.retain(|(n, _)| seen.insert(n.clone()));
         Ok(f)
     }
 

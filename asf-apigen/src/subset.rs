@@ -41,11 +41,7 @@ pub fn subset(path: &Path, wanted: &[&str]) -> Result<Option<String>, SchemaErro
             .find(|(n, _)| *n == w)
             .map(|(_, s)| s.clone())
             .unwrap_or_else(|| implied_service(&w));
-        let related = s
-            .reply
-            .into_iter()
-            .chain(s.stream_msg)
-            .chain(s.events);
+        let related = s.reply.into_iter().chain(s.stream_msg).chain(s.events);
         keep.extend(related.filter(|m| defined.contains(m.as_str())));
     }
     // The types they use, transitively.
@@ -119,7 +115,10 @@ fn write_compact(root: &Map<String, Value>) -> String {
                 out.push_str(&format!("    {key}: {{\n"));
                 for (j, (ik, iv)) in o.iter().enumerate() {
                     let sep = if j + 1 < o.len() { "," } else { "" };
-                    out.push_str(&format!("        {}: {iv}{sep}\n", Value::from(ik.as_str())));
+                    out.push_str(&format!(
+                        "        {}: {iv}{sep}\n",
+                        Value::from(ik.as_str())
+                    ));
                 }
                 out.push_str("    }");
             }

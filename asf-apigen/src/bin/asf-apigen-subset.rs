@@ -28,7 +28,9 @@ fn main() -> ExitCode {
             Ok(None) => {}
             Ok(Some(text)) => {
                 let dest = out.join(f.file_name().expect("a file name"));
-                if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&dest, text)) {
+                if let Err(e) =
+                    std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&dest, text))
+                {
                     eprintln!("asf-apigen-subset: cannot write {}: {e}", dest.display());
                     return ExitCode::FAILURE;
                 }
@@ -48,9 +50,17 @@ fn main() -> ExitCode {
             defined.extend(a.messages.into_iter().map(|m| m.name));
         }
     }
-    let missing: Vec<&str> = wanted.iter().copied().filter(|w| !defined.contains(*w)).collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !defined.contains(*w))
+        .collect();
     if !missing.is_empty() {
-        eprintln!("asf-apigen-subset: no file under {} defines {}", src.display(), missing.join(", "));
+        eprintln!(
+            "asf-apigen-subset: no file under {} defines {}",
+            src.display(),
+            missing.join(", ")
+        );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

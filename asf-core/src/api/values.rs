@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(p.address.af, AddressFamily::Ip4);
         assert_eq!(p.to_string(), "10.0.0.0/24");
         let p6: Prefix = "2001:db8::1".parse().unwrap();
-        assert_eq!((p6.len, p6.address.to_string().as_str()), (128, "2001:db8::1"));
+        assert_eq!(
+            (p6.len, p6.address.to_string().as_str()),
+            (128, "2001:db8::1")
+        );
         assert!("10.0.0.0/33".parse::<Prefix>().is_err());
         let a = Address::from(Ipv4Addr::new(1, 2, 3, 4));
         assert_eq!(a.ip(), IpAddr::from([1, 2, 3, 4]));

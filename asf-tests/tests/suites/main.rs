@@ -2,6 +2,13 @@
 //! `#[vpp_test]`. Run with `cargo test -p asf-tests`; see the README.
 #![forbid(unsafe_code)]
 
+/// Typed messages of the VPP API the suites use beyond asf-core's own,
+/// generated from `asf-tests/api` by `build.rs`.
+#[allow(dead_code)]
+mod api {
+    include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
+}
+
 mod asf_api;
 mod asf_cli;
 mod asf_helpers;

@@ -10,11 +10,16 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use asf_core::api::values::{format_prefix, prefix};
+use crate::api::acl::{AclAction, AclAddReplace, AclDel, AclInterfaceSetAclList, AclRule, IpProto};
+use crate::api::auto_sdl::AutoSdlConfig;
+use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
+use crate::api::ip::{IpTable, IpTableAddDel};
+use crate::api::session::{
+    AppNamespaceAddDelV4, RtBackendEngine, SessionSdlV3Details, SessionSdlV3Dump,
+};
 use asf_core::helper::{Helper, HelperExit};
 use asf_core::host::{HostInterface, Netns};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::{json, Value};
 
 use crate::vpp_objects::{
     af_packet_to_vpp, ip6_table, ip_table, session_engine, session_off, session_on,
@@ -62,7 +67,7 @@ fn tap() -> TestResult<(u32, Netns)> {
 /// The original's setUp: SDL on, VPP's interface to the host (the host's
 /// end 8.8.8.2/24 and 2001::2/64), up.
 fn set_up(t: &mut TestCase) -> TestResult {
-    session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+    session_engine(t, RtBackendEngine::Sdl)?;
     let (ns, hi, sw) = af_packet_to_vpp(
         t,
         &[&format!("{HOST_TAP_IP4}/24"), &format!("{HOST_TAP_IP6}/64")],
@@ -80,28 +85,32 @@ fn tear_down(t: &mut TestCase) -> TestResult {
         .take()
         .ok_or("no host interface from set-up")?;
     for p in [format!("{VPP_TAP_IP4}/24"), format!("{VPP_TAP_IP6}/64")] {
-        let r = t.api().call(
-            "sw_interface_add_del_address",
-            json!({"is_add": false, "sw_if_index": sw, "prefix": prefix(&p)?, "del_all": true}),
-        )?;
-        tracing::info!("{r}");
+        let r = t.api().request(&SwInterfaceAddDelAddress {
+            is_add: false,
+            sw_if_index: sw,
+            prefix: p.parse()?,
+            del_all: true,
+        })?;
+        tracing::info!("{r:?}");
     }
     t.ppcli(&format!("delete host-interface name {}", hi.vpp_if_name))?;
-    session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+    session_engine(t, RtBackendEngine::Disable)?;
     let dump = sdl_dump(t)?;
     assert!(dump.is_empty(), "SDL entries left: {dump:?}");
     Ok(())
 }
 
-fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<Value>> {
-    Ok(t.api().call_dump("session_sdl_v3_dump", json!({}))?)
+fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<SessionSdlV3Details>> {
+    Ok(t.api().dump(&SessionSdlV3Dump)?)
 }
 
 fn add_address(t: &mut TestCase, sw: u32, p: &str) -> TestResult {
-    t.api().call(
-        "sw_interface_add_del_address",
-        json!({"is_add": true, "sw_if_index": sw, "prefix": prefix(p)?}),
-    )?;
+    t.api().request(&SwInterfaceAddDelAddress {
+        is_add: true,
+        sw_if_index: sw,
+        prefix: p.parse()?,
+        ..SwInterfaceAddDelAddress::default()
+    })?;
     Ok(())
 }
 
@@ -125,40 +134,78 @@ fn curl(t: &mut TestCase, ns: &Netns, v6: bool, url: &str, timeout: f64) -> Test
 /// then `VppAclInterface(self, sw_if_index, n_input=0, acls=[acl]).add_vpp_config()`:
 /// a deny ACL on the interface's output. Returns the ACL index.
 fn deny_acl(t: &mut TestCase, sw: u32, src: &str, dst: &str) -> TestResult<u32> {
-    let rule = json!({
-        "is_permit": 0,
-        "proto": 6,
-        "srcport_or_icmptype_first": 80,
-        "srcport_or_icmptype_last": 80,
-        "src_prefix": prefix(src)?,
-        "dstport_or_icmpcode_first": 80,
-        "dstport_or_icmpcode_last": 80,
-        "dst_prefix": prefix(dst)?,
-    });
-    let r = t.api().call(
-        "acl_add_replace",
-        json!({"acl_index": u32::MAX, "tag": "", "count": 1, "r": [rule]}),
-    )?;
-    let acl = r["acl_index"].as_u64().ok_or("no acl_index")? as u32;
-    t.api().call(
-        "acl_interface_set_acl_list",
-        json!({"sw_if_index": sw, "count": 1, "n_input": 0, "acls": [acl]}),
-    )?;
+    let rule = AclRule {
+        is_permit: AclAction::Deny,
+        proto: IpProto::Tcp,
+        srcport_or_icmptype_first: 80,
+        srcport_or_icmptype_last: 80,
+        src_prefix: src.parse()?,
+        dstport_or_icmpcode_first: 80,
+        dstport_or_icmpcode_last: 80,
+        dst_prefix: dst.parse()?,
+        ..AclRule::default()
+    };
+    let acl = t
+        .api()
+        .request(&AclAddReplace {
+            acl_index: u32::MAX,
+            tag: "".into(),
+            r: vec![rule],
+        })?
+        .acl_index;
+    t.api().request(&AclInterfaceSetAclList {
+        sw_if_index: sw,
+        n_input: 0,
+        acls: vec![acl],
+    })?;
     Ok(acl)
 }
 
 /// Removes what [`deny_acl`] made.
 fn remove_acl(t: &mut TestCase, sw: u32, acl: u32) -> TestResult {
-    t.api().call(
-        "acl_interface_set_acl_list",
-        json!({"sw_if_index": sw, "count": 0, "n_input": 0, "acls": []}),
-    )?;
-    t.api().call("acl_del", json!({"acl_index": acl}))?;
+    t.api().request(&AclInterfaceSetAclList {
+        sw_if_index: sw,
+        n_input: 0,
+        acls: vec![],
+    })?;
+    t.api().request(&AclDel { acl_index: acl })?;
     Ok(())
 }
 
-fn rmt(v: &Value) -> Option<String> {
-    format_prefix(&v["rmt"])
+fn rmt(v: &SessionSdlV3Details) -> Option<String> {
+    Some(v.rmt.to_string())
+}
+
+fn auto_sdl(t: &mut TestCase, threshold: u32, remove_timeout: u32, enable: bool) -> TestResult {
+    t.api().request(&AutoSdlConfig {
+        threshold,
+        remove_timeout,
+        enable,
+    })?;
+    Ok(())
+}
+
+/// `ip_table_add_del` removing table `table_id`.
+fn table_del(table_id: u32, is_ip6: bool) -> IpTableAddDel {
+    IpTableAddDel {
+        is_add: false,
+        table: IpTable {
+            table_id,
+            is_ip6,
+            ..IpTable::default()
+        },
+    }
+}
+
+fn namespace_1(t: &mut TestCase, sw: u32, is_add: bool) -> TestResult {
+    t.api().request(&AppNamespaceAddDelV4 {
+        namespace_id: "1".into(),
+        secret: 1,
+        sw_if_index: sw,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    })?;
+    Ok(())
 }
 
 /// Auto SDL Baasic Test Case
@@ -211,10 +258,7 @@ mod auto_sdl {
         // Test 2. Add ACL to block the source.
         let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
         // Auto SDL entry should be created and timed out accordingly
-        t.api().call(
-            "auto_sdl_config",
-            json!({"threshold": 2, "remove_timeout": 3, "enable": true}),
-        )?;
+        auto_sdl(t, 2, 3, true)?;
         for _ in 0..2 {
             if curl(t, &ns, false, &url4, 2.0).is_err() {
                 tracing::info!("curl timeout -- as exepcted");
@@ -281,7 +325,10 @@ mod auto_sdl {
         assert_eq!(dump.len(), 0);
         tracing::info!("Test 3 passed");
 
-        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+        t.api().request(&AutoSdlConfig {
+            enable: false,
+            ..AutoSdlConfig::default()
+        })?;
 
         // bring down the cli server
         t.ppcli("http cli server listener del")?;
@@ -297,23 +344,17 @@ mod auto_sdl {
         let table_id = 1;
         ip_table(t, table_id, true)?;
         t.register("ip table 1", move |api| {
-            api.call(
-                "ip_table_add_del",
-                json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": false}}),
-            )
-            .map(drop)
+            api.request(&table_del(table_id, false)).map(drop)
         });
 
         // place tap0 to vrf 1
-        t.api().call(
-            "sw_interface_set_table",
-            json!({"sw_if_index": sw, "is_ipv6": false, "vrf_id": table_id}),
-        )?;
+        t.api().request(&SwInterfaceSetTable {
+            sw_if_index: sw,
+            is_ipv6: false,
+            vrf_id: table_id,
+        })?;
         // place tap0 to appns 1
-        t.api().call(
-            "app_namespace_add_del_v4",
-            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": true}),
-        )?;
+        namespace_1(t, sw, true)?;
         // configure ip4 address on tap0
         add_address(t, sw, &format!("{VPP_TAP_IP4}/24"))?;
 
@@ -326,10 +367,7 @@ mod auto_sdl {
 
         // Apply the ACL on the interface output
         let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
-        t.api().call(
-            "auto_sdl_config",
-            json!({"threshold": 1, "remove_timeout": 60, "enable": true}),
-        )?;
+        auto_sdl(t, 1, 60, true)?;
         for _ in 0..10 {
             if curl(t, &ns, false, &url4, 1.0).is_err() {
                 tracing::info!("connect timeout -- as expected");
@@ -357,16 +395,16 @@ mod auto_sdl {
         t.ppcli("http cli server listener del")?;
 
         // delete namespace
-        t.api().call(
-            "app_namespace_add_del_v4",
-            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": false}),
-        )?;
+        namespace_1(t, sw, false)?;
 
         // Disable auto sdl -- quicker than waiting the entry to timeout
-        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+        t.api().request(&AutoSdlConfig {
+            enable: false,
+            ..AutoSdlConfig::default()
+        })?;
 
         // disable session sdl
-        session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+        session_engine(t, RtBackendEngine::Disable)?;
 
         let dump = sdl_dump(t)?;
         assert!(dump.is_empty());
@@ -381,23 +419,17 @@ mod auto_sdl {
         let table_id = 1;
         ip6_table(t, table_id, true)?;
         t.register("ip6 table 1", move |api| {
-            api.call(
-                "ip_table_add_del",
-                json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": true}}),
-            )
-            .map(drop)
+            api.request(&table_del(table_id, true)).map(drop)
         });
 
         // place tap0 to vrf 1
-        t.api().call(
-            "sw_interface_set_table",
-            json!({"sw_if_index": sw, "is_ipv6": true, "vrf_id": table_id}),
-        )?;
+        t.api().request(&SwInterfaceSetTable {
+            sw_if_index: sw,
+            is_ipv6: true,
+            vrf_id: table_id,
+        })?;
         // place tap0 to appns 1
-        t.api().call(
-            "app_namespace_add_del_v4",
-            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": true}),
-        )?;
+        namespace_1(t, sw, true)?;
         // configure ip6 address on tap0
         add_address(t, sw, &format!("{VPP_TAP_IP6}/64"))?;
 
@@ -416,10 +448,7 @@ mod auto_sdl {
             &format!("{HOST_TAP_IP6}/128"),
             &format!("{VPP_TAP_IP6}/128"),
         )?;
-        t.api().call(
-            "auto_sdl_config",
-            json!({"threshold": 1, "remove_timeout": 60, "enable": true}),
-        )?;
+        auto_sdl(t, 1, 60, true)?;
         for _ in 0..10 {
             if curl(t, &ns, true, &url6, 1.0).is_err() {
                 tracing::info!("connect timeout -- as expected");
@@ -447,10 +476,7 @@ mod auto_sdl {
         t.ppcli("http cli server uri http://::0/80 listener del")?;
 
         // delete namespace
-        t.api().call(
-            "app_namespace_add_del_v4",
-            json!({"namespace_id": "1", "secret": 1, "sw_if_index": sw, "is_add": false}),
-        )?;
+        namespace_1(t, sw, false)?;
         Ok(())
     }
 
@@ -470,10 +496,7 @@ mod auto_sdl {
         let acl = deny_acl(t, sw, "8.8.0.0/16", &format!("{VPP_TAP_IP4}/32"))?;
         // set the remove_timeout to a large value. Otherwise, some entries may
         // get timed out before we accumulate all of them for verification
-        t.api().call(
-            "auto_sdl_config",
-            json!({"threshold": 1, "remove_timeout": 300, "enable": true}),
-        )?;
+        auto_sdl(t, 1, 300, true)?;
 
         let host_if = {
             let links = ns.ip(&["-o", "link", "show"])?;
@@ -522,7 +545,10 @@ mod auto_sdl {
 
         // Test 5: Disable auto-sdl
         // It should clean up the Auto SDL and SDL entries immediately
-        t.api().call("auto_sdl_config", json!({"enable": false}))?;
+        t.api().request(&AutoSdlConfig {
+            enable: false,
+            ..AutoSdlConfig::default()
+        })?;
         let dump = sdl_dump(t)?;
         assert_eq!(dump.len(), 0);
 

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use asf_core::api::vpp::vlib::CliInband;
+use asf_core::api::vpp::vpe::ShowVpeSystemTime;
 use asf_core::errors::ApiError;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 fn cli_inband(t: &mut TestCase, cmd: &str) -> Result<i32, ApiError> {
     Ok(t.api().request_raw(&CliInband { cmd: cmd.into() })?.retval)
@@ -60,8 +60,7 @@ mod cli_extended {
     fn test_long_cli_delay(t: &mut TestCase) -> TestResult {
         let wait_secs = 15 - 1;
         let time = |t: &mut TestCase| -> TestResult<f64> {
-            let rv = t.api().call("show_vpe_system_time", json!({}))?;
-            Ok(rv["vpe_system_time"].as_f64().ok_or("no vpe_system_time")?)
+            Ok(t.api().request(&ShowVpeSystemTime)?.vpe_system_time)
         };
         let start = time(t)?;
         cli_inband(t, &format!("wait {wait_secs}"))?;

@@ -1,5 +1,7 @@
-//! Port of `test/asf/test_endian.py`: f64 on the wire, both directions.
+//! Port of `test/asf/test_endian.py`: f64 on the wire, both directions,
+//! through the generated types and through the dynamic codec.
 
+use asf_core::api::vpp::vlib::{GetF64EndianValue, GetF64IncrementByOne};
 use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;
 
@@ -11,6 +13,11 @@ mod endian {
     /// f64 one, sent and received
     #[vpp_test]
     fn test_f64_endian_value(t: &mut TestCase) -> TestResult {
+        let typed = t
+            .api()
+            .request(&GetF64EndianValue { f64_one: 1.0 })
+            .map_err(|e| format!("typed client incorrectly serializes f64 values: {e}"))?;
+        assert_eq!(typed.f64_one_result, 1.0, "typed client: {typed:?}");
         let rv = t
             .api()
             .call("get_f64_endian_value", json!({"f64_one": 1.0}))
@@ -26,6 +33,8 @@ mod endian {
     /// f64 incremented by VPP
     #[vpp_test]
     fn test_get_f64_increment_by_one(t: &mut TestCase) -> TestResult {
+        let typed = t.api().request(&GetF64IncrementByOne { f64_value: 42.0 })?;
+        assert_eq!(typed.f64_value, 43.0, "typed client: {typed:?}");
         let rv = t
             .api()
             .call("get_f64_increment_by_one", json!({"f64_value": 42.0}))?;

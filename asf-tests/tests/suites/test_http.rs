@@ -10,11 +10,11 @@
 use asf_core::helper::Helper;
 use asf_core::host::Netns;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use asf_core::api::values::prefix;
+use crate::api::interface::SwInterfaceAddDelAddress;
+use crate::api::session::SessionEnableDisable;
 
 use crate::vpp_objects::af_packet_to_vpp;
 
@@ -28,12 +28,13 @@ static NS: Mutex<Option<Netns>> = Mutex::new(None);
 /// 172.0.0.1/24, up; the session layer on.
 fn set_up(t: &mut TestCase) -> TestResult {
     let (ns, _, sw) = af_packet_to_vpp(t, &[&format!("{CLIENT_IP4}/24")])?;
-    t.api().call(
-        "sw_interface_add_del_address",
-        json!({"sw_if_index": sw, "is_add": true, "prefix": prefix(&format!("{SERVER_IP4}/24"))?}),
-    )?;
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": 1}))?;
+    t.api().request(&SwInterfaceAddDelAddress {
+        sw_if_index: sw,
+        is_add: true,
+        prefix: format!("{SERVER_IP4}/24").parse()?,
+        ..SwInterfaceAddDelAddress::default()
+    })?;
+    t.api().request(&SessionEnableDisable { is_enable: true })?;
     *NS.lock().unwrap_or_else(|e| e.into_inner()) = Some(ns);
     Ok(())
 }

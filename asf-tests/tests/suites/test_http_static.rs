@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::sync::Mutex;
 
+use crate::api::http_static::{HttpStaticDisable, HttpStaticEnableV5, HttpStaticGet};
 use asf_core::host::Netns;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 use crate::vpp_objects::{curl_in, host_interface_to_vpp};
 
@@ -77,10 +77,11 @@ mod vapi {
     #[vpp_test]
     fn test_http_static_vapi(t: &mut TestCase) -> TestResult {
         let (ns, temp, temp2) = fixture()?;
-        t.api().call(
-            "http_static_enable_v5",
-            json!({"www_root": "/tmp", "uri": "tcp://0.0.0.0:80"}),
-        )?;
+        t.api().request(&HttpStaticEnableV5 {
+            www_root: "/tmp".into(),
+            uri: "tcp://0.0.0.0:80".into(),
+            ..HttpStaticEnableV5::default()
+        })?;
         let url = format!("10.10.1.2/{temp}");
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", "-v", &url])?;
         if !p.success() {
@@ -96,21 +97,22 @@ mod vapi {
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
         assert!(has(&p.stdout, "Hello world2"), "{p:?}");
 
-        t.api().call("http_static_disable", json!({}))?;
+        t.api().request(&HttpStaticDisable)?;
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
         assert!(!has(&p.stdout, "Hello world2"), "{p:?}");
 
         // Now enable again
-        t.api().call(
-            "http_static_enable_v5",
-            json!({"www_root": "/tmp", "uri": "http://0.0.0.0:80"}),
-        )?;
+        t.api().request(&HttpStaticEnableV5 {
+            www_root: "/tmp".into(),
+            uri: "http://0.0.0.0:80".into(),
+            ..HttpStaticEnableV5::default()
+        })?;
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
         assert!(has(&p.stdout, "Hello world2"), "{p:?}");
 
-        let reply = t.api().call("http_static_get", json!({}))?;
-        assert_eq!(reply["www_root"], "/tmp");
-        assert_eq!(reply["uri"], "http://0.0.0.0:80");
+        let reply = t.api().request(&HttpStaticGet)?;
+        assert_eq!(reply.www_root, "/tmp");
+        assert_eq!(reply.uri, "http://0.0.0.0:80");
         Ok(())
     }
 }

@@ -1,8 +1,7 @@
 //! Port of `test/asf/test_lb_api.py`.
 
-use asf_core::api::values::{format_prefix, to_ip};
+use crate::api::lb::{LbAsDump, LbVipDump};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 /// TestLbEmptyApi
 #[vpp_test(name = "TestLbEmptyApi", requires_plugins = ["lb_plugin.so"])]
@@ -12,7 +11,7 @@ mod lb_empty {
     /// no VIP is listed before one is added
     #[vpp_test]
     fn test_lb_empty_vip_dump(t: &mut TestCase) -> TestResult {
-        let rv = t.api().call_dump("lb_vip_dump", json!({}))?;
+        let rv = t.api().dump(&LbVipDump::default())?;
         assert!(rv.is_empty(), "Expected: [] Received: {rv:?}");
         Ok(())
     }
@@ -20,7 +19,7 @@ mod lb_empty {
     /// no application server is listed before one is added
     #[vpp_test]
     fn test_lb_empty_as_dump(t: &mut TestCase) -> TestResult {
-        let rv = t.api().call_dump("lb_as_dump", json!({}))?;
+        let rv = t.api().dump(&LbAsDump::default())?;
         assert!(rv.is_empty(), "Expected: [] Received: {rv:?}");
         Ok(())
     }
@@ -35,13 +34,9 @@ mod lb_vip {
     #[vpp_test]
     fn test_lb_vip_dump(t: &mut TestCase) -> TestResult {
         t.cli("lb vip 2001::/16 encap gre6")?;
-        let rv = t.api().call_dump("lb_vip_dump", json!({}))?;
+        let rv = t.api().dump(&LbVipDump::default())?;
         let last = rv.last().ok_or("no VIP dumped")?;
-        assert_eq!(
-            format_prefix(&last["vip"]["pfx"]).as_deref(),
-            Some("2001::/16"),
-            "{last}"
-        );
+        assert_eq!(last.vip.pfx.to_string(), "2001::/16", "{last:?}");
         t.cli("lb vip 2001::/16 del")?;
         Ok(())
     }
@@ -57,18 +52,10 @@ mod lb_as {
     fn test_lb_as_dump(t: &mut TestCase) -> TestResult {
         t.cli("lb vip 2001::/16 encap gre6")?;
         t.cli("lb as 2001::/16 2000::1")?;
-        let rv = t.api().call_dump("lb_as_dump", json!({}))?;
+        let rv = t.api().dump(&LbAsDump::default())?;
         let first = rv.first().ok_or("no application server dumped")?;
-        assert_eq!(
-            format_prefix(&first["vip"]["pfx"]).as_deref(),
-            Some("2001::/16"),
-            "{first}"
-        );
-        assert_eq!(
-            to_ip(&first["app_srv"]).map(|a| a.to_string()).as_deref(),
-            Some("2000::1"),
-            "{first}"
-        );
+        assert_eq!(first.vip.pfx.to_string(), "2001::/16", "{first:?}");
+        assert_eq!(first.app_srv.to_string(), "2000::1", "{first:?}");
         Ok(())
     }
 }

@@ -1,7 +1,11 @@
 //! Port of `test/asf/test_policer.py`.
 
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
+
+use crate::api::policer::{
+    PolicerAdd, PolicerConfig, PolicerDel, Sse2QosAction, Sse2QosActionType, Sse2QosPolicerType,
+    Sse2QosRateType, Sse2QosRoundType,
+};
 
 // Default for the tests is 10s of "Green" packets at 8Mbps, ie. 10M bytes.
 // The policer helper CLI "sends" 500 byte packets, so default is 20000.
@@ -48,20 +52,27 @@ fn run_policer_test(
         "2R3C" => 3,
         other => return Err(format!("unknown policer type {other}").into()),
     };
-    let infos = json!({
-        "cir": cir, "eir": eir, "cb": cb, "eb": eb,
-        "rate_type": 0, "round_type": 0, "type": pol_type,
-        "color_aware": colour != 0,
-        "conform_action": {"type": 1, "dscp": 0},
-        "exceed_action": {"type": 0, "dscp": 0},
-        "violate_action": {"type": 0, "dscp": 0},
-    });
-    let r = t
+    let action = |r#type| Sse2QosAction { r#type, dscp: 0 };
+    let infos = PolicerConfig {
+        cir,
+        eir,
+        cb,
+        eb,
+        rate_type: Sse2QosRateType::Kbps,
+        round_type: Sse2QosRoundType::ToClosest,
+        r#type: Sse2QosPolicerType::from_value(pol_type),
+        color_aware: colour != 0,
+        conform_action: action(Sse2QosActionType::Transmit),
+        exceed_action: action(Sse2QosActionType::Drop),
+        violate_action: action(Sse2QosActionType::Drop),
+    };
+    let index = t
         .api()
-        .call("policer_add", json!({"name": "pol1", "infos": infos}))?;
-    let index = r["policer_index"]
-        .as_u64()
-        .ok_or("policer_add_reply without policer_index")?;
+        .request(&PolicerAdd {
+            name: "pol1".into(),
+            infos,
+        })?
+        .policer_index;
     t.cli(&format!(
         "test policing index {index} rate {rate} burst {burst} colour {colour}"
     ))?;
@@ -76,8 +87,9 @@ fn run_policer_test(
         exceed_packets: sum("exceed")?,
         violate_packets: sum("violate")?,
     };
-    t.api()
-        .call("policer_del", json!({"policer_index": index}))?;
+    t.api().request(&PolicerDel {
+        policer_index: index,
+    })?;
     tracing::info!("{kind} cir {cir} eir {eir} colour {colour}: {stats:?}");
     Ok(stats)
 }

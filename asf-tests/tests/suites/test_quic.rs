@@ -27,9 +27,11 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::api::ip::{IpTable, IpTableAddDel};
+use crate::api::session::AppNamespaceAddDelV4;
+use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::helper::{Helper, HelperExit, RunningHelper};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 use crate::vpp_objects::{admin, config_ip4, ip_table, local_ip4, route_via_table, set_table_ip4};
 
@@ -171,26 +173,32 @@ fn app_ns(
     sw_if_index: u32,
     is_add: bool,
 ) -> TestResult {
-    let mut args = json!({"namespace_id": id, "sw_if_index": sw_if_index, "is_add": is_add});
+    let mut ns = AppNamespaceAddDelV4 {
+        namespace_id: id.into(),
+        sw_if_index,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    };
     if let Some(s) = secret {
-        args["secret"] = json!(s);
+        ns.secret = s;
     }
-    t.api().call("app_namespace_add_del_v4", args)?;
+    t.api().request(&ns)?;
     Ok(())
 }
 
 /// An interface's name (`self.loop0.name`).
 fn if_name(t: &mut TestCase, sw_if_index: u32) -> TestResult<String> {
-    let found = t.api().call_dump(
-        "sw_interface_dump",
-        json!({"sw_if_index": sw_if_index, "name_filter_valid": false}),
-    )?;
+    let found = t.api().dump(&SwInterfaceDump {
+        sw_if_index,
+        name_filter_valid: false,
+        ..SwInterfaceDump::default()
+    })?;
     let name = found
         .iter()
-        .find(|i| i["sw_if_index"].as_u64() == Some(u64::from(sw_if_index)))
-        .and_then(|i| i["interface_name"].as_str())
+        .find(|i| i.sw_if_index == sw_if_index)
+        .map(|i| i.interface_name.to_string())
         .ok_or_else(|| format!("no interface with sw_if_index {sw_if_index}"))?;
-    Ok(name.to_string())
+    Ok(name)
 }
 
 /// The set-up of a class: `QUICTestCase.setUp`, then the subclass's part
@@ -215,10 +223,13 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
             ip_table(t, table_id, true)?;
             let id = table_id;
             t.register(format!("ip table {id}"), move |api| {
-                api.call(
-                    "ip_table_add_del",
-                    json!({"is_add": false, "table": {"table_id": id, "is_ip6": false}}),
-                )
+                api.request(&IpTableAddDel {
+                    is_add: false,
+                    table: IpTable {
+                        table_id: id,
+                        ..IpTable::default()
+                    },
+                })
                 .map(drop)
             });
         }

@@ -1,8 +1,13 @@
 //! Port of `test/asf/test_session.py`.
 
-use asf_core::api::values::{format_prefix, prefix};
+use crate::api::interface::SwInterfaceSetTable;
+use crate::api::ip::{IpTable, IpTableAddDel};
+use crate::api::session::{
+    AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisableV2, SessionRuleAddDel,
+    SessionRuleAddDelReply, SessionRuleScope, SessionRulesDump, SessionRulesV2Dump, TransportProto,
+};
+use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 use crate::vpp_objects::{
     local_ip4, session_off, session_on, two_tables, two_tables_down, with_inter_table_routes,
@@ -60,18 +65,16 @@ mod session_unit {
 }
 
 fn rule_table_on(t: &mut TestCase) -> TestResult {
-    t.api().call(
-        "session_enable_disable_v2",
-        json!({"rt_engine_type": "RT_BACKEND_ENGINE_API_RULE_TABLE"}),
-    )?;
+    t.api().request(&SessionEnableDisableV2 {
+        rt_engine_type: RtBackendEngine::RuleTable,
+    })?;
     Ok(())
 }
 
 fn rule_table_off(t: &mut TestCase) -> TestResult {
-    t.api().call(
-        "session_enable_disable_v2",
-        json!({"rt_engine_type": "RT_BACKEND_ENGINE_API_DISABLE"}),
-    )?;
+    t.api().request(&SessionEnableDisableV2 {
+        rt_engine_type: RtBackendEngine::Disable,
+    })?;
     Ok(())
 }
 
@@ -90,37 +93,34 @@ mod session_rule_table {
     #[vpp_test]
     fn test_session_rule_table(t: &mut TestCase) -> TestResult {
         let (lcl, rmt, lcl_port, rmt_port) = ("172.100.1.1/32", "172.100.1.2/32", 5000, 80);
-        let rule = |is_add: bool| {
-            json!({
-                "transport_proto": "TRANSPORT_PROTO_API_TCP",
-                "lcl": prefix(lcl).expect("valid prefix"),
-                "rmt": prefix(rmt).expect("valid prefix"),
-                "lcl_port": lcl_port,
-                "rmt_port": rmt_port,
-                "action_index": 1,
-                "is_add": is_add,
-                "appns_index": 0,
-                "scope": "SESSION_RULE_SCOPE_API_GLOBAL",
-                "tag": "rule-1",
+        let rule = |is_add: bool| -> TestResult<SessionRuleAddDel> {
+            Ok(SessionRuleAddDel {
+                transport_proto: TransportProto::Tcp,
+                lcl: lcl.parse()?,
+                rmt: rmt.parse()?,
+                lcl_port,
+                rmt_port,
+                action_index: 1,
+                is_add,
+                appns_index: 0,
+                scope: SessionRuleScope::Global,
+                tag: "rule-1".into(),
             })
         };
-        t.api().call("session_rule_add_del", rule(true))?;
-        let dump = t.api().call_dump("session_rules_dump", json!({}))?;
+        t.api().request(&rule(true)?)?;
+        let dump = t.api().dump(&SessionRulesDump)?;
         assert!(dump.len() > 1, "{dump:?}");
         let d = &dump[1];
-        assert_eq!(d["rmt_port"], rmt_port);
-        assert_eq!(d["lcl_port"], lcl_port);
-        assert_eq!(format_prefix(&d["lcl"]).as_deref(), Some(lcl));
-        assert_eq!(format_prefix(&d["rmt"]).as_deref(), Some(rmt));
-        assert_eq!(d["action_index"], 1);
-        assert_eq!(d["appns_index"], 0);
-        let schema = t.api().schema()?;
-        let scope = d["scope"].as_i64().and_then(|s| {
-            asf_core::api::dynamic::Dynamic::enum_name(&*schema, "session_rule_scope", s)
-        });
-        assert_eq!(scope.as_deref(), Some("SESSION_RULE_SCOPE_API_GLOBAL"));
-        t.api().call("session_rule_add_del", rule(false))?;
-        let dump2 = t.api().call_dump("session_rules_dump", json!({}))?;
+        assert_eq!(d.rmt_port, rmt_port);
+        assert_eq!(d.lcl_port, lcl_port);
+        assert_eq!(d.lcl.to_string(), lcl);
+        assert_eq!(d.rmt.to_string(), rmt);
+        assert_eq!(d.action_index, 1);
+        assert_eq!(d.appns_index, 0);
+        assert_eq!(d.scope, SessionRuleScope::Global);
+        assert_eq!(d.scope.name(), Some("SESSION_RULE_SCOPE_API_GLOBAL"));
+        t.api().request(&rule(false)?)?;
+        let dump2 = t.api().dump(&SessionRulesDump)?;
         assert_eq!(dump.len() - 1, dump2.len(), "the rule is removed");
         Ok(())
     }
@@ -162,56 +162,91 @@ fn session_rule(
     t: &mut TestCase,
     lcl: &str,
     rmt: &str,
-    appns_index: u64,
+    appns_index: u32,
     is_add: bool,
-) -> TestResult<serde_json::Value> {
-    Ok(t.api().call(
-        "session_rule_add_del",
-        json!({
-            "transport_proto": "TRANSPORT_PROTO_API_TCP",
-            "lcl": prefix(lcl)?,
-            "rmt": prefix(rmt)?,
-            "lcl_port": 5000,
-            "rmt_port": 5000,
-            "action_index": 1,
-            "appns_index": appns_index,
-            "scope": "SESSION_RULE_SCOPE_API_GLOBAL",
-            "is_add": is_add,
-        }),
-    )?)
+) -> TestResult<SessionRuleAddDelReply> {
+    Ok(t.api()
+        .request(&rule_add_del(lcl, rmt, appns_index, is_add)?)?)
+}
+
+fn rule_add_del(
+    lcl: &str,
+    rmt: &str,
+    appns_index: u32,
+    is_add: bool,
+) -> TestResult<SessionRuleAddDel> {
+    Ok(SessionRuleAddDel {
+        transport_proto: TransportProto::Tcp,
+        lcl: lcl.parse()?,
+        rmt: rmt.parse()?,
+        lcl_port: 5000,
+        rmt_port: 5000,
+        action_index: 1,
+        appns_index,
+        scope: SessionRuleScope::Global,
+        is_add,
+        ..SessionRuleAddDel::default()
+    })
 }
 
 /// `session_rules_v2_dump()[1]`: its namespace indexes and count.
-fn rule_namespaces(t: &mut TestCase) -> TestResult<(Vec<u64>, u64)> {
-    let dump = t.api().call_dump("session_rules_v2_dump", json!({}))?;
+fn rule_namespaces(t: &mut TestCase) -> TestResult<(Vec<u32>, usize)> {
+    let dump = t.api().dump(&SessionRulesV2Dump)?;
     let d = dump
         .get(1)
         .ok_or("no second rule in session_rules_v2_dump")?;
-    let indexes = d["appns_index"]
-        .as_array()
-        .ok_or("no appns_index")?
-        .iter()
-        .filter_map(|v| v.as_u64())
-        .collect();
-    Ok((indexes, d["count"].as_u64().unwrap_or(0)))
+    Ok((d.appns_index.clone(), d.appns_index.len()))
 }
 
 /// `self.loop0.sw_if_index`: the loopback set-up created.
 fn loop0(t: &mut TestCase) -> TestResult<u32> {
-    let found = t.api().call_dump(
-        "sw_interface_dump",
-        json!({"name_filter_valid": true, "name_filter": "loop0"}),
-    )?;
+    let found = t.api().dump(&SwInterfaceDump {
+        name_filter_valid: true,
+        name_filter: "loop0".into(),
+        ..SwInterfaceDump::default()
+    })?;
     let lo = found
         .iter()
-        .find(|i| i["interface_name"] == "loop0")
+        .find(|i| i.interface_name == "loop0")
         .ok_or("no loop0")?;
-    Ok(lo["sw_if_index"].as_u64().ok_or("no sw_if_index")? as u32)
+    Ok(lo.sw_if_index)
 }
 
-fn namespace(t: &mut TestCase, args: serde_json::Value) -> TestResult<u64> {
-    let rv = t.api().call("app_namespace_add_del_v4", args)?;
-    Ok(rv["appns_index"].as_u64().unwrap_or(0))
+fn namespace(t: &mut TestCase, ns: AppNamespaceAddDelV4) -> TestResult<u32> {
+    Ok(t.api().request(&ns)?.appns_index)
+}
+
+/// `app_namespace_add_del_v4` of namespace `id` on interface `lo`.
+fn on_interface(id: &str, lo: u32, is_add: bool) -> AppNamespaceAddDelV4 {
+    AppNamespaceAddDelV4 {
+        namespace_id: id.into(),
+        sw_if_index: lo,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    }
+}
+
+/// `app_namespace_add_del_v4` of namespace `id` in the given tables.
+fn in_tables(id: &str, ip4_fib_id: u32, ip6_fib_id: u32, is_add: bool) -> AppNamespaceAddDelV4 {
+    AppNamespaceAddDelV4 {
+        namespace_id: id.into(),
+        ip4_fib_id,
+        ip6_fib_id,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    }
+}
+
+fn ip_table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
+    t.api().request(&IpTableAddDel {
+        is_add,
+        table: IpTable {
+            table_id,
+            is_ip6,
+            ..IpTable::default()
+        },
+    })?;
+    Ok(())
 }
 
 /// Application Namespacee
@@ -231,39 +266,19 @@ mod application_namespace {
         rule_table_on(t)?;
         let lo = loop0(t)?;
         // Two namespaces sharing one interface.
-        let app0 = namespace(t, json!({"namespace_id": "0", "sw_if_index": lo}))?;
-        let app1 = namespace(t, json!({"namespace_id": "1", "sw_if_index": lo}))?;
+        let app0 = namespace(t, on_interface("0", lo, true))?;
+        let app1 = namespace(t, on_interface("1", lo, true))?;
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
         // The rule's table is shared by the default namespace, app0 and app1.
         assert_eq!(rule_namespaces(t)?, (vec![0, app0, app1], 3));
-        namespace(
-            t,
-            json!({"namespace_id": "1", "sw_if_index": lo, "is_add": false}),
-        )?;
+        namespace(t, on_interface("1", lo, false))?;
         assert_eq!(rule_namespaces(t)?, (vec![0, app0], 2));
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, false)?;
-        namespace(
-            t,
-            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": false}),
-        )?;
+        namespace(t, on_interface("0", lo, false))?;
         // A bad namespace index is refused.
-        let rv = t.api().expect(Expect::Negative, |api| {
-            api.call(
-                "session_rule_add_del",
-                json!({
-                    "transport_proto": "TRANSPORT_PROTO_API_TCP",
-                    "lcl": prefix("172.100.1.1/32").expect("valid"),
-                    "rmt": prefix("172.100.1.2/32").expect("valid"),
-                    "lcl_port": 5000,
-                    "rmt_port": 5000,
-                    "action_index": 1,
-                    "appns_index": 10,
-                    "scope": "SESSION_RULE_SCOPE_API_GLOBAL",
-                    "is_add": true,
-                }),
-            )
-        })?;
-        assert_eq!(rv["retval"], -1);
+        let bad = rule_add_del("172.100.1.1/32", "172.100.1.2/32", 10, true)?;
+        let rv = t.api().expect(Expect::Negative, |api| api.request(&bad))?;
+        assert_eq!(rv.retval, -1);
         Ok(())
     }
 
@@ -275,43 +290,29 @@ mod application_namespace {
         let table_id = 99u32;
         for (v4, v6) in [(table_id, 0), (0, table_id)] {
             let rv = t.api().expect(Expect::Negative, |api| {
-                api.call("app_namespace_add_del_v4", json!({"is_add": true, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}))
+                api.request(&in_tables("2", v4, v6, true))
             })?;
-            assert_eq!(rv["retval"], -19, "a table that does not exist");
+            assert_eq!(rv.retval, -19, "a table that does not exist");
         }
-        t.api().call(
-            "ip_table_add_del",
-            json!({"is_add": true, "table": {"table_id": table_id, "is_ip6": false}}),
-        )?;
-        t.api().call(
-            "ip_table_add_del",
-            json!({"is_add": true, "table": {"table_id": table_id, "is_ip6": true}}),
-        )?;
+        ip_table(t, table_id, false, true)?;
+        ip_table(t, table_id, true, true)?;
         for (v4, v6) in [
             (table_id, table_id),
             (table_id, u32::MAX),
             (u32::MAX, table_id),
         ] {
-            namespace(
-                t,
-                json!({"is_add": true, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}),
-            )?;
-            namespace(
-                t,
-                json!({"is_add": false, "namespace_id": "2", "ip4_fib_id": v4, "ip6_fib_id": v6}),
-            )?;
+            namespace(t, in_tables("2", v4, v6, true))?;
+            namespace(t, in_tables("2", v4, v6, false))?;
         }
-        let app0 = namespace(
-            t,
-            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": true}),
-        )?;
+        let app0 = namespace(t, on_interface("0", lo, true))?;
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
         assert_eq!(rule_namespaces(t)?.1, 2);
         let set_table = |t: &mut TestCase, is_ipv6: bool, vrf_id: u32| -> TestResult {
-            t.api().call(
-                "sw_interface_set_table",
-                json!({"sw_if_index": lo, "is_ipv6": is_ipv6, "vrf_id": vrf_id}),
-            )?;
+            t.api().request(&SwInterfaceSetTable {
+                sw_if_index: lo,
+                is_ipv6,
+                vrf_id,
+            })?;
             Ok(())
         };
         // Moving the interface to vrf 99 takes app0 out of the rule's table.
@@ -326,18 +327,9 @@ mod application_namespace {
         assert_eq!(rule_namespaces(t)?.1, 2);
         set_table(t, true, 0)?;
         session_rule(t, "2001::1/128", "2002::1/128", 0, false)?;
-        namespace(
-            t,
-            json!({"namespace_id": "0", "sw_if_index": lo, "is_add": false}),
-        )?;
-        t.api().call(
-            "ip_table_add_del",
-            json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": false}}),
-        )?;
-        t.api().call(
-            "ip_table_add_del",
-            json!({"is_add": false, "table": {"table_id": table_id, "is_ip6": true}}),
-        )?;
+        namespace(t, on_interface("0", lo, false))?;
+        ip_table(t, table_id, false, false)?;
+        ip_table(t, table_id, true, false)?;
         Ok(())
     }
 }

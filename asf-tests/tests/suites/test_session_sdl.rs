@@ -3,9 +3,11 @@
 
 use std::sync::Mutex;
 
-use asf_core::api::values::{format_prefix, prefix};
+use crate::api::session::{
+    AppNamespaceAddDelV4, AppNamespaceAddDelV4Reply, RtBackendEngine, SdlRuleV2,
+    SessionSdlAddDelV2, SessionSdlV3Details, SessionSdlV3Dump,
+};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::{json, Value};
 
 use crate::vpp_objects::{
     admin, config_ip4, config_ip6, ip6_table, ip_table, local_ip4, local_ip6, route6_via_table,
@@ -53,35 +55,49 @@ fn tear_down(t: &mut TestCase) -> TestResult {
 }
 
 /// `SessionSdl(rmt, action_index=0, tag="")`.
-fn rule(rmt: &str) -> TestResult<Value> {
-    Ok(json!({"rmt": prefix(rmt)?, "action_index": 0, "tag": ""}))
+fn rule(rmt: &str) -> TestResult<SdlRuleV2> {
+    Ok(SdlRuleV2 {
+        rmt: rmt.parse()?,
+        action_index: 0,
+        tag: "".into(),
+    })
 }
 
 /// `VppSessionSdl(self, rules, is_add, appns_index).add_vpp_config()`.
-fn apply_rules(t: &mut TestCase, rules: Vec<Value>, is_add: bool, appns_index: u32) -> TestResult {
-    t.api().call(
-        "session_sdl_add_del_v2",
-        json!({"is_add": is_add, "appns_index": appns_index, "count": rules.len(), "r": rules}),
-    )?;
+fn apply_rules(
+    t: &mut TestCase,
+    rules: Vec<SdlRuleV2>,
+    is_add: bool,
+    appns_index: u32,
+) -> TestResult {
+    t.api().request(&SessionSdlAddDelV2 {
+        is_add,
+        appns_index,
+        r: rules,
+    })?;
     Ok(())
 }
 
-fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<Value>> {
-    Ok(t.api().call_dump("session_sdl_v3_dump", json!({}))?)
+fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<SessionSdlV3Details>> {
+    Ok(t.api().dump(&SessionSdlV3Dump)?)
 }
 
-fn app_ns(t: &mut TestCase, id: &str, sw_if_index: u32, is_add: bool) -> TestResult<Value> {
-    Ok(t.api().call(
-        "app_namespace_add_del_v4",
-        json!({"namespace_id": id, "sw_if_index": sw_if_index, "is_add": is_add}),
-    )?)
+fn app_ns(
+    t: &mut TestCase,
+    id: &str,
+    sw_if_index: u32,
+    is_add: bool,
+) -> TestResult<AppNamespaceAddDelV4Reply> {
+    Ok(t.api().request(&AppNamespaceAddDelV4 {
+        namespace_id: id.into(),
+        sw_if_index,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    })?)
 }
 
-fn appns(v: &Value) -> Vec<u64> {
-    v["appns_index"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default()
+fn appns(v: &SessionSdlV3Details) -> Vec<u32> {
+    v.appns_index.clone()
 }
 
 /// Session SDL Test Case
@@ -100,7 +116,7 @@ mod session_sdl {
     #[vpp_test(fixme_asan)]
     fn test_session_sdl_ip4(t: &mut TestCase) -> TestResult {
         let [loop0, loop1] = loops();
-        session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+        session_engine(t, RtBackendEngine::Sdl)?;
 
         // Configure namespaces
         let app0 = app_ns(t, "0", loop0, true)?;
@@ -122,13 +138,12 @@ mod session_sdl {
 
         let filter = sdl_dump(t)?;
         assert_eq!(
-            format_prefix(&filter[0]["rmt"]),
-            Some(format!("{}/32", local_ip4(loop1)))
+            filter[0].rmt.to_string(),
+            format!("{}/32", local_ip4(loop1))
         );
         assert_eq!(appns(&filter[0]).len(), 2);
-        assert_eq!(filter[0]["count"].as_u64(), Some(2));
         assert_eq!(appns(&filter[0])[0], 0);
-        assert_eq!(Some(appns(&filter[0])[1]), app0["appns_index"].as_u64());
+        assert_eq!(appns(&filter[0])[1], app0.appns_index);
 
         // irrelevant rules - add 64k entries in one API call
         let mut rules = Vec::with_capacity(255 * 255);
@@ -165,21 +180,20 @@ mod session_sdl {
         app_ns(t, "0", loop0, false)?;
         let filter = sdl_dump(t)?;
         assert_eq!(appns(&filter[0]).len(), 1);
-        assert_eq!(filter[0]["count"].as_u64(), Some(1));
         assert_eq!(appns(&filter[0])[0], 0);
 
         app_ns(t, "1", loop1, false)?;
         // Delete inter-table routes
         route_via_table(t, &local_ip4(loop1), 32, 0, 1, false)?;
         route_via_table(t, &local_ip4(loop0), 32, 1, 0, false)?;
-        session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")
+        session_engine(t, RtBackendEngine::Disable)
     }
 
     /// Session SDL IP6 test
     #[vpp_test]
     fn test_session_sdl_ip6(t: &mut TestCase) -> TestResult {
         let [loop0, loop1] = loops();
-        session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+        session_engine(t, RtBackendEngine::Sdl)?;
 
         // Configure namespaces
         app_ns(t, "0", loop0, true)?;
@@ -211,8 +225,8 @@ mod session_sdl {
         )?;
         let filter = sdl_dump(t)?;
         assert_eq!(
-            format_prefix(&filter[0]["rmt"]),
-            Some(format!("{}/128", local_ip6(loop1)))
+            filter[0].rmt.to_string(),
+            format!("{}/128", local_ip6(loop1))
         );
 
         let error = t.cli_return_response(&client_cmd)?;
@@ -237,7 +251,7 @@ mod session_sdl {
         // Delete inter-table routes
         route6_via_table(t, &local_ip6(loop1), 0, 1, false)?;
         route6_via_table(t, &local_ip6(loop0), 1, 0, false)?;
-        session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")
+        session_engine(t, RtBackendEngine::Disable)
     }
 
     /// Session SDL enable/disable test
@@ -245,17 +259,17 @@ mod session_sdl {
     fn test_session_enable_disable(t: &mut TestCase) -> TestResult {
         for _ in 0..10 {
             // Enable sdl
-            session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+            session_engine(t, RtBackendEngine::Sdl)?;
             // Disable
-            session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+            session_engine(t, RtBackendEngine::Disable)?;
             // Enable rule-table
-            session_engine(t, "RT_BACKEND_ENGINE_API_RULE_TABLE")?;
+            session_engine(t, RtBackendEngine::RuleTable)?;
             // Disable
-            session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+            session_engine(t, RtBackendEngine::Disable)?;
             // Enable sdl
-            session_engine(t, "RT_BACKEND_ENGINE_API_SDL")?;
+            session_engine(t, RtBackendEngine::Sdl)?;
             // Disable
-            session_engine(t, "RT_BACKEND_ENGINE_API_DISABLE")?;
+            session_engine(t, RtBackendEngine::Disable)?;
         }
         Ok(())
     }

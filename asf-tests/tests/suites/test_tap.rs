@@ -5,29 +5,26 @@
 //! Each tap's host side gets a unique name (the original's `tap<id>` is
 //! shared by every VPP on the machine), recorded for removal.
 
+use crate::api::tapv2::{SwInterfaceTapV2Dump, TapCreateV2, TapDeleteV2};
 use asf_core::host::ledger::Kind;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 /// `VppTAPInterface(self, tap_id).add_vpp_config()`: `tap_create_v2(id)`,
 /// registered for removal; returns its `sw_if_index`.
 fn add_tap(t: &mut TestCase, tap_id: u32) -> TestResult<u32> {
     let host_if_name = t.host_name(Kind::Link)?;
-    let r = t.api().call(
-        "tap_create_v2",
-        json!({
-            "id": tap_id,
-            "use_random_mac": false,
-            "host_if_name_set": true,
-            "host_if_name": host_if_name,
-        }),
-    )?;
-    let sw = r["sw_if_index"]
-        .as_u64()
-        .ok_or("tap_create_v2_reply without sw_if_index")? as u32;
+    let sw = t
+        .api()
+        .request(&TapCreateV2 {
+            id: tap_id,
+            use_random_mac: false,
+            host_if_name_set: true,
+            host_if_name: host_if_name.as_str().into(),
+            ..TapCreateV2::default()
+        })?
+        .sw_if_index;
     t.register(format!("tap {tap_id}"), move |api| {
-        api.call("tap_delete_v2", json!({"sw_if_index": sw}))
-            .map(drop)
+        api.request(&TapDeleteV2 { sw_if_index: sw }).map(drop)
     });
     Ok(sw)
 }
@@ -57,9 +54,7 @@ mod tap {
     fn test_tap_add_del(t: &mut TestCase) -> TestResult {
         let sw = add_tap(t, 0)?;
         // query_vpp_config: the tap is in its dump
-        let dump = t
-            .api()
-            .call_dump("sw_interface_tap_v2_dump", json!({"sw_if_index": sw}))?;
+        let dump = t.api().dump(&SwInterfaceTapV2Dump { sw_if_index: sw })?;
         assert!(!dump.is_empty(), "tap {sw} not in sw_interface_tap_v2_dump");
         Ok(())
     }
@@ -72,11 +67,11 @@ mod tap {
         for instance in 0..MAX_INSTANCES {
             taps.push(add_tap(t, instance)?);
         }
-        let details = t.api().call_dump("sw_interface_tap_v2_dump", json!({}))?;
+        let details = t.api().dump(&SwInterfaceTapV2Dump::default())?;
         assert_eq!(MAX_INSTANCES as usize, details.len());
-        let details = t
-            .api()
-            .call_dump("sw_interface_tap_v2_dump", json!({"sw_if_index": taps[5]}))?;
+        let details = t.api().dump(&SwInterfaceTapV2Dump {
+            sw_if_index: taps[5],
+        })?;
         assert_eq!(1, details.len());
         Ok(())
     }

@@ -1,9 +1,16 @@
 //! Port of `test/asf/test_tls.py`.
 
+use crate::api::tls_openssl::TlsOpensslSetEngine;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 use crate::vpp_objects::{local_ip4, two_tables, two_tables_down, with_inter_table_routes};
+
+/// Text in a `u8 name[64]` field, as VPP's Python client packs bytes.
+fn nul_padded(s: &str) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    out[..s.len().min(63)].copy_from_slice(&s.as_bytes()[..s.len().min(63)]);
+    out
+}
 
 /// `checkQat()`: a QAT device is present.
 fn check_qat() -> bool {
@@ -54,11 +61,13 @@ mod tls {
         let lo = two_tables(t)?;
         let result = with_inter_table_routes(t, lo, |t| {
             // Enable QAT engine and TLS async
-            let r = t.api().call(
-                "tls_openssl_set_engine",
-                json!({"async_enable": 1, "engine": "qat", "algorithm": "RSA,PKEY_CRYPTO", "ciphers": "RSA"}),
-            )?;
-            assert!(!r.is_null(), "No response msg ");
+            let r = t.api().request(&TlsOpensslSetEngine {
+                async_enable: 1,
+                engine: nul_padded("qat"),
+                algorithm: nul_padded("RSA,PKEY_CRYPTO"),
+                ciphers: nul_padded("RSA"),
+            })?;
+            tracing::info!("{r:?}");
 
             // Start builtin server and client
             let uri = format!("tls://{}/1234", local_ip4(lo[0]));

@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use asf_core::helper::{Helper, HelperExit, RunningHelper};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 use crate::vpp_objects::{
     admin, config_ip4, config_ip6, ip6_table, ip_table, local_ip4, local_ip6, route6_via_table,
@@ -105,15 +104,14 @@ fn app_namespace_secret(
     sw_if_index: u32,
     is_add: bool,
 ) -> TestResult {
-    t.api().call(
-        "app_namespace_add_del_v4",
-        json!({
-            "namespace_id": id,
-            "secret": secret,
-            "sw_if_index": sw_if_index,
-            "is_add": is_add,
-        }),
-    )?;
+    t.api()
+        .request(&crate::api::session::AppNamespaceAddDelV4 {
+            namespace_id: id.into(),
+            secret,
+            sw_if_index,
+            is_add,
+            ..Default::default()
+        })?;
     Ok(())
 }
 

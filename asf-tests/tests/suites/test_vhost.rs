@@ -2,10 +2,15 @@
 
 use std::time::Duration;
 
-use asf_core::api::values::{mac, mac_string};
+use crate::api::vhost_user::{
+    CreateVhostUserIfV2, DeleteVhostUserIf, SwInterfaceVhostUserDetails, SwInterfaceVhostUserDump,
+};
+use asf_core::api::values::{mac_ntop, mac_pton};
+use asf_core::api::vpp::interface::{
+    IfStatusFlags, SwInterfaceDump, SwInterfaceEvent, SwInterfaceSetFlags, WantInterfaceEvents,
+};
 use asf_core::case::assert_equal;
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::{json, Value};
 
 /// `VppVhostInterface(test, sock_filename, use_custom_mac, mac_address).add_vpp_config()`:
 /// a vhost-user client interface; returns its `sw_if_index`. The socket is
@@ -13,76 +18,62 @@ use serde_json::{json, Value};
 /// run on the machine).
 fn add_vhost(t: &mut TestCase, sock: &str, custom_mac: Option<&str>) -> TestResult<u32> {
     let sock_filename = t.tempdir().join(sock).display().to_string();
-    let r = t.api().call(
-        "create_vhost_user_if_v2",
-        json!({
-            "is_server": false,
-            "sock_filename": sock_filename,
-            "renumber": false,
-            "disable_mrg_rxbuf": false,
-            "disable_indirect_desc": false,
-            "enable_gso": false,
-            "enable_packed": false,
-            "enable_event_idx": false,
-            "custom_dev_instance": u32::MAX,
-            "use_custom_mac": custom_mac.is_some(),
-            "mac_address": mac(custom_mac.unwrap_or("00:00:00:00:00:00"))?,
-            "tag": "",
-        }),
-    )?;
-    index_of(&r)
-}
-
-fn index_of(v: &Value) -> TestResult<u32> {
-    v["sw_if_index"]
-        .as_u64()
-        .map(|i| i as u32)
-        .ok_or_else(|| format!("no sw_if_index in {v}").into())
+    let r = t.api().request(&CreateVhostUserIfV2 {
+        is_server: false,
+        sock_filename: sock_filename.into(),
+        renumber: false,
+        disable_mrg_rxbuf: false,
+        disable_indirect_desc: false,
+        enable_gso: false,
+        enable_packed: false,
+        enable_event_idx: false,
+        custom_dev_instance: u32::MAX,
+        use_custom_mac: custom_mac.is_some(),
+        mac_address: mac_pton(custom_mac.unwrap_or("00:00:00:00:00:00"))?,
+        tag: "".into(),
+    })?;
+    Ok(r.sw_if_index)
 }
 
 fn remove_vhost(t: &mut TestCase, sw_if_index: u32) -> TestResult {
-    t.api()
-        .call("delete_vhost_user_if", json!({"sw_if_index": sw_if_index}))?;
+    t.api().request(&DeleteVhostUserIf { sw_if_index })?;
     Ok(())
 }
 
 fn set_admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
-    t.api().call(
-        "sw_interface_set_flags",
-        json!({"sw_if_index": sw_if_index, "flags": u32::from(up)}),
-    )?;
+    t.api().request(&SwInterfaceSetFlags {
+        sw_if_index,
+        flags: if up {
+            IfStatusFlags::ADMIN_UP
+        } else {
+            IfStatusFlags::empty()
+        },
+    })?;
     Ok(())
 }
 
-fn vhost_dump(t: &mut TestCase) -> TestResult<Vec<Value>> {
-    Ok(t.api()
-        .call_dump("sw_interface_vhost_user_dump", json!({}))?)
+fn vhost_dump(t: &mut TestCase) -> TestResult<Vec<SwInterfaceVhostUserDetails>> {
+    Ok(t.api().dump(&SwInterfaceVhostUserDump::default())?)
 }
 
 /// `is_interface_config_in_dump`.
-fn in_dump(dump: &[Value], sw_if_index: u32) -> bool {
-    dump.iter().any(|i| i["sw_if_index"] == sw_if_index)
+fn in_dump(dump: &[SwInterfaceVhostUserDetails], sw_if_index: u32) -> bool {
+    dump.iter().any(|i| i.sw_if_index == sw_if_index)
 }
 
 /// `assert_interface_state(admin, link, expect_event=True)`.
 fn assert_interface_state(t: &mut TestCase, sw_if_index: u32, admin: u64, link: u64) -> TestResult {
-    let event = t
-        .api()
-        .wait_for_event(Duration::from_secs(1), "sw_interface_event")?;
-    assert_equal(
-        event["sw_if_index"].as_u64(),
-        Some(u64::from(sw_if_index)),
-        "sw_if_index",
-    );
-    let flags = event["flags"].as_u64().unwrap_or(0);
+    let event: SwInterfaceEvent = t.api().wait_for_event_typed(Duration::from_secs(1))?;
+    assert_equal(event.sw_if_index, sw_if_index, "sw_if_index");
+    let flags = u64::from(event.flags.bits());
     assert_equal(flags & 1, admin, "admin state");
     assert_equal(flags & 2, link, "link state");
-    let dump = t.api().call_dump("sw_interface_dump", json!({}))?;
+    let dump = t.api().dump(&SwInterfaceDump::default())?;
     let state = dump
         .iter()
-        .find(|i| i["sw_if_index"] == sw_if_index)
+        .find(|i| i.sw_if_index == sw_if_index)
         .ok_or_else(|| format!("interface {sw_if_index} not in sw_interface_dump"))?;
-    let flags = state["flags"].as_u64().unwrap_or(0);
+    let flags = u64::from(state.flags.bits());
     assert_equal(flags & 1, admin, "admin state");
     assert_equal(flags & 2, link, "link state");
     Ok(())
@@ -91,7 +82,7 @@ fn assert_interface_state(t: &mut TestCase, sw_if_index: u32, admin: u64, link: 
 /// The original's tearDown: every vhost-user interface left is deleted.
 fn delete_all_vhost(t: &mut TestCase) -> TestResult {
     for ifc in vhost_dump(t)? {
-        remove_vhost(t, index_of(&ifc)?)?;
+        remove_vhost(t, ifc.sw_if_index)?;
     }
     Ok(())
 }
@@ -165,10 +156,10 @@ mod vhost {
     #[vpp_test]
     fn test_vhost_interface_state(t: &mut TestCase) -> TestResult {
         let pid = std::process::id();
-        t.api().call(
-            "want_interface_events",
-            json!({"enable_disable": 1, "pid": pid}),
-        )?;
+        t.api().request(&WantInterfaceEvents {
+            enable_disable: 1,
+            pid,
+        })?;
 
         // clear outstanding events
         // (like delete interface events from other tests)
@@ -189,21 +180,9 @@ mod vhost {
 
         // delete vhost interface
         remove_vhost(t, sw)?;
-        let event = t
-            .api()
-            .wait_for_event(Duration::from_secs(1), "sw_interface_event")?;
-        assert_equal(
-            event["sw_if_index"].as_u64(),
-            Some(u64::from(sw)),
-            "sw_if_index",
-        );
-        assert_equal(
-            event["deleted"]
-                .as_u64()
-                .or(event["deleted"].as_bool().map(u64::from)),
-            Some(1),
-            "deleted flag",
-        );
+        let event: SwInterfaceEvent = t.api().wait_for_event_typed(Duration::from_secs(1))?;
+        assert_equal(event.sw_if_index, sw, "sw_if_index");
+        assert_equal(event.deleted, true, "deleted flag");
 
         // verify there are no more events
         let events = t.api().collect_events()?;
@@ -220,13 +199,14 @@ mod vhost {
         t.sleep(0.1, "");
 
         // verify mac in the dump
-        let dump = t
-            .api()
-            .call_dump("sw_interface_dump", json!({"sw_if_index": sw}))?;
+        let dump = t.api().dump(&SwInterfaceDump {
+            sw_if_index: sw,
+            ..SwInterfaceDump::default()
+        })?;
         assert_equal(dump.len(), 1, "if dump length");
         assert_equal(
-            mac_string(&dump[0]["l2_address"]).as_deref(),
-            Some(mac_addr),
+            mac_ntop(&dump[0].l2_address).as_str(),
+            mac_addr,
             "MAC Address",
         );
 

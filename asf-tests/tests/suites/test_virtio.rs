@@ -1,16 +1,13 @@
 //! Port of `test/asf/test_virtio.py`: it needs a virtio NIC bound to VPP,
 //! and skips (as the original does) when VPP has none.
 
-use asf_core::api::values::mac_string;
+use crate::api::interface::SwInterfaceSetMacAddress;
+use asf_core::api::values::{mac_ntop, mac_pton};
+use asf_core::api::vpp::interface::{SwInterfaceDetails, SwInterfaceDump};
 use asf_core::{vpp_test, Skip, TestCase, TestResult};
-use serde_json::{json, Value};
 
-fn interface_name(sw_if: &Value) -> String {
-    sw_if["interface_name"]
-        .as_str()
-        .unwrap_or_default()
-        .trim_end_matches('\0')
-        .to_string()
+fn interface_name(sw_if: &SwInterfaceDetails) -> String {
+    sw_if.interface_name.to_string()
 }
 
 fn is_virtio_interface(name: &str) -> bool {
@@ -27,31 +24,34 @@ fn filter_mac(sw_if_index: u32, salt: u32) -> String {
     )
 }
 
-fn find_virtio_interfaces(t: &mut TestCase) -> TestResult<Vec<Value>> {
+fn find_virtio_interfaces(t: &mut TestCase) -> TestResult<Vec<SwInterfaceDetails>> {
     Ok(t.api()
-        .call_dump("sw_interface_dump", json!({}))?
+        .dump(&SwInterfaceDump::default())?
         .into_iter()
         .filter(|i| is_virtio_interface(&interface_name(i)))
         .collect())
 }
 
-fn sw_index(v: &Value) -> u32 {
-    v["sw_if_index"].as_u64().unwrap_or(u64::from(u32::MAX)) as u32
+fn sw_index(v: &SwInterfaceDetails) -> u32 {
+    v.sw_if_index
 }
 
 fn l2_address(t: &mut TestCase, sw_if_index: u32) -> TestResult<Vec<Option<String>>> {
     Ok(t.api()
-        .call_dump("sw_interface_dump", json!({"sw_if_index": sw_if_index}))?
+        .dump(&SwInterfaceDump {
+            sw_if_index,
+            ..SwInterfaceDump::default()
+        })?
         .iter()
-        .map(|i| mac_string(&i["l2_address"]))
+        .map(|i| Some(mac_ntop(&i.l2_address)))
         .collect())
 }
 
 fn set_mac(t: &mut TestCase, sw_if_index: u32, mac: &str) -> TestResult {
-    t.api().call(
-        "sw_interface_set_mac_address",
-        json!({"sw_if_index": sw_if_index, "mac_address": asf_core::api::values::mac(mac)?}),
-    )?;
+    t.api().request(&SwInterfaceSetMacAddress {
+        sw_if_index,
+        mac_address: mac_pton(mac)?,
+    })?;
     Ok(())
 }
 
@@ -68,7 +68,7 @@ mod virtio {
             return Err(Skip::new("No virtio interface is present").into());
         };
         let sw = sw_index(virtio_if);
-        let original_mac = mac_string(&virtio_if["l2_address"]).unwrap_or_default();
+        let original_mac = mac_ntop(&virtio_if.l2_address);
         let mut new_mac = format!(
             "02:fe:{:02x}:{:02x}:{:02x}:{:02x}",
             (sw >> 24) & 0xFF,

@@ -1,7 +1,7 @@
 //! Port of `test/asf/test_vpe_api.py`.
 
+use asf_core::api::vpp::vpe::{LogDump, ShowVpeSystemTime};
 use asf_core::{vpp_test, TestCase, TestResult};
-use serde_json::json;
 
 fn now() -> f64 {
     std::time::SystemTime::now()
@@ -18,7 +18,7 @@ mod vpe_api {
     #[vpp_test]
     fn test_log_dump_default(t: &mut TestCase) -> TestResult {
         t.cli("test log notice fib entry this is a test")?;
-        let rv = t.api().call_dump("log_dump", json!({}))?;
+        let rv = t.api().dump(&LogDump::default())?;
         assert!(!rv.is_empty(), "log_dump returned nothing");
         Ok(())
     }
@@ -27,9 +27,9 @@ mod vpe_api {
     #[vpp_test]
     fn test_log_dump_timestamp_0(t: &mut TestCase) -> TestResult {
         t.cli("test log notice fib entry this is a test")?;
-        let rv = t
-            .api()
-            .call_dump("log_dump", json!({"start_timestamp": 0.0}))?;
+        let rv = t.api().dump(&LogDump {
+            start_timestamp: 0.0,
+        })?;
         assert!(!rv.is_empty(), "log_dump returned nothing");
         Ok(())
     }
@@ -38,9 +38,9 @@ mod vpe_api {
     #[vpp_test]
     fn test_log_dump_timestamp_future(t: &mut TestCase) -> TestResult {
         t.cli("test log debug fib entry test")?;
-        let rv = t
-            .api()
-            .call_dump("log_dump", json!({"start_timestamp": now() + 60.0}))?;
+        let rv = t.api().dump(&LogDump {
+            start_timestamp: now() + 60.0,
+        })?;
         assert!(rv.is_empty(), "{rv:?}");
         Ok(())
     }
@@ -49,8 +49,7 @@ mod vpe_api {
     #[vpp_test]
     fn test_show_vpe_system_time(t: &mut TestCase) -> TestResult {
         let local_start = now();
-        let rv = t.api().call("show_vpe_system_time", json!({}))?;
-        let vpp = rv["vpe_system_time"].as_f64().ok_or("no vpe_system_time")?;
+        let vpp = t.api().request(&ShowVpeSystemTime)?.vpe_system_time;
         assert!(
             vpp > local_start - 3600.0,
             "system times differ by more than an hour: {vpp} vs {local_start}"

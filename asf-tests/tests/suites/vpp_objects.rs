@@ -1,23 +1,30 @@
-//! VPP objects the ported suites configure through dynamic API calls, as
+//! VPP objects the ported suites configure through typed API calls, as
 //! VPP's Python tests do with `VppIpTable`, `VppIpRoute` and the loopback
 //! helpers of `vpp_interface.py` (not a suite: shared by the suites).
 
-use asf_core::api::values::prefix;
+use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
+use crate::api::ip::{
+    FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpRoute, IpRouteAddDel, IpTable,
+    IpTableAddDel,
+};
+use crate::api::session::{
+    AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisable, SessionEnableDisableV2,
+};
+use asf_core::api::vpp::interface::{IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags};
+use asf_core::api::vpp::ip_types::Prefix;
 use asf_core::{TestCase, TestResult};
-use serde_json::json;
 
 /// `session_enable_disable(is_enable=True)`: the set-up of the session
 /// and TCP unit-test classes.
 pub fn session_on(t: &mut TestCase) -> TestResult {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": true}))?;
+    t.api().request(&SessionEnableDisable { is_enable: true })?;
     Ok(())
 }
 
 /// `session_enable_disable(is_enable=False)`: their tear-down.
 pub fn session_off(t: &mut TestCase) -> TestResult {
     t.api()
-        .call("session_enable_disable", json!({"is_enable": false}))?;
+        .request(&SessionEnableDisable { is_enable: false })?;
     Ok(())
 }
 
@@ -26,40 +33,67 @@ pub fn local_ip4(sw_if_index: u32) -> String {
     format!("172.16.{sw_if_index}.1")
 }
 
+fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
+    t.api().request(&IpTableAddDel {
+        is_add,
+        table: IpTable {
+            table_id,
+            is_ip6,
+            ..IpTable::default()
+        },
+    })?;
+    Ok(())
+}
+
+fn set_table(t: &mut TestCase, sw_if_index: u32, is_ipv6: bool, vrf_id: u32) -> TestResult {
+    t.api().request(&SwInterfaceSetTable {
+        sw_if_index,
+        is_ipv6,
+        vrf_id,
+    })?;
+    Ok(())
+}
+
+fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
+    t.api().request(&SwInterfaceAddDelAddress {
+        sw_if_index,
+        is_add,
+        prefix: prefix.parse()?,
+        ..SwInterfaceAddDelAddress::default()
+    })?;
+    Ok(())
+}
+
 /// `VppIpTable(table_id).add_vpp_config()` / `remove_vpp_config()`.
 pub fn ip_table(t: &mut TestCase, table_id: u32, is_add: bool) -> TestResult {
-    t.api().call(
-        "ip_table_add_del",
-        json!({"is_add": is_add, "table": {"table_id": table_id, "is_ip6": false}}),
-    )?;
-    Ok(())
+    table(t, table_id, false, is_add)
 }
 
 /// `set_table_ip4(table_id)`.
 pub fn set_table_ip4(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestResult {
-    t.api().call(
-        "sw_interface_set_table",
-        json!({"sw_if_index": sw_if_index, "is_ipv6": false, "vrf_id": table_id}),
-    )?;
-    Ok(())
+    set_table(t, sw_if_index, false, table_id)
 }
 
 /// `config_ip4()` / `unconfig_ip4()`: the interface's local /24.
 pub fn config_ip4(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
-    let p = prefix(&format!("{}/24", local_ip4(sw_if_index)))?;
-    t.api().call(
-        "sw_interface_add_del_address",
-        json!({"sw_if_index": sw_if_index, "is_add": is_add, "prefix": p}),
-    )?;
-    Ok(())
+    address(
+        t,
+        sw_if_index,
+        &format!("{}/24", local_ip4(sw_if_index)),
+        is_add,
+    )
 }
 
 /// `admin_up()` / `admin_down()`.
 pub fn admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
-    t.api().call(
-        "sw_interface_set_flags",
-        json!({"sw_if_index": sw_if_index, "flags": if up { 1 } else { 0 }}),
-    )?;
+    t.api().request(&SwInterfaceSetFlags {
+        sw_if_index,
+        flags: if up {
+            IfStatusFlags::ADMIN_UP
+        } else {
+            IfStatusFlags::empty()
+        },
+    })?;
     Ok(())
 }
 
@@ -74,42 +108,52 @@ pub fn route_via_table(
     nh_table_id: u32,
     is_add: bool,
 ) -> TestResult {
-    let (proto, nh) = if dst.contains(':') {
-        ("FIB_API_PATH_NH_PROTO_IP6", json!({"ip6": ZERO_IP6}))
+    let prefix: Prefix = format!("{dst}/{len}").parse()?;
+    let proto = if dst.contains(':') {
+        FibPathNhProto::Ip6
     } else {
-        ("FIB_API_PATH_NH_PROTO_IP4", json!({"ip4": [0, 0, 0, 0]}))
+        FibPathNhProto::Ip4
     };
-    let path = json!({
-        "sw_if_index": u32::MAX,
-        "table_id": nh_table_id,
-        "rpf_id": 0,
-        "weight": 1,
-        "preference": 0,
-        "type": "FIB_API_PATH_TYPE_NORMAL",
-        "flags": 0,
-        "proto": proto,
-        "nh": {"address": nh, "via_label": 0x100000, "obj_id": u32::MAX, "classify_table_index": u32::MAX},
-        "n_labels": 0,
-    });
-    let route = json!({
-        "table_id": table_id,
-        "prefix": prefix(&format!("{dst}/{len}"))?,
-        "n_paths": 1,
-        "paths": [path],
-    });
-    t.api().call(
-        "ip_route_add_del",
-        json!({"is_add": is_add, "is_multipath": false, "route": route}),
-    )?;
+    let path = FibPath {
+        sw_if_index: u32::MAX,
+        table_id: nh_table_id,
+        rpf_id: 0,
+        weight: 1,
+        preference: 0,
+        r#type: FibPathType::Normal,
+        flags: FibPathFlags::from_value(0),
+        proto,
+        // The all-zero address (0.0.0.0 or ::) of a path through a table.
+        nh: FibPathNh {
+            via_label: 0x100000,
+            obj_id: u32::MAX,
+            classify_table_index: u32::MAX,
+            ..FibPathNh::default()
+        },
+        n_labels: 0,
+        ..FibPath::default()
+    };
+    t.api().request(&IpRouteAddDel {
+        is_add,
+        is_multipath: false,
+        route: IpRoute {
+            table_id,
+            prefix,
+            paths: vec![path],
+            ..IpRoute::default()
+        },
+    })?;
     Ok(())
 }
 
 /// `app_namespace_add_del_v4(namespace_id, sw_if_index, is_add)`.
 pub fn app_namespace(t: &mut TestCase, id: &str, sw_if_index: u32, is_add: bool) -> TestResult {
-    t.api().call(
-        "app_namespace_add_del_v4",
-        json!({"namespace_id": id, "sw_if_index": sw_if_index, "is_add": is_add}),
-    )?;
+    t.api().request(&AppNamespaceAddDelV4 {
+        namespace_id: id.into(),
+        sw_if_index,
+        is_add,
+        ..AppNamespaceAddDelV4::default()
+    })?;
     Ok(())
 }
 
@@ -117,8 +161,7 @@ pub fn app_namespace(t: &mut TestCase, id: &str, sw_if_index: u32, is_add: bool)
 /// two loopbacks, up, in tables 0 and 1 with their /24s, a namespace on
 /// each. Returns the loopbacks.
 pub fn two_tables(t: &mut TestCase) -> TestResult<[u32; 2]> {
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": true}))?;
+    session_on(t)?;
     let lo = t.create_loopback_interfaces(2)?;
     for (table_id, &sw) in lo.iter().enumerate() {
         let table_id = table_id as u32;
@@ -146,9 +189,7 @@ pub fn two_tables_down(t: &mut TestCase, lo: [u32; 2]) -> TestResult {
             ip_table(t, table_id as u32, false)?;
         }
     }
-    t.api()
-        .call("session_enable_disable", json!({"is_enable": false}))?;
-    Ok(())
+    session_off(t)
 }
 
 /// Routes each loopback's address from the other table, runs `f`, removes
@@ -166,9 +207,6 @@ pub fn with_inter_table_routes(
     out
 }
 
-/// The all-zero IPv6 address of a path resolved through another table.
-const ZERO_IP6: [u8; 16] = [0; 16];
-
 /// The IPv6 address VPP's framework gives an interface: `fd01:<sw_if_index hex>::1` (a /64).
 pub fn local_ip6(sw_if_index: u32) -> String {
     format!("fd01:{sw_if_index:x}::1")
@@ -176,30 +214,22 @@ pub fn local_ip6(sw_if_index: u32) -> String {
 
 /// `VppIpTable(table_id, is_ip6=1)`.
 pub fn ip6_table(t: &mut TestCase, table_id: u32, is_add: bool) -> TestResult {
-    t.api().call(
-        "ip_table_add_del",
-        json!({"is_add": is_add, "table": {"table_id": table_id, "is_ip6": true}}),
-    )?;
-    Ok(())
+    table(t, table_id, true, is_add)
 }
 
 /// `set_table_ip6(table_id)`.
 pub fn set_table_ip6(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestResult {
-    t.api().call(
-        "sw_interface_set_table",
-        json!({"sw_if_index": sw_if_index, "is_ipv6": true, "vrf_id": table_id}),
-    )?;
-    Ok(())
+    set_table(t, sw_if_index, true, table_id)
 }
 
 /// `config_ip6()` / `unconfig_ip6()`: the interface's local /64.
 pub fn config_ip6(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
-    let p = prefix(&format!("{}/64", local_ip6(sw_if_index)))?;
-    t.api().call(
-        "sw_interface_add_del_address",
-        json!({"sw_if_index": sw_if_index, "is_add": is_add, "prefix": p}),
-    )?;
-    Ok(())
+    address(
+        t,
+        sw_if_index,
+        &format!("{}/64", local_ip6(sw_if_index)),
+        is_add,
+    )
 }
 
 /// [`route_via_table`] for an IPv6 host route (a /128).
@@ -213,13 +243,10 @@ pub fn route6_via_table(
     route_via_table(t, dst, 128, table_id, nh_table_id, is_add)
 }
 
-/// `session_enable_disable_v2(rt_engine_type=...)`: `RT_BACKEND_ENGINE_API_SDL`,
-/// `..._RULE_TABLE` or `..._DISABLE`.
-pub fn session_engine(t: &mut TestCase, engine: &str) -> TestResult {
-    t.api().call(
-        "session_enable_disable_v2",
-        json!({"rt_engine_type": engine}),
-    )?;
+/// `session_enable_disable_v2(rt_engine_type=...)`.
+pub fn session_engine(t: &mut TestCase, rt_engine_type: RtBackendEngine) -> TestResult {
+    t.api()
+        .request(&SessionEnableDisableV2 { rt_engine_type })?;
     Ok(())
 }
 
@@ -275,15 +302,16 @@ pub fn af_packet_to_vpp(
     }
     t.cli(&format!("create host-interface name {}", hi.vpp_if_name))?;
     let name = format!("host-{}", hi.vpp_if_name);
-    let found = t.api().call_dump(
-        "sw_interface_dump",
-        json!({"name_filter_valid": true, "name_filter": name}),
-    )?;
+    let found = t.api().dump(&SwInterfaceDump {
+        name_filter_valid: true,
+        name_filter: name.clone(),
+        ..SwInterfaceDump::default()
+    })?;
     let sw = found
         .iter()
-        .find(|i| i["interface_name"] == name.as_str())
-        .and_then(|i| i["sw_if_index"].as_u64())
-        .ok_or_else(|| format!("no VPP interface {name}"))? as u32;
+        .find(|i| i.interface_name == name.as_str())
+        .map(|i| i.sw_if_index)
+        .ok_or_else(|| format!("no VPP interface {name}"))?;
     admin(t, sw, true)?;
     Ok((ns, hi, sw))
 }
