@@ -91,8 +91,9 @@ pub struct ApiClient {
     expect: Expect,
     ids: HashMap<u16, String>,
     schema: Option<Arc<Schema>>,
-    /// Ids of typed messages already checked against the table (by name).
-    resolved: std::cell::RefCell<HashMap<&'static str, u16>>,
+    /// Ids of typed messages already checked against the table, by name
+    /// and CRC (two bindings of one message may differ in CRC).
+    resolved: std::cell::RefCell<HashMap<(&'static str, &'static str), u16>>,
     /// The socket's current read timeout.
     read_timeout: Option<Duration>,
     /// Read buffer, allocated once.
@@ -267,11 +268,11 @@ impl ApiClient {
 
     /// The message id of `M`, checked against the name and CRC VPP announced.
     pub fn msg_id<M: Message>(&self) -> Result<u16, ApiError> {
-        if let Some(id) = self.resolved.borrow().get(M::NAME) {
+        if let Some(id) = self.resolved.borrow().get(&(M::NAME, M::CRC)) {
             return Ok(*id);
         }
         if let Some(id) = self.table.get(&M::name_crc()) {
-            self.resolved.borrow_mut().insert(M::NAME, *id);
+            self.resolved.borrow_mut().insert((M::NAME, M::CRC), *id);
             return Ok(*id);
         }
         match self.names.get(M::NAME) {

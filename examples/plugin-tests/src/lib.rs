@@ -5,3 +5,9 @@
 #![forbid(unsafe_code)]
 
 include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
+
+/// The bindings of the plugin's previous version (1.1.0, before
+/// `demo_rule_add` had a tag), for the test of a CRC mismatch.
+pub mod v1_1 {
+    include!(concat!(env!("OUT_DIR"), "/demo_1_1.rs"));
+}

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use asf_core::api::client::Expect;
+use asf_core::errors::ApiError;
 use asf_core::{vpp_test, TestCase, TestResult};
 use asf_example_plugin_tests::demo::{
     DemoEvent, DemoFlags, DemoKey, DemoMode, DemoRuleAdd, DemoRuleDel, DemoRuleDetails,
@@ -158,6 +159,31 @@ mod demo_plugin {
             enable_disable: 0,
             pid: std::process::id(),
         })?;
+        Ok(())
+    }
+
+    /// bindings of another version of the plugin are refused at the first
+    /// call, naming the message and both CRCs
+    #[vpp_test]
+    fn test_crc_mismatch(t: &mut TestCase) -> TestResult {
+        use asf_example_plugin_tests::v1_1;
+        let old = v1_1::demo::DemoRuleAdd::default();
+        match t.api().request(&old) {
+            Err(ApiError::CrcMismatch { name, vpp, ours }) => {
+                assert_eq!(name, "demo_rule_add");
+                assert_eq!((vpp.as_str(), ours.as_str()), ("3cf3685a", "8209e687"));
+            }
+            other => panic!("expected a CRC mismatch, got {other:?}"),
+        }
+        let e = t.api().request(&old).unwrap_err().to_string();
+        assert!(
+            e.contains("demo_rule_add") && e.contains("3cf3685a") && e.contains("8209e687"),
+            "{e}"
+        );
+        // Messages that did not change still work with the old bindings.
+        let none: Vec<v1_1::demo::DemoRuleDetails> =
+            t.api().dump(&v1_1::demo::DemoRuleDump { rule_id: 12345 })?;
+        assert!(none.is_empty());
         Ok(())
     }
 
