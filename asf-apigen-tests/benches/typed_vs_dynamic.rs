@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use asf_apigen_tests::repo::{demo, interface, memclnt};
+use asf_apigen_tests::repo_core::{interface, memclnt};
+use asf_apigen_tests::repo_example::demo;
 use asf_core::api::codec::{Reader, Writer};
 use asf_core::api::dynamic::Dynamic;
 use asf_core::api::message::{FixedString, Message};

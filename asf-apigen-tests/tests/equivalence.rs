@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use asf_apigen_tests::{API_DIRS, MESSAGE_TABLES};
+use asf_apigen_tests::SETS;
 use asf_core::api::dynamic::Dynamic;
 use asf_core::api::message::MessageEntry;
 use asf_core::api::schema::{self, ApiFile, Base, Field, Len, Schema, TypeDef};
@@ -18,10 +18,10 @@ use proptest::strategy::{BoxedStrategy, Union};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Map, Value};
 
-/// Each module's file, read alone: every file carries the types it uses.
-fn schemas() -> HashMap<String, Schema> {
+/// Each module's file of `dir`, read alone: every file carries the types it uses.
+fn schemas(dir: &str) -> HashMap<String, Schema> {
     let mut out = HashMap::new();
-    for dir in API_DIRS.split(':') {
+    {
         for path in schema::api_files_under(&PathBuf::from(dir)).unwrap() {
             let f = ApiFile::read(&path).unwrap();
             let module = f.module.clone();
@@ -192,7 +192,6 @@ fn check(s: &Schema, e: &MessageEntry, config: &Config) -> Result<(), String> {
 
 #[test]
 fn typed_and_dynamic_codecs_agree_on_every_message() {
-    let schemas = schemas();
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -204,18 +203,24 @@ fn typed_and_dynamic_codecs_agree_on_every_message() {
     };
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (module, table) in MESSAGE_TABLES {
-        let s = &schemas[*module];
-        for e in *table {
-            checked += 1;
-            if let Err(f) = check(s, e, &config) {
-                failures.push(format!("{module}.{f}"));
+    let mut modules = 0;
+    for (dir, tables) in SETS {
+        let schemas = schemas(dir);
+        for (module, table) in *tables {
+            modules += 1;
+            let s = &schemas[*module];
+            for e in *table {
+                checked += 1;
+                if let Err(f) = check(s, e, &config) {
+                    failures.push(format!("{dir}: {module}.{f}"));
+                }
             }
         }
     }
+    let dirs: Vec<&str> = SETS.iter().map(|(d, _)| *d).collect();
     eprintln!(
-        "{checked} messages of {} modules from {API_DIRS}, {cases} random values each",
-        MESSAGE_TABLES.len()
+        "{checked} messages of {modules} modules from {}, {cases} random values each",
+        dirs.join(", ")
     );
     assert!(checked > 0, "no messages checked");
     assert!(
