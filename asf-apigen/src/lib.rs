@@ -291,3 +291,134 @@ impl Builder {
         Ok(path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        std::fs::create_dir_all(dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("asf-apigen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn every_kind_generates_and_names_what_it_made() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-core/fuzz/seeds/api_json");
+        let code = Builder::new()
+            .no_extern_types()
+            .file(seeds.join("every-kind.api.json"))
+            .generate_string()
+            .unwrap();
+        for item in [
+            "pub mod every_kind {",
+            "pub struct AllKinds {",
+            "pub q: ::std::vec::Vec<Pair>,",
+            "pub o: ::asf_core::api::message::FixedString<16>,",
+            "pub r: ::std::string::String,",
+            "pub enum Color {",
+            "Unknown(u16),",
+            "pub struct Perm(pub u8);",
+            "pub const R: Self = Self(1);",
+            "pub struct Either(pub [u8; 6]);",
+            "pub fn from_word(v: &u32) -> Self {",
+            "pub type Mac = [u8; 6];",
+            "const CRC: &'static str = \"12345678\";",
+            "const HEADER: ::asf_core::api::message::Header = ::asf_core::api::message::Header::None;",
+        ] {
+            assert!(code.contains(item), "no {item:?} in:\n{code}");
+        }
+        assert!(
+            !code.contains("pub count:"),
+            "the count is written from q's length"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_generated_is_an_error_naming_the_file_and_the_definition() {
+        let d = scratch("errors");
+        let cases = [
+            (
+                r#"{"messages": [["m", ["u16", "_vl_msg_id"], ["vl_api_nope_t", "x"], {"crc": "0x00000001"}]]}"#,
+                "unknown type vl_api_nope_t",
+            ),
+            (
+                r#"{"unions": [["u", ["string", "s", 0]]], "messages": []}"#,
+                "union u: arm s has no fixed size",
+            ),
+            (
+                r#"{"enums": [["e", ["E_BIG", 300], {"enumtype": "u8"}]], "messages": []}"#,
+                "enum e.E_BIG: 300 is out of range",
+            ),
+            (
+                r#"{"messages": [["m", ["u16", "_vl_msg_id"], ["u32", "x", 0, "n"], ["u8", "n"], {"crc": "0x00000001"}]]}"#,
+                "count field n comes after the array",
+            ),
+        ];
+        for (i, (text, expect)) in cases.iter().enumerate() {
+            let f = write(&d, &format!("bad{i}.api.json"), text);
+            let e = Builder::new()
+                .no_extern_types()
+                .file(&f)
+                .generate_string()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(expect) && e.contains(&format!("bad{i}.api.json")),
+                "{e}"
+            );
+        }
+        let a = write(&d.join("a"), "x.api.json", r#"{"messages": []}"#);
+        let b = write(&d.join("b"), "x.api.json", r#"{"messages": []}"#);
+        let e = Builder::new()
+            .file(&a)
+            .file(&b)
+            .generate_string()
+            .unwrap_err();
+        assert!(e.to_string().contains("module x is given twice"), "{e}");
+        let e = Builder::new()
+            .api_dir(d.join("none"))
+            .generate_string()
+            .unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
+        let e = Builder::new().generate_string().unwrap_err();
+        assert!(e.to_string().contains("no .api.json files"), "{e}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn types_defined_elsewhere_identically_are_used_not_generated() {
+        let d = scratch("extern");
+        let theirs = write(
+            &d.join("theirs"),
+            "base.api.json",
+            r#"{"aliases": {"mac": {"type": "u8", "length": 6}, "idx": {"type": "u32"}}, "messages": []}"#,
+        );
+        let _ = theirs;
+        let mine = write(
+            &d.join("mine"),
+            "p.api.json",
+            r#"{"aliases": {"mac": {"type": "u8", "length": 6}, "idx": {"type": "u16"}},
+                "messages": [["p", ["u16", "_vl_msg_id"], ["vl_api_mac_t", "m"], ["vl_api_idx_t", "i"], {"crc": "0x00000001"}]]}"#,
+        );
+        let code = Builder::new()
+            .no_extern_types()
+            .extern_types(d.join("theirs"), "::dep::api")
+            .file(&mine)
+            .generate_string()
+            .unwrap();
+        assert!(code.contains("pub use ::dep::api::base::Mac;"), "{code}");
+        assert!(
+            code.contains("pub type Idx = u16;"),
+            "a different idx is generated: {code}"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}

@@ -25,8 +25,20 @@ pub fn camel(name: &str) -> String {
     out
 }
 
-/// A field name as a Rust identifier.
+/// A field or module name as a Rust identifier (characters an identifier
+/// cannot hold become `_`).
 pub fn field(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = name.as_str();
     match name {
         "self" | "Self" | "super" | "crate" | "_" => format!("{name}_"),
         n if KEYWORDS.contains(&n) => format!("r#{n}"),
@@ -127,6 +139,7 @@ mod tests {
         assert_eq!(camel("6rd"), "T6rd");
         assert_eq!(field("type"), "r#type");
         assert_eq!(field("self"), "self_");
+        assert_eq!(field("every-kind"), "every_kind");
         assert_eq!(
             strip_common_prefix(&["IF_STATUS_API_FLAG_ADMIN_UP", "IF_STATUS_API_FLAG_LINK_UP"]),
             ["ADMIN_UP", "LINK_UP"]
