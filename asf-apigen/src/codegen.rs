@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::error::Error;
 use crate::names::{self, camel, doc, field as field_ident};
 use crate::schema::{self, bare_type_name, ApiFile, Base, Field, Len, MessageDef, TypeDef};
-use crate::Error;
 
 /// What to emit.
 pub struct Options {

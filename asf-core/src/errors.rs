@@ -79,7 +79,7 @@ pub enum VppError {
     )]
     DiedAtStart {
         /// Exit code or signal, VPP-framework style.
-        status: crate::vpp::process::ExitInfo,
+        status: crate::exit::ExitInfo,
         /// The last lines VPP wrote to stderr.
         stderr_tail: String,
     },
@@ -116,7 +116,7 @@ pub enum ApiError {
     Unusable(String),
     /// The VPP process is gone.
     #[error("VPP subprocess died unexpectedly with {0}")]
-    VppDied(crate::vpp::process::ExitInfo),
+    VppDied(crate::exit::ExitInfo),
     /// A message VPP does not have (plugin not loaded, or unknown name).
     #[error("message {0} is not in this VPP (plugin not loaded?)")]
     UnknownMessage(String),

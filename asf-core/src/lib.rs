@@ -27,6 +27,7 @@ pub mod api;
 pub mod case;
 pub mod config;
 pub mod errors;
+pub mod exit;
 pub mod helper;
 pub mod host;
 pub mod model;

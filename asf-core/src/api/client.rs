@@ -20,7 +20,7 @@ use super::vpp::memclnt::{ControlPing, ControlPingReply, GetApiJson, SockclntDel
 use super::vpp::vlib::CliInband;
 use super::vpp::vpe::{ShowVersion, ShowVersionReply};
 use crate::errors::{ApiError, CliError};
-use crate::vpp::process::ExitInfo;
+use crate::exit::ExitInfo;
 
 /// Reports how VPP ended, if it has; checked before every call.
 pub type Liveness = Arc<dyn Fn() -> Option<ExitInfo> + Send + Sync>;

@@ -116,14 +116,14 @@ fn remove_one(kind: &str, name: &str) -> Result<(), HostError> {
     match kind {
         "netns" => {
             if Path::new("/run/netns").join(name).exists() {
-                super::ip(&["netns", "del", name])?;
+                super::cmd::ip(&["netns", "del", name])?;
                 tracing::info!("removed network namespace {name}");
             }
             Ok(())
         }
         "link" => {
-            if super::link_exists(name) {
-                super::ip(&["link", "del", "dev", name])?;
+            if super::cmd::link_exists(name) {
+                super::cmd::ip(&["link", "del", "dev", name])?;
                 tracing::info!("removed interface {name}");
             }
             Ok(())

@@ -6,67 +6,14 @@
 //! a SIGKILL of the whole run. Programs run with an argument vector, never a
 //! shell.
 
+pub mod cmd;
 pub mod ledger;
 pub mod netns;
 
-use std::path::PathBuf;
-use std::process::Command;
-
+pub use cmd::{find_program, ip, link_exists, run};
 pub use netns::{HostInterface, Netns};
 
 use crate::case::{TestCase, TestResult};
-use crate::errors::HostError;
-
-/// The full path of `program` on `PATH`, if it is there and executable.
-pub fn find_program(program: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    if program.contains('/') {
-        let p = PathBuf::from(program);
-        return p.is_file().then_some(p);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
-
-/// Runs `program args...` to completion and returns its stdout; a non-zero
-/// exit is an error carrying its stderr.
-pub fn run(program: &str, args: &[&str]) -> Result<String, HostError> {
-    let command = std::iter::once(program)
-        .chain(args.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
-    tracing::debug!("host: {command}");
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|source| HostError::Spawn {
-            command: command.clone(),
-            source,
-        })?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(HostError::Failed {
-            command,
-            status: out.status.to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        })
-    }
-}
-
-/// `ip args...` in the root namespace (iproute2).
-pub fn ip(args: &[&str]) -> Result<String, HostError> {
-    run("ip", args)
-}
-
-/// True if a network interface of that name exists in the root namespace.
-pub fn link_exists(name: &str) -> bool {
-    ip(&["link", "show", "dev", name]).is_ok()
-}
 
 /// A name for a host object unique on this machine while the class runs:
 /// `asf<class pid><kind><n>`, at most 15 characters (the kernel's limit for

@@ -54,7 +54,7 @@ impl Netns {
     pub fn ip(&self, args: &[&str]) -> Result<String, HostError> {
         let mut full = vec!["-n", self.name.as_str()];
         full.extend_from_slice(args);
-        super::ip(&full)
+        super::cmd::ip(&full)
     }
 
     /// Adds an address (`10.0.0.1/24`, `2001::1/64`) to an interface.

@@ -838,19 +838,9 @@ fn prepare_tempdir(dir: &Path) -> Result<(), VppError> {
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(err)
 }
 
-/// The message of an error with its sources, `a: b: c`.
-pub fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(src) = cur {
-        s.push_str(": ");
-        s.push_str(&src.to_string());
-        cur = src.source();
-    }
-    s
-}
+use crate::exit::chain;
 
-fn died_message(class: &str, test: &str, info: &crate::vpp::process::ExitInfo) -> String {
+fn died_message(class: &str, test: &str, info: &crate::exit::ExitInfo) -> String {
     format!("VPP subprocess died unexpectedly while running {class}.{test} with {info}.")
 }
 

@@ -20,7 +20,8 @@ use super::console::Console;
 use super::cpus::CpuPool;
 use super::event::{ChildPlan, Event, Status};
 use super::parent::{Planned, SignalGuard};
-use crate::vpp::process::{die_with_parent_by, ExitInfo};
+use crate::exit::ExitInfo;
+use crate::vpp::process::die_with_parent_by;
 
 /// How the scheduler runs.
 #[derive(Clone, Debug)]

@@ -3,7 +3,6 @@
 //! watched for death, and stopped with SIGTERM, a grace period, then SIGKILL.
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -18,39 +17,7 @@ use nix::unistd::Pid;
 
 use crate::errors::VppError;
 
-/// How a process ended, printed the way VPP's framework prints it:
-/// `return code: -11 [SIGSEGV]` for a signal, `return code: 3` for an exit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ExitInfo(pub ExitStatus);
-
-impl ExitInfo {
-    /// Exit code, or minus the signal number (Python's `Popen.returncode`).
-    pub fn return_code(&self) -> i32 {
-        match (self.0.code(), self.0.signal()) {
-            (Some(c), _) => c,
-            (None, Some(s)) => -s,
-            (None, None) => 0,
-        }
-    }
-
-    /// The name of the signal that killed the process, if one did.
-    pub fn signal_name(&self) -> Option<&'static str> {
-        self.0
-            .signal()
-            .and_then(|s| Signal::try_from(s).ok())
-            .map(Signal::as_str)
-    }
-}
-
-impl fmt::Display for ExitInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "return code: {}", self.return_code())?;
-        if let Some(name) = self.signal_name() {
-            write!(f, " [{name}]")?;
-        }
-        Ok(())
-    }
-}
+use crate::exit::ExitInfo;
 
 /// Makes the command's process die by SIGKILL when the process that started
 /// it dies (`PR_SET_PDEATHSIG`), with an empty signal mask.
