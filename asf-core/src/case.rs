@@ -6,17 +6,35 @@ use std::sync::Arc;
 
 use crate::api::ApiClient;
 use crate::errors::{ApiError, CliError};
-use crate::model::ClassDesc;
 use crate::vpp::process::VppProcess;
 
 /// What a test returns: `Ok(())`, or any error (reported as ERROR; a panic,
 /// such as a failed `assert!`, is reported as FAIL).
 pub type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
+/// What a test case knows of its class (from its `ClassDesc`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClassInfo {
+    /// The class module's path.
+    pub module_path: &'static str,
+    /// Its display name.
+    pub name: &'static str,
+    /// `requires_plugins`.
+    pub requires_plugins: &'static [&'static str],
+    /// `requires_cli`.
+    pub requires_cli: &'static [&'static str],
+    /// `requires_messages`.
+    pub requires_messages: &'static [&'static str],
+    /// `keep_vpp_objects`.
+    pub keep_vpp_objects: bool,
+    /// `show_at_teardown`.
+    pub show_at_teardown: &'static [&'static str],
+}
+
 /// The test case a test function receives: the VPP of its class and the
 /// connection to it. One per class; tests of a class run one after another.
 pub struct TestCase {
-    pub(crate) class: &'static ClassDesc,
+    pub(crate) class: ClassInfo,
     pub(crate) test: Option<&'static str>,
     pub(crate) api: ApiClient,
     pub(crate) vpp: Arc<VppProcess>,

@@ -160,6 +160,19 @@ pub struct ClassDesc {
 }
 
 impl ClassDesc {
+    /// What a test case of the class knows of it.
+    pub(crate) fn info(&self) -> crate::case::ClassInfo {
+        crate::case::ClassInfo {
+            module_path: self.module_path,
+            name: self.name,
+            requires_plugins: self.requires_plugins,
+            requires_cli: self.requires_cli,
+            requires_messages: self.requires_messages,
+            keep_vpp_objects: self.keep_vpp_objects,
+            show_at_teardown: self.show_at_teardown,
+        }
+    }
+
     /// The class path without the crate name, e.g. `basic::test_cli`.
     pub fn path(&self) -> &'static str {
         self.module_path

@@ -528,7 +528,6 @@ fn circles(g: &BTreeMap<Module, BTreeMap<Module, (PathBuf, usize)>>) -> Vec<Vec<
 }
 
 #[test]
-#[ignore = "issue 14 in progress: case <-> model and the runner's circle remain"]
 fn no_module_depends_on_itself_through_others() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut report = Vec::new();

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::debug::{self, Mode};
 use super::event::{ChildPlan, Event, Status};
+use super::plan::{class_lock, class_tempdir, EVENT_FD, OVERSUBSCRIBED_POLL_SLEEP_USEC, PLAN_ENV};
 use crate::api::ApiClient;
 use crate::case::TestCase;
 use crate::config::Config;
@@ -22,24 +23,8 @@ use crate::vpp::startup::{self, Startup};
 /// Set when the parent asks the class to stop after the running test.
 static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Environment variable carrying the [`ChildPlan`] as JSON.
-pub const PLAN_ENV: &str = "ASF_CHILD_PLAN";
-/// The fd the class process writes events to.
-pub const EVENT_FD: i32 = 3;
 /// Grace period between SIGTERM and SIGKILL at tear-down.
 const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// The temp dir of a class: `<base>/vpp-unittest-<module path, dotted>`.
-pub fn class_tempdir(base: &Path, module_path: &str) -> PathBuf {
-    base.join(format!("vpp-unittest-{}", module_path.replace("::", ".")))
-}
-
-/// The lock file beside a class temp dir: `<tempdir>.lock`.
-pub fn class_lock(tempdir: &Path) -> PathBuf {
-    let mut path = tempdir.as_os_str().to_owned();
-    path.push(".lock");
-    PathBuf::from(path)
-}
 
 struct Reporter {
     out: File,
@@ -416,7 +401,7 @@ impl ClassRun<'_> {
             poll_sleep_usec: self
                 .plan
                 .oversubscribed
-                .then_some(crate::runner::scheduler::OVERSUBSCRIBED_POLL_SLEEP_USEC),
+                .then_some(OVERSUBSCRIBED_POLL_SLEEP_USEC),
         };
         for sock in [
             startup::api_sock(tempdir),
@@ -478,7 +463,7 @@ impl ClassRun<'_> {
             api.set_timeout(Some(Duration::from_secs(u64::from(secs))));
         }
         Ok(TestCase {
-            class: desc,
+            class: desc.info(),
             test: None,
             api,
             vpp,
@@ -522,7 +507,7 @@ impl ClassRun<'_> {
             self.config.extern_api_dirs.clone(),
         );
         Ok(TestCase {
-            class: self.class.desc,
+            class: self.class.desc.info(),
             test: None,
             api,
             vpp,

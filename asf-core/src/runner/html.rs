@@ -8,9 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use super::event::Status;
-use super::parent::Planned;
+use super::plan::{Outcome, Planned};
 use super::report::{verdicts, Summary};
-use super::scheduler::Outcome;
 
 /// A test's row: its index in the class, verdict, seconds, message.
 type TestRow = (usize, Status, f64, Option<String>);

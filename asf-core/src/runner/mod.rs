@@ -9,5 +9,7 @@ pub mod debug;
 pub mod event;
 pub mod html;
 pub mod parent;
+pub mod plan;
 pub mod report;
 pub mod scheduler;
+pub mod signals;

@@ -14,8 +14,7 @@ use quick_junit::{
 
 use super::console::{Console, Failure, Totals, DOUBLE_LINE};
 use super::event::Status;
-use super::parent::Planned;
-use super::scheduler::{Outcome, Verdict};
+use super::plan::{class_tempdir, Outcome, Planned, Verdict};
 
 /// Counts and failures of a run.
 pub struct Summary {
@@ -260,7 +259,7 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, t
         let class_failed = !failed.is_empty() || out.class_errors.iter().any(|(ci, _)| *ci == c);
         if !class_failed {
             // A link an earlier failing run of this class left is stale now.
-            let dir = super::child::class_tempdir(tmp, p.class.desc.module_path);
+            let dir = class_tempdir(tmp, p.class.desc.module_path);
             if let Some(name) = dir.file_name() {
                 let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
                 if std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -271,9 +270,10 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, t
         }
         failed_names.extend(failed);
         // A class that failed to boot never announced its dir; it has one all the same.
-        let dir = out.tempdirs.get(&c).map(PathBuf::from).or_else(|| {
-            Some(super::child::class_tempdir(tmp, p.class.desc.module_path)).filter(|d| d.is_dir())
-        });
+        let dir =
+            out.tempdirs.get(&c).map(PathBuf::from).or_else(|| {
+                Some(class_tempdir(tmp, p.class.desc.module_path)).filter(|d| d.is_dir())
+            });
         if let Some(dir) = dir {
             if let Some(name) = dir.file_name() {
                 let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
@@ -312,8 +312,8 @@ pub fn tidy_tempdirs(planned: &[Planned], out: &Outcome, tmp: &Path, keep: bool)
         if !clean {
             continue;
         }
-        let dir = super::child::class_tempdir(tmp, p.class.desc.module_path);
-        let lock = super::child::class_lock(&dir);
+        let dir = class_tempdir(tmp, p.class.desc.module_path);
+        let lock = super::plan::class_lock(&dir);
         // Only while no other run holds the class: take its lock first.
         let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
             let _ = std::fs::remove_dir_all(&dir);

@@ -15,11 +15,13 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 
-use super::child::{EVENT_FD, PLAN_ENV};
 use super::console::Console;
 use super::cpus::CpuPool;
 use super::event::{ChildPlan, Event, Status};
-use super::parent::{Planned, SignalGuard};
+use super::plan::{
+    Outcome, Planned, Span, Verdict, EVENT_FD, OVERSUBSCRIBED_TIME_FACTOR, PLAN_ENV,
+};
+use super::signals::SignalGuard;
 use crate::exit::ExitInfo;
 use crate::vpp::process::die_with_parent_by;
 
@@ -43,54 +45,6 @@ pub struct Options {
     pub foreground: bool,
     /// `--compress-core`: passed to the class processes as COMPRESS_CORE=1.
     pub compress_core: bool,
-}
-
-/// The final word on one test.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
-    /// Status (FLAKY when a retry passed).
-    pub status: Status,
-    /// Failure or skip message (of the last failed attempt for FLAKY).
-    pub message: Option<String>,
-    /// Seconds of the last attempt.
-    pub secs: f64,
-    /// Attempts made (0 for skips decided before boot).
-    pub attempts: u32,
-    /// Messages of earlier failed attempts.
-    pub earlier: Vec<String>,
-}
-
-/// What a run produced.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// `[planned class][test]`.
-    pub verdicts: Vec<Vec<Option<Verdict>>>,
-    /// Classes cut short by `--failfast`.
-    pub cut_short: Vec<usize>,
-    /// Class-level errors no test carries (a failed `tear_down_class`).
-    pub class_errors: Vec<(usize, String)>,
-    /// Class temp dirs, by planned class.
-    pub tempdirs: HashMap<usize, String>,
-    /// Seconds each class took (successful attempts), by planned class.
-    pub durations: HashMap<usize, f64>,
-    /// When each class process ran and on which CPUs, for the timeline.
-    pub spans: Vec<Span>,
-}
-
-/// One class process: when it ran (seconds from the start of the run) and
-/// on which CPUs.
-#[derive(Clone, Debug)]
-pub struct Span {
-    /// Planned class.
-    pub class: usize,
-    /// Attempt (1 = first run, more for retries).
-    pub attempt: u32,
-    /// The CPUs it was given (VPP's and its helpers').
-    pub cpus: Vec<usize>,
-    /// Start, in seconds from the start of the run.
-    pub start: f64,
-    /// End, in seconds from the start of the run.
-    pub end: f64,
 }
 
 struct Job {
@@ -394,20 +348,6 @@ fn verdict(status: Status, message: Option<String>, secs: f64, attempts: u32) ->
         earlier: Vec::new(),
     }
 }
-
-/// `unix { poll-sleep-usec }` for the VPP of an oversubscribed class: its
-/// main thread sleeps this long between idle polls. Measured on VPP 26.10
-/// with 2 CPUs (VCLThruHostStackHTTPPost, 3 runs each): without a sleep the
-/// HTTP POST transfer stalls at a zero window and the HTTP transport drops
-/// it after 60 s (0 of 3 passed, as VPP's framework fails it with its
-/// helpers sharing CPUs); 100 us passed 1 of 3; 1000 us 3 of 3 (6.8-7.1 s),
-/// whether the helpers had a CPU of their own or shared VPP's.
-pub const OVERSUBSCRIBED_POLL_SLEEP_USEC: u32 = 1000;
-
-/// How much longer a test of an oversubscribed class may take: its
-/// helpers share CPUs with VPP's busy-polling threads, so each side gets
-/// about half of a CPU.
-pub const OVERSUBSCRIBED_TIME_FACTOR: u32 = 2;
 
 fn test_limit(p: &Planned, name: &str, opts: &Options) -> Option<u32> {
     let desc = p.tests.iter().find(|s| s.desc.name == name)?.desc;
