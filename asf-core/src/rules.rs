@@ -110,9 +110,62 @@ pub struct ClassPlan {
     /// Runs after all non-solo classes, alone.
     pub solo: bool,
     /// Why the whole class is skipped, if it is.
-    pub skip: Option<String>,
+    pub skip: Option<SkipReason>,
     /// The header line.
     pub header: Header,
+}
+
+/// Why a class is skipped before any VPP boots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A tag rule (`extended`, `gcov`, a `fixme_*` tag on its build or OS).
+    Tag(String),
+    /// The host lacks what the class needs (root, a program).
+    Host(String),
+    /// The class's own `skip_if` check said so.
+    Check(String),
+    /// Fewer CPUs than the class needs: counted apart in TEST RESULTS.
+    CpuShortage {
+        /// CPUs for VPP's threads and the helper slots.
+        required: usize,
+        /// CPUs the run may use.
+        available: usize,
+        /// With `--oversubscribe`, the CPUs VPP's own threads need, when
+        /// even those are too many.
+        vpp_threads: Option<usize>,
+    },
+}
+
+impl SkipReason {
+    /// True for [`SkipReason::CpuShortage`].
+    pub fn is_cpu_shortage(&self) -> bool {
+        matches!(self, SkipReason::CpuShortage { .. })
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Tag(s) | SkipReason::Host(s) | SkipReason::Check(s) => f.write_str(s),
+            SkipReason::CpuShortage {
+                required,
+                available,
+                vpp_threads,
+            } => {
+                write!(
+                    f,
+                    "not enough cpus, required={required}, available={available}"
+                )?;
+                if let Some(v) = vpp_threads {
+                    write!(
+                        f,
+                        " (VPP's own threads need {v}, even with --oversubscribe)"
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The worker count of a class: its own `workers`, else 0 for
@@ -201,7 +254,9 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let needed = vpp_cpus + class.helpers as usize;
     let solo = class.has_tag(Tag::Solo);
 
-    let mut skip = skip_reason(class.tags, facts).or_else(|| host_reason(&class.host, facts));
+    let mut skip = skip_reason(class.tags, facts)
+        .map(SkipReason::Tag)
+        .or_else(|| host_reason(&class.host, facts).map(SkipReason::Host));
     let oversubscribed = facts.oversubscribe && needed > facts.cpus_available;
     let cpu_short = if facts.oversubscribe {
         vpp_cpus > facts.cpus_available
@@ -214,16 +269,10 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
         needed
     };
     if skip.is_none() && cpu_short {
-        skip = Some(if facts.oversubscribe && class.helpers > 0 {
-            format!(
-                "not enough cpus, required={needed}, available={} (VPP's own threads need {vpp_cpus}, even with --oversubscribe)",
-                facts.cpus_available
-            )
-        } else {
-            format!(
-                "not enough cpus, required={needed}, available={}",
-                facts.cpus_available
-            )
+        skip = Some(SkipReason::CpuShortage {
+            required: needed,
+            available: facts.cpus_available,
+            vpp_threads: (facts.oversubscribe && class.helpers > 0).then_some(vpp_cpus),
         });
     }
 
@@ -366,7 +415,7 @@ mod tests {
         };
         let plan = plan_class(&ASAN, &f);
         assert_eq!(
-            plan.skip.as_deref(),
+            plan.skip.as_ref().map(ToString::to_string).as_deref(),
             Some("fixme_asan: the VPP under test is an ASan build (VPP_EXTRA_CMAKE_ARGS has -DVPP_ENABLE_SANITIZE_ADDR=ON)")
         );
         static PLAIN: ClassDesc = class(&[], None);
@@ -417,7 +466,7 @@ mod tests {
         let plan = plan_class(&WIDE, &facts());
         assert_eq!(plan.cpus_required, 5);
         assert_eq!(
-            plan.skip.as_deref(),
+            plan.skip.as_ref().map(ToString::to_string).as_deref(),
             Some("not enough cpus, required=5, available=4")
         );
         static FITS: ClassDesc = class(&[], Some(3));
@@ -474,11 +523,19 @@ mod tests {
         static EXT: ClassDesc = class(&[Tag::Extended], None);
         static GCOV: ClassDesc = class(&[Tag::Gcov], None);
         assert_eq!(
-            plan_class(&EXT, &facts()).skip.as_deref(),
+            plan_class(&EXT, &facts())
+                .skip
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
             Some("part of extended tests")
         );
         assert_eq!(
-            plan_class(&GCOV, &facts()).skip.as_deref(),
+            plan_class(&GCOV, &facts())
+                .skip
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
             Some("part of code coverage tests")
         );
         let on = Facts {
@@ -547,7 +604,7 @@ mod tests {
         // As VPP's framework counts: one CPU per VPP thread and helper slot.
         let p = plan_class(&VCL, &two);
         assert_eq!(
-            p.skip.as_deref(),
+            p.skip.as_ref().map(ToString::to_string).as_deref(),
             Some("not enough cpus, required=3, available=2")
         );
         assert!(p
@@ -571,7 +628,7 @@ mod tests {
         // VPP's own threads must still fit.
         let p = plan_class(&BIG, &over);
         assert_eq!(
-            p.skip.as_deref(),
+            p.skip.as_ref().map(ToString::to_string).as_deref(),
             Some("not enough cpus, required=5, available=2 (VPP's own threads need 3, even with --oversubscribe)")
         );
         assert!(!p.oversubscribed);

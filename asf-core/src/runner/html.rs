@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use super::event::Status;
-use super::plan::{Outcome, Planned};
+use super::plan::{ClassId, Outcome, Planned};
 use super::report::{verdicts, Summary};
 
 /// A test's row: its index in the class, verdict, seconds, message.
@@ -208,9 +208,9 @@ pub fn write(
         t += step;
     }
     for s in &out.spans {
-        let p = &planned[s.class];
-        let state = class_state[s.class];
-        let tests = by_class[s.class]
+        let p = &planned[s.class.0];
+        let state = class_state[s.class.0];
+        let tests = by_class[s.class.0]
             .iter()
             .map(|(t, st, secs, _)| {
                 format!(
@@ -338,7 +338,7 @@ pub fn write(
 
 /// Links to a class's log and, when it failed, its `-FAILED` link.
 fn links(c: usize, out: &Outcome, failed_dir: &Path, here: &Path) -> String {
-    let Some(dir) = out.tempdirs.get(&c) else {
+    let Some(dir) = out.tempdirs.get(&ClassId(c)) else {
         return String::new();
     };
     let dir = Path::new(dir);

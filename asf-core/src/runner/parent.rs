@@ -146,7 +146,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         let mut plan = rules::plan_class(class.desc, &facts);
         if plan.skip.is_none() {
-            plan.skip = class.desc.host.skip_if.and_then(|f| f());
+            plan.skip = class
+                .desc
+                .host
+                .skip_if
+                .and_then(|f| f())
+                .map(rules::SkipReason::Check);
         }
         planned.push(Planned { class, plan, tests });
     }

@@ -27,6 +27,17 @@ pub fn class_lock(tempdir: &Path) -> PathBuf {
     PathBuf::from(path)
 }
 
+/// A planned class: its index in the run's list of planned classes (the
+/// order classes are listed in, not the order they run in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassId(pub usize);
+
+impl std::fmt::Display for ClassId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "class #{}", self.0)
+    }
+}
+
 /// A test selected to run, with the skip decided for it.
 pub struct Selected {
     /// The test.
@@ -66,13 +77,13 @@ pub struct Outcome {
     /// `[planned class][test]`.
     pub verdicts: Vec<Vec<Option<Verdict>>>,
     /// Classes cut short by `--failfast`.
-    pub cut_short: Vec<usize>,
+    pub cut_short: Vec<ClassId>,
     /// Class-level errors no test carries (a failed `tear_down_class`).
-    pub class_errors: Vec<(usize, String)>,
+    pub class_errors: Vec<(ClassId, String)>,
     /// Class temp dirs, by planned class.
-    pub tempdirs: HashMap<usize, String>,
+    pub tempdirs: HashMap<ClassId, String>,
     /// Seconds each class took (successful attempts), by planned class.
-    pub durations: HashMap<usize, f64>,
+    pub durations: HashMap<ClassId, f64>,
     /// When each class process ran and on which CPUs, for the timeline.
     pub spans: Vec<Span>,
 }
@@ -82,7 +93,7 @@ pub struct Outcome {
 #[derive(Clone, Debug)]
 pub struct Span {
     /// Planned class.
-    pub class: usize,
+    pub class: ClassId,
     /// Attempt (1 = first run, more for retries).
     pub attempt: u32,
     /// The CPUs it was given (VPP's and its helpers').

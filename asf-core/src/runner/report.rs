@@ -14,7 +14,7 @@ use quick_junit::{
 
 use super::console::{Console, Failure, Totals, DOUBLE_LINE};
 use super::event::Status;
-use super::plan::{class_tempdir, Outcome, Planned, Verdict};
+use super::plan::{class_tempdir, ClassId, Outcome, Planned, Verdict};
 
 /// Counts and failures of a run.
 pub struct Summary {
@@ -62,8 +62,8 @@ impl Summary {
                 Status::Skip
                     if p.plan
                         .skip
-                        .as_deref()
-                        .is_some_and(|s| s.starts_with("not enough cpus")) =>
+                        .as_ref()
+                        .is_some_and(crate::rules::SkipReason::is_cpu_shortage) =>
                 {
                     "cpu shortage"
                 }
@@ -95,7 +95,7 @@ impl Summary {
         for (c, m) in &out.class_errors {
             totals.failed += 1;
             *counts.entry("errors").or_default() += 1;
-            let d = planned[*c].class.desc;
+            let d = planned[c.0].class.desc;
             failures.push(Failure {
                 flavour: "ERROR",
                 title: format!("class {} ({})", d.name, d.path()),
@@ -235,7 +235,7 @@ impl Summary {
         if !out.cut_short.is_empty() {
             console.note("TESTCASES CUT SHORT BY FAILFAST:");
             for &c in &out.cut_short {
-                console.note(&format!("  {}", planned[c].plan.header.plain().yellow()));
+                console.note(&format!("  {}", planned[c.0].plan.header.plain().yellow()));
             }
         }
         console.note(DOUBLE_LINE);
@@ -256,7 +256,7 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, t
             })
             .map(|(t, _)| p.tests[t].desc.full_name())
             .collect();
-        let class_failed = !failed.is_empty() || out.class_errors.iter().any(|(ci, _)| *ci == c);
+        let class_failed = !failed.is_empty() || out.class_errors.iter().any(|(ci, _)| ci.0 == c);
         if !class_failed {
             // A link an earlier failing run of this class left is stale now.
             let dir = class_tempdir(tmp, p.class.desc.module_path);
@@ -270,10 +270,11 @@ pub fn failed_artifacts(planned: &[Planned], out: &Outcome, failed_dir: &Path, t
         }
         failed_names.extend(failed);
         // A class that failed to boot never announced its dir; it has one all the same.
-        let dir =
-            out.tempdirs.get(&c).map(PathBuf::from).or_else(|| {
-                Some(class_tempdir(tmp, p.class.desc.module_path)).filter(|d| d.is_dir())
-            });
+        let dir = out
+            .tempdirs
+            .get(&ClassId(c))
+            .map(PathBuf::from)
+            .or_else(|| Some(class_tempdir(tmp, p.class.desc.module_path)).filter(|d| d.is_dir()));
         if let Some(dir) = dir {
             if let Some(name) = dir.file_name() {
                 let link = failed_dir.join(format!("{}-FAILED", name.to_string_lossy()));
@@ -308,7 +309,7 @@ pub fn tidy_tempdirs(planned: &[Planned], out: &Outcome, tmp: &Path, keep: bool)
             .iter()
             .flatten()
             .all(|v| matches!(v.status, Status::Pass | Status::Skip | Status::ExpectedFail))
-            && !out.class_errors.iter().any(|(ci, _)| *ci == c);
+            && !out.class_errors.iter().any(|(ci, _)| ci.0 == c);
         if !clean {
             continue;
         }
@@ -383,7 +384,7 @@ pub fn junit(
             if v.status == Status::Flaky {
                 case.add_property(("flaky", "true"));
             }
-            if let Some(dir) = out.tempdirs.get(&c) {
+            if let Some(dir) = out.tempdirs.get(&ClassId(c)) {
                 case.add_property(("class_log", format!("{dir}/log.txt").as_str()));
             }
             if p.plan.oversubscribed {
@@ -419,7 +420,7 @@ pub fn events(planned: &[Planned], out: &Outcome, path: &Path) -> std::io::Resul
             "duration": v.secs,
             "attempts": v.attempts,
             "earlier_failures": v.earlier,
-            "class_log": out.tempdirs.get(&c).map(|d| format!("{d}/log.txt")),
+            "class_log": out.tempdirs.get(&ClassId(c)).map(|d| format!("{d}/log.txt")),
             "oversubscribed": p.plan.oversubscribed,
         });
         writeln!(f, "{line}")?;
@@ -428,7 +429,7 @@ pub fn events(planned: &[Planned], out: &Outcome, path: &Path) -> std::io::Resul
         writeln!(
             f,
             "{}",
-            serde_json::json!({"event": "class_error", "class": planned[*c].class.desc.path(), "message": m})
+            serde_json::json!({"event": "class_error", "class": planned[c.0].class.desc.path(), "message": m})
         )?;
     }
     f.flush()
@@ -478,7 +479,7 @@ impl Timings {
     pub fn record(&mut self, planned: &[Planned], out: &Outcome) {
         for (c, secs) in &out.durations {
             self.0
-                .insert(planned[*c].class.desc.module_path.to_string(), *secs);
+                .insert(planned[c.0].class.desc.module_path.to_string(), *secs);
         }
     }
 

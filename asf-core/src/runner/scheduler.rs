@@ -19,7 +19,7 @@ use super::console::Console;
 use super::cpus::CpuPool;
 use super::event::{ChildPlan, Event, Status};
 use super::plan::{
-    Outcome, Planned, Span, Verdict, EVENT_FD, OVERSUBSCRIBED_TIME_FACTOR, PLAN_ENV,
+    ClassId, Outcome, Planned, Span, Verdict, EVENT_FD, OVERSUBSCRIBED_TIME_FACTOR, PLAN_ENV,
 };
 use super::signals::SignalGuard;
 use crate::exit::ExitInfo;
@@ -93,8 +93,9 @@ pub fn run(
     for &ci in order {
         let p = &planned[ci];
         if let Some(reason) = &p.plan.skip {
+            let reason = reason.to_string();
             for t in 0..p.tests.len() {
-                out.verdicts[ci][t] = Some(skip(reason));
+                out.verdicts[ci][t] = Some(skip(&reason));
             }
             print_block(
                 console,
@@ -266,7 +267,7 @@ pub fn run(
             let status = r.child.wait().ok();
             pool.give(&r.cpus);
             out.spans.push(Span {
-                class: r.job.class,
+                class: ClassId(r.job.class),
                 attempt: r.job.attempt,
                 cpus: r.cpus.clone(),
                 start: r.started.duration_since(run_started).as_secs_f64(),
@@ -282,7 +283,8 @@ pub fn run(
                 r.job.attempt,
             );
             if failed.is_empty() && r.class_error.is_none() {
-                out.durations.insert(ci, r.started.elapsed().as_secs_f64());
+                out.durations
+                    .insert(ClassId(ci), r.started.elapsed().as_secs_f64());
             }
             if !failed.is_empty() && opts.failfast && !stop {
                 stop = true;
@@ -321,8 +323,8 @@ pub fn run(
                 ));
             }
         }
-        if !out.cut_short.contains(&job.class) {
-            out.cut_short.push(job.class);
+        if !out.cut_short.contains(&ClassId(job.class)) {
+            out.cut_short.push(ClassId(job.class));
         }
         print_block(
             console,
@@ -517,7 +519,7 @@ fn finish(
     let ci = r.job.class;
     let p = &planned[ci];
     if let Some((_, Some(dir), _)) = r.results.get("\0tempdir") {
-        out.tempdirs.insert(ci, dir.clone());
+        out.tempdirs.insert(ClassId(ci), dir.clone());
         // The class process is gone; what it could not remove (killed at a
         // time limit, crashed) the parent removes now: the API segment files
         // of a VPP killed with it, and host objects.
@@ -613,8 +615,8 @@ fn finish(
         }
         out.verdicts[ci][t] = Some(v);
     }
-    if cut && !out.cut_short.contains(&ci) {
-        out.cut_short.push(ci);
+    if cut && !out.cut_short.contains(&ClassId(ci)) {
+        out.cut_short.push(ClassId(ci));
     }
     if let Some(m) = &r.class_error {
         let used = r.results.values().any(|v| v.1.as_ref() == Some(m));
@@ -623,7 +625,7 @@ fn finish(
             .flatten()
             .any(|v| v.message.as_ref() == Some(m));
         if !used && !any_test_carries {
-            out.class_errors.push((ci, m.clone()));
+            out.class_errors.push((ClassId(ci), m.clone()));
         }
     }
     failed
