@@ -1,78 +1,9 @@
 //! The test model: tags, class and test descriptors, and the registry that
 //! collects them from `inventory` in a deterministic order.
 
-use std::fmt;
-
 use crate::case::{TestCase, TestResult};
 
-/// A tag written in `#[vpp_test(...)]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tag {
-    /// The class runs after all others, alone.
-    Solo,
-    /// The class is broken with VPP workers: it runs with 0 workers unless it
-    /// sets `workers` itself.
-    FixmeVppWorkers,
-    /// Skipped when the VPP under test is an ASan build.
-    FixmeAsan,
-    /// Skipped on Ubuntu 22.04.
-    FixmeUbuntu2204,
-    /// Skipped on Debian 11.
-    FixmeDebian11,
-    /// Skipped when the VPP under test is a debug build.
-    FixmeVppDebug,
-    /// Part of the extended tests: runs only with `--extended` / `EXTENDED_TESTS=1`.
-    Extended,
-    /// Part of the code coverage tests: runs only with `--gcov` / `GCOV_TESTS=1`.
-    Gcov,
-}
-
-impl Tag {
-    /// Every tag, in the order the documentation lists them.
-    pub const ALL: [Tag; 8] = [
-        Tag::Solo,
-        Tag::FixmeVppWorkers,
-        Tag::FixmeAsan,
-        Tag::FixmeUbuntu2204,
-        Tag::FixmeDebian11,
-        Tag::FixmeVppDebug,
-        Tag::Extended,
-        Tag::Gcov,
-    ];
-
-    /// The spelling used in attributes, flags and environment variables.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tag::Solo => "solo",
-            Tag::FixmeVppWorkers => "fixme_vpp_workers",
-            Tag::FixmeAsan => "fixme_asan",
-            Tag::FixmeUbuntu2204 => "fixme_ubuntu2204",
-            Tag::FixmeDebian11 => "fixme_debian11",
-            Tag::FixmeVppDebug => "fixme_vpp_debug",
-            Tag::Extended => "extended",
-            Tag::Gcov => "gcov",
-        }
-    }
-
-    /// Parses a tag name; the error names every valid tag.
-    pub fn parse(s: &str) -> Result<Tag, String> {
-        Tag::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("unknown tag `{s}`; valid tags: {}", Tag::valid_list()))
-    }
-
-    /// The valid tag names, comma separated.
-    pub fn valid_list() -> String {
-        Tag::ALL.map(Tag::as_str).join(", ")
-    }
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use asf_tags::Tag;
 
 /// A hook run by the framework: class or per-test set-up / tear-down.
 pub type Hook = fn(&mut TestCase) -> TestResult;

@@ -65,54 +65,59 @@ enum Allowed {
     TestOnly,
 }
 
-/// Every option: its spelling, where it may stand, and (for tags) the
-/// variant of `asf_core::__private::Tag` it maps to.
-const OPTIONS: &[(&str, Allowed, Option<&str>)] = &[
-    ("solo", Allowed::ClassOnly, Some("Solo")),
-    (
-        "fixme_vpp_workers",
-        Allowed::ClassOnly,
-        Some("FixmeVppWorkers"),
-    ),
-    ("fixme_asan", Allowed::Both, Some("FixmeAsan")),
-    ("fixme_ubuntu2204", Allowed::Both, Some("FixmeUbuntu2204")),
-    ("fixme_debian11", Allowed::Both, Some("FixmeDebian11")),
-    ("fixme_vpp_debug", Allowed::Both, Some("FixmeVppDebug")),
-    ("extended", Allowed::Both, Some("Extended")),
-    ("gcov", Allowed::Both, Some("Gcov")),
-    ("workers", Allowed::ClassOnly, None),
-    ("helpers", Allowed::ClassOnly, None),
-    ("vpp_config", Allowed::ClassOnly, None),
-    ("plugin_config", Allowed::ClassOnly, None),
-    ("statseg_config", Allowed::ClassOnly, None),
-    ("name", Allowed::ClassOnly, None),
-    ("set_up_class", Allowed::ClassOnly, None),
-    ("tear_down_class", Allowed::ClassOnly, None),
-    ("set_up", Allowed::ClassOnly, None),
-    ("tear_down", Allowed::ClassOnly, None),
-    ("show_at_teardown", Allowed::ClassOnly, None),
-    ("plugins", Allowed::ClassOnly, None),
-    ("requires_plugins", Allowed::ClassOnly, None),
-    ("requires_messages", Allowed::ClassOnly, None),
-    ("requires_cli", Allowed::ClassOnly, None),
-    ("keep_vpp_objects", Allowed::ClassOnly, None),
-    ("timeout", Allowed::Both, None),
-    ("api_timeout", Allowed::ClassOnly, None),
-    ("expected_failure", Allowed::TestOnly, None),
-    ("ignore", Allowed::TestOnly, None),
-    ("requires_root", Allowed::Both, None),
-    ("requires_programs", Allowed::Both, None),
-    ("skip_if", Allowed::Both, None),
+/// Every option that is not a tag: its spelling and where it may stand.
+const NON_TAG_OPTIONS: &[(&str, Allowed)] = &[
+    ("workers", Allowed::ClassOnly),
+    ("helpers", Allowed::ClassOnly),
+    ("vpp_config", Allowed::ClassOnly),
+    ("plugin_config", Allowed::ClassOnly),
+    ("statseg_config", Allowed::ClassOnly),
+    ("name", Allowed::ClassOnly),
+    ("set_up_class", Allowed::ClassOnly),
+    ("tear_down_class", Allowed::ClassOnly),
+    ("set_up", Allowed::ClassOnly),
+    ("tear_down", Allowed::ClassOnly),
+    ("show_at_teardown", Allowed::ClassOnly),
+    ("plugins", Allowed::ClassOnly),
+    ("requires_plugins", Allowed::ClassOnly),
+    ("requires_messages", Allowed::ClassOnly),
+    ("requires_cli", Allowed::ClassOnly),
+    ("keep_vpp_objects", Allowed::ClassOnly),
+    ("timeout", Allowed::Both),
+    ("api_timeout", Allowed::ClassOnly),
+    ("expected_failure", Allowed::TestOnly),
+    ("ignore", Allowed::TestOnly),
+    ("requires_root", Allowed::Both),
+    ("requires_programs", Allowed::Both),
+    ("skip_if", Allowed::Both),
 ];
 
-fn valid_here(scope: Scope) -> Vec<&'static str> {
-    OPTIONS
+/// Every option: its spelling, where it may stand, and (for tags) the
+/// variant of `asf_core::__private::Tag` it maps to. The tags come from
+/// `asf-tags`, the one place they are spelt.
+fn options() -> Vec<(&'static str, Allowed, Option<&'static str>)> {
+    asf_tags::Tag::ALL
         .iter()
+        .map(|t| {
+            let allowed = if t.class_only() {
+                Allowed::ClassOnly
+            } else {
+                Allowed::Both
+            };
+            (t.as_str(), allowed, Some(t.variant()))
+        })
+        .chain(NON_TAG_OPTIONS.iter().map(|&(n, a)| (n, a, None)))
+        .collect()
+}
+
+fn valid_here(scope: Scope) -> Vec<&'static str> {
+    options()
+        .into_iter()
         .filter(|(_, allowed, _)| match scope {
             Scope::Class => *allowed != Allowed::TestOnly,
             Scope::Test => *allowed != Allowed::ClassOnly,
         })
-        .map(|(name, _, _)| *name)
+        .map(|(name, _, _)| name)
         .collect()
 }
 
@@ -126,7 +131,7 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             .get_ident()
             .map(ToString::to_string)
             .unwrap_or_else(|| path_text(&meta.path));
-        let Some(&(name, allowed, tag)) = OPTIONS.iter().find(|(n, _, _)| *n == key) else {
+        let Some((name, allowed, tag)) = options().into_iter().find(|(n, _, _)| *n == key) else {
             return Err(unknown(&meta, &key, scope));
         };
         match (allowed, scope) {
@@ -219,7 +224,7 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
                 };
                 opts.ignore = Some((reason, span));
             }
-            _ => unreachable!("every option of OPTIONS is handled"),
+            _ => unreachable!("every option of options() is handled"),
         }
         Ok(())
     });
@@ -237,9 +242,9 @@ fn path_text(path: &Path) -> String {
 
 fn unknown(meta: &ParseNestedMeta, key: &str, scope: Scope) -> syn::Error {
     let valid = valid_here(scope);
-    let hint = OPTIONS
-        .iter()
-        .map(|(n, _, _)| *n)
+    let hint = options()
+        .into_iter()
+        .map(|(n, _, _)| n)
         .filter(|n| edit_distance(n, key) <= 2)
         .min_by_key(|n| edit_distance(n, key))
         .map(|n| format!("did you mean `{n}`? "))
