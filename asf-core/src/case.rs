@@ -53,6 +53,8 @@ pub struct TestCase {
     pub(crate) seed: u64,
     /// The VPP binary (for finding its test programs).
     pub(crate) vpp_bin: PathBuf,
+    /// The run's settings (debugging, the build dir of VPP's programs).
+    pub(crate) settings: crate::config::Settings,
     /// Failed subtests of the running test: name, panicked (a FAIL, else an
     /// ERROR), message.
     pub(crate) subtest_failures: Vec<(String, bool, String)>,
@@ -564,8 +566,8 @@ impl TestCase {
 
 /// The seed for a class: `RND_SEED` (an integer, or a float such as VPP's
 /// framework prints, whose bits are used), else the clock.
-pub fn class_seed() -> u64 {
-    match std::env::var("RND_SEED").ok().filter(|s| !s.is_empty()) {
+pub fn class_seed(rnd_seed: Option<&str>) -> u64 {
+    match rnd_seed.filter(|s| !s.is_empty()) {
         Some(s) => s
             .parse::<u64>()
             .or_else(|_| s.parse::<f64>().map(f64::to_bits))

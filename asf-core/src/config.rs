@@ -1,5 +1,13 @@
 //! Run configuration from the environment, read once and validated: which
 //! VPP to test, where temp dirs go, and the knobs of VPP's own framework.
+//!
+//! This module is the only one that reads the environment. The parent
+//! reads [`Settings`] first (listing needs the tag filters, not a VPP), then
+//! [`Config`] with them; a class process reads its `Config` once at start,
+//! from the environment it inherited; everything below is passed the values.
+//! Two reads are elsewhere by design: the class process's plan
+//! (`ASF_CHILD_PLAN`, in `runner::parent::main`) and `PATH`
+//! ([`search_path`]), which programs are looked up on.
 
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
@@ -7,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::errors::ConfigError;
-use crate::model::Tag;
+use asf_tags::Tag;
 
 /// Every environment variable asf reads, with a one-line meaning (README table).
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -84,6 +92,101 @@ pub enum VppSource {
     Attached,
 }
 
+/// `DEBUG` / `STEP`: how a developer debugs a class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Debug {
+    /// `DEBUG=gdb`: print VPP's pid and wait, to attach gdb.
+    Gdb,
+    /// `DEBUG=gdbserver`: VPP starts under gdbserver.
+    GdbServer,
+    /// `DEBUG=attach`: use a VPP that is already running.
+    Attach,
+    /// `DEBUG=core`: load a core file in gdb after a crash.
+    Core,
+    /// `STEP=yes`: pause before each test.
+    Step,
+}
+
+/// The settings that do not depend on the VPP under test, so that they
+/// can be read before one is found (listing tests needs the tag filters,
+/// not a VPP): read from the environment once, with [`Config`] or alone.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `ASF_TAG`.
+    pub tags: Vec<Tag>,
+    /// `ASF_SKIP_TAG`.
+    pub skip_tags: Vec<Tag>,
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color: bool,
+    /// `DEBUG` / `STEP`.
+    pub debug: Option<Debug>,
+    /// `RND_SEED`, as given.
+    pub rnd_seed: Option<String>,
+    /// `ASF_VPP_MEMORY_MB`: memory one VPP takes, for the memory slots.
+    pub vpp_memory_mb: u64,
+    /// `VPP_SOCKET_DIR`: the runtime dir of the VPP `DEBUG=attach` uses.
+    pub vpp_socket_dir: PathBuf,
+    /// Where VPP's build keeps its test programs: `VPP_BUILD_DIR`, or
+    /// `WS_ROOT/build-root/build-$TAG-native`.
+    pub vpp_build_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from(&ProcessEnv)
+    }
+
+    /// Reads the settings from `env`; a bad value names the valid ones.
+    pub fn from(env: &dyn Env) -> Result<Settings, ConfigError> {
+        let debug = match env.get("DEBUG").as_deref() {
+            None => None,
+            Some("gdb" | "gdb-all") => Some(Debug::Gdb),
+            Some("gdbserver" | "gdbserver-all") => Some(Debug::GdbServer),
+            Some("attach") => Some(Debug::Attach),
+            Some("core") => Some(Debug::Core),
+            Some(v) => return Err(bad("DEBUG", v, "one of gdb, gdbserver, attach, core")),
+        };
+        let step = matches!(
+            env.get("STEP").as_deref(),
+            Some("1" | "yes" | "true" | "on")
+        );
+        let vpp_memory_mb = match env.get("ASF_VPP_MEMORY_MB") {
+            None => 300,
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if n > 0 => n,
+                _ => return Err(bad("ASF_VPP_MEMORY_MB", &v, "a positive number of MB")),
+            },
+        };
+        let vpp_build_dir = env.get("VPP_BUILD_DIR").map(PathBuf::from).or_else(|| {
+            let ws = env.get("WS_ROOT")?;
+            let tag = env.get("TAG").unwrap_or_else(|| "vpp_debug".into());
+            Some(PathBuf::from(ws).join(format!("build-root/build-{tag}-native")))
+        });
+        Ok(Settings {
+            tags: tag_list(env, "ASF_TAG")?,
+            skip_tags: tag_list(env, "ASF_SKIP_TAG")?,
+            no_color: env.get("NO_COLOR").is_some(),
+            debug: debug.or(step.then_some(Debug::Step)),
+            rnd_seed: env.get("RND_SEED"),
+            vpp_memory_mb,
+            vpp_socket_dir: env
+                .get("VPP_SOCKET_DIR")
+                .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from),
+            vpp_build_dir,
+        })
+    }
+}
+
+/// The directories of `PATH`, where programs are looked for. The one read
+/// of the environment outside [`Settings`] and [`Config`]: `PATH` is the
+/// process's own (the programs it starts find theirs the same way).
+pub fn search_path() -> Vec<PathBuf> {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default()
+}
+
 /// The validated configuration of a run.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -119,10 +222,8 @@ pub struct Config {
     pub tmp_dir: PathBuf,
     /// How long VPP may take to become ready.
     pub start_timeout: Duration,
-    /// `ASF_TAG`.
-    pub tags: Vec<Tag>,
-    /// `ASF_SKIP_TAG`.
-    pub skip_tags: Vec<Tag>,
+    /// The settings that do not depend on the VPP (tags, debugging, ...).
+    pub settings: Settings,
     /// The os-release file.
     pub os_release: PathBuf,
     /// `ASF_KEEP_TMP`: keep the temp dirs of classes that passed.
@@ -162,9 +263,27 @@ impl Config {
         Config::from(&ProcessEnv, &stand_in_candidates())
     }
 
+    /// The configuration, given the [`Settings`] already read from the
+    /// process environment (they are not read again).
+    pub fn from_env_with(settings: Settings) -> Result<Config, ConfigError> {
+        Config::from_parts(&ProcessEnv, &stand_in_candidates(), Some(settings))
+    }
+
     /// Reads and validates the configuration from `env`; `stand_in` lists
     /// where the bundled fake-vpp may be.
     pub fn from(env: &dyn Env, stand_in: &[PathBuf]) -> Result<Config, ConfigError> {
+        Config::from_parts(env, stand_in, None)
+    }
+
+    fn from_parts(
+        env: &dyn Env,
+        stand_in: &[PathBuf],
+        settings: Option<Settings>,
+    ) -> Result<Config, ConfigError> {
+        let settings = match settings {
+            Some(s) => s,
+            None => Settings::from(env)?,
+        };
         let tag = env.get("TAG");
         let (vpp_bin, vpp_source, tag) = locate_vpp(env, tag, stand_in)?;
         let default_workers = match env.get("VPP_WORKER_COUNT") {
@@ -303,8 +422,7 @@ impl Config {
             coredump_size,
             tmp_dir,
             start_timeout,
-            tags: tag_list(env, "ASF_TAG")?,
-            skip_tags: tag_list(env, "ASF_SKIP_TAG")?,
+            settings,
             os_release: env
                 .get("ASF_OS_RELEASE")
                 .map_or_else(|| PathBuf::from("/etc/os-release"), PathBuf::from),
@@ -399,7 +517,10 @@ fn tag_list(env: &dyn Env, var: &'static str) -> Result<Vec<Tag>, ConfigError> {
                 bad(
                     var,
                     &v,
-                    &format!("a comma-separated list of tags: {}", Tag::valid_list()),
+                    &format!(
+                        "a comma-separated list of valid tags: {}",
+                        Tag::valid_list()
+                    ),
                 )
             })
         })
@@ -565,7 +686,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.default_workers, 2);
-        assert_eq!(c.tags, vec![Tag::Solo, Tag::FixmeAsan]);
+        assert_eq!(c.settings.tags, vec![Tag::Solo, Tag::FixmeAsan]);
     }
 
     #[test]

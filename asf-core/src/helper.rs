@@ -79,18 +79,11 @@ impl Helper {
     }
 }
 
-/// Where VPP's build keeps its test programs: `VPP_BUILD_DIR` (or
-/// `WS_ROOT/build-root/build-$TAG-native`), then beside the vpp binary.
-pub fn program_dirs(vpp_bin: &Path) -> Vec<PathBuf> {
+/// Where VPP's build keeps its test programs: `build_dir` (`VPP_BUILD_DIR`,
+/// or `WS_ROOT/build-root/build-$TAG-native`), then beside the vpp binary.
+pub fn program_dirs(build_dir: Option<&Path>, vpp_bin: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    let build = std::env::var_os("VPP_BUILD_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let ws = std::env::var_os("WS_ROOT")?;
-            let tag = std::env::var("TAG").unwrap_or_else(|_| "vpp_debug".into());
-            Some(PathBuf::from(ws).join(format!("build-root/build-{tag}-native")))
-        });
-    if let Some(b) = build {
+    if let Some(b) = build_dir {
         dirs.push(b.join("vpp/bin"));
         dirs.push(b.join("bin"));
     }
@@ -104,7 +97,7 @@ impl TestCase {
     /// A test program of the VPP under test (`vapi_c_test` ...), or a
     /// [`Skip`] saying where it was looked for.
     pub fn vpp_program(&self, name: &str) -> TestResult<PathBuf> {
-        let dirs = program_dirs(&self.vpp_bin);
+        let dirs = program_dirs(self.settings.vpp_build_dir.as_deref(), &self.vpp_bin);
         match dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()) {
             Some(p) => Ok(p),
             None => Err(Skip::new(format!(
@@ -150,7 +143,7 @@ impl TestCase {
     /// the latest when the test ends, also by a panic) is killed, and one
     /// past its time limit is killed at the next wait.
     pub fn start_helper(&mut self, helper: Helper) -> TestResult<RunningHelper> {
-        let mode = Mode::from_env().ok().flatten();
+        let mode = self.settings.debug;
         let mut cmd = if mode == Some(Mode::GdbServer) {
             let mut c = Command::new("gdbserver");
             c.arg("localhost:7778").arg(&helper.program);

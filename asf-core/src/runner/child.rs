@@ -116,10 +116,10 @@ pub fn run(plan_json: &str) -> i32 {
     let mut runner = ClassRun {
         class,
         plan,
-        config,
         reporter,
-        debug: Mode::from_env().ok().flatten(),
-        seed: crate::case::class_seed(),
+        debug: config.settings.debug,
+        seed: crate::case::class_seed(config.settings.rnd_seed.as_deref()),
+        config,
     };
     runner.run()
 }
@@ -454,6 +454,7 @@ impl ClassRun<'_> {
                 tempdir,
                 &self.config.vpp_bin,
                 self.config.compress_core,
+                self.debug,
             );
             chain(&e)
         })?;
@@ -478,6 +479,7 @@ impl ClassRun<'_> {
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),
+            settings: self.config.settings.clone(),
             subtest_failures: Vec::new(),
         })
     }
@@ -485,8 +487,7 @@ impl ClassRun<'_> {
     /// `DEBUG=attach`: use the VPP whose sockets are in `VPP_SOCKET_DIR`
     /// (default /run/vpp); it is never started nor stopped.
     fn attach(&self, tempdir: &Path) -> Result<TestCase, String> {
-        let dir = std::env::var_os("VPP_SOCKET_DIR")
-            .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from);
+        let dir = self.config.settings.vpp_socket_dir.clone();
         let sock = startup::api_sock(&dir);
         let mut api =
             ApiClient::connect(&sock, "asf", Some(Duration::from_secs(5))).map_err(|e| {
@@ -522,6 +523,7 @@ impl ClassRun<'_> {
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),
+            settings: self.config.settings.clone(),
             subtest_failures: Vec::new(),
         })
     }
@@ -548,6 +550,7 @@ impl ClassRun<'_> {
             &tempdir,
             &self.config.vpp_bin,
             self.config.compress_core,
+            self.debug,
         );
         match info.signal_name() {
             Some(sig) if alive && sig != "SIGTERM" && sig != "SIGKILL" => {
@@ -754,7 +757,13 @@ fn wait_ready(
 }
 
 /// Reports VPP's core file, if it dumped one (see [`crate::vpp::core`]).
-fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path, compress: bool) {
+fn wait_for_core(
+    vpp: &VppProcess,
+    tempdir: &Path,
+    binary: &Path,
+    compress: bool,
+    debug: Option<Mode>,
+) {
     use std::os::unix::process::ExitStatusExt;
     if vpp.exit_info().is_some_and(|i| i.0.core_dumped()) {
         // %e of core_pattern: VPP names its main thread vpp_main.
@@ -769,9 +778,7 @@ fn wait_for_core(vpp: &VppProcess, tempdir: &Path, binary: &Path, compress: bool
         };
         match crate::vpp::core::collect(tempdir, vpp.pid(), &comm, binary) {
             None => tracing::error!("VPP dumped core, but no core file was found (core_pattern)"),
-            Some(core) if Mode::from_env().ok().flatten() == Some(Mode::Core) => {
-                debug::open_core(binary, &core)
-            }
+            Some(core) if debug == Some(Mode::Core) => debug::open_core(binary, &core),
             Some(core) if compress => {
                 crate::vpp::core::compress(&core);
             }

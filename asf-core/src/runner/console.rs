@@ -61,15 +61,12 @@ pub struct Totals {
 }
 
 impl Console {
-    /// A console for `setting`.
-    pub fn new(setting: ColorSetting) -> Console {
+    /// A console for `setting` (`no_color`: `NO_COLOR` is set).
+    pub fn new(setting: ColorSetting, no_color: bool) -> Console {
         let enabled = match setting {
             ColorSetting::Always => true,
             ColorSetting::Never => false,
-            ColorSetting::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
+            ColorSetting::Auto => !no_color && std::io::stdout().is_terminal(),
         };
         colored::control::set_override(enabled);
         Console {

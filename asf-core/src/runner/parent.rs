@@ -21,6 +21,10 @@ use crate::rules::{self, Facts, OsRelease};
 
 /// Entry point of an asf test binary (`fn main() -> ExitCode { asf_core::main() }`).
 pub fn main() -> ExitCode {
+    // The one place outside the configuration module that reads the
+    // environment, by design: the parent hands a class process its plan in
+    // PLAN_ENV (the class process then reads its configuration once, with
+    // `Config::from_env`, from the environment it inherited).
     if let Ok(plan) = std::env::var(PLAN_ENV) {
         // This process is a class process started by the parent below.
         return ExitCode::from(u8::try_from(child::run(&plan)).unwrap_or(1));
@@ -60,23 +64,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(FormatSetting::Terse) | Some(FormatSetting::Json)
     );
 
-    // Tag filters from flags and environment; flags add to the environment.
-    let env_tags = |var: &'static str| -> Result<Vec<Tag>, String> {
-        std::env::var(var)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Tag::parse(s).map_err(|e| format!("{var}: {e}")))
-                    .collect()
-            })
-            .unwrap_or(Ok(Vec::new()))
-    };
-    let mut tags = env_tags("ASF_TAG")?;
+    // The settings that need no VPP, read once: tag filters (flags add to
+    // the environment's), colour, debugging.
+    let settings = crate::config::Settings::from_env().map_err(|e| e.to_string())?;
+    let mut tags = settings.tags.clone();
     tags.extend(cli.tags.iter().copied());
-    let mut skip_tags = env_tags("ASF_SKIP_TAG")?;
+    let mut skip_tags = settings.skip_tags.clone();
     skip_tags.extend(cli.skip_tags.iter().copied());
 
     let all: Vec<&TestDesc> = classes
@@ -116,11 +109,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let config = Config::from_env_with(settings).map_err(|e| e.to_string())?;
     let mut pool = CpuPool::detect(config.max_vpp_cpus, config.use_smt);
     let facts = gather_facts(&config, &pool, &cli, &classes);
     let mut totals_filtered = 0u64;
-    let console = Console::new(args.color.unwrap_or_default());
+    let console = Console::new(args.color.unwrap_or_default(), config.settings.no_color);
 
     let mut planned: Vec<Planned> = Vec::new();
     for class in &classes {
@@ -188,7 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         })
     });
 
-    let debug = crate::runner::debug::Mode::from_env().map_err(|e| e.to_string())?;
+    let debug = config.settings.debug;
     let jobs = match (debug.is_some(), cli.jobs) {
         (true, _) => 1,
         (false, Jobs::Auto) => pool.len().max(1),
@@ -196,7 +189,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     let opts = scheduler::Options {
         jobs,
-        memory_slots: report::memory_slots(),
+        memory_slots: report::memory_slots(config.settings.vpp_memory_mb),
         timeout: if debug.is_some() {
             None
         } else {
@@ -243,7 +236,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             vpp_bin: config.vpp_bin.display().to_string(),
             jobs,
             elapsed: elapsed.as_secs_f64(),
-            seed: std::env::var("RND_SEED").ok(),
+            seed: config.settings.rnd_seed.clone(),
             interrupted: guard.interrupted(),
         };
         super::html::write(&planned, &outcome, &summary, &settings, &failed_dir, path)

@@ -436,13 +436,9 @@ pub fn events(planned: &[Planned], out: &Outcome, path: &Path) -> std::io::Resul
 }
 
 /// How many VPPs fit in the memory available: `MemAvailable` (80% of it)
-/// over `ASF_VPP_MEMORY_MB` (default 300, a real VPP's ~280 MB resident).
-pub fn memory_slots() -> usize {
-    let per_vpp_mb: u64 = std::env::var("ASF_VPP_MEMORY_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(300);
+/// over `per_vpp_mb` (`ASF_VPP_MEMORY_MB`, default 300, a real VPP's ~280
+/// MB resident).
+pub fn memory_slots(per_vpp_mb: u64) -> usize {
     let available_kb = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|m| {
