@@ -362,9 +362,9 @@ impl<'a> ModuleGen<'a> {
         .unwrap();
         writeln!(head, "pub mod {m} {{").unwrap();
         head.push_str(
-            "    #![allow(clippy::all, clippy::pedantic, unused_imports, unused_variables, unused_mut, non_camel_case_types, non_snake_case)]\n",
+            "    #![allow(clippy::all, clippy::pedantic, unused_imports, unused_variables, unused_mut, non_camel_case_types, non_snake_case, reason = \"generated code: which lints fire depends on the .api.json\")]\n",
         );
-        head.push_str("    #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls)]\n\n");
+        head.push_str("    #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls, reason = \"doc text comes from .api.json comments\")]\n\n");
         writeln!(
             self.out,
             "    /// The module name VPP registers: `get_first_msg_id` takes `{{MODULE}}_{{FILE_CRC:08x}}`."

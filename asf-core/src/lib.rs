@@ -22,6 +22,7 @@
 //!
 //! fn main() -> std::process::ExitCode { asf_core::main() }
 //! ```
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod case;

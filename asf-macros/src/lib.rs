@@ -5,6 +5,7 @@
 //! [`args`] parses the options, [`valid`] checks items and signatures,
 //! [`expand`] generates the registration code.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod args;
 mod expand;

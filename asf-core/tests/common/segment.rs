@@ -1,6 +1,9 @@
 //! A minimal writer of version-2 stats segments, shared by the property
 //! tests and the fuzz targets.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test binaries; each uses part of it"
+)]
 
 pub const BASE: u64 = 0x7000_0000_0000;
 

@@ -1,6 +1,9 @@
 //! Starting fake-vpp and finding VPP's Python client, shared by the tests
 //! and benches of this crate (benches include it with `#[path]`).
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test and bench binaries; each uses part of it"
+)]
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
