@@ -2,7 +2,7 @@
 //! processes, their events, and the console.
 
 pub mod args;
-pub mod child;
+pub mod class;
 pub mod console;
 pub mod cpus;
 pub mod debug;

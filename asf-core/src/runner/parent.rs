@@ -9,7 +9,7 @@ use clap::Parser;
 use libtest_mimic::{FormatSetting, Trial};
 
 use super::args::{Cli, Jobs};
-use super::child;
+use super::class;
 use super::console::{Console, Totals};
 use super::cpus::CpuPool;
 use super::plan::{Planned, Selected, PLAN_ENV};
@@ -27,7 +27,7 @@ pub fn main() -> ExitCode {
     // `Config::from_env`, from the environment it inherited).
     if let Ok(plan) = std::env::var(PLAN_ENV) {
         // This process is a class process started by the parent below.
-        return ExitCode::from(u8::try_from(child::run(&plan)).unwrap_or(1));
+        return ExitCode::from(u8::try_from(class::run(&plan)).unwrap_or(1));
     }
     let cli = Cli::parse();
     match run(cli) {

@@ -452,7 +452,7 @@ fn start(
             .stdin(Stdio::null())
             .process_group(0);
         // SIGTERM: the class process kills its VPP and removes what it
-        // left before it goes (see `child::run`).
+        // left before it goes (see `class::run`).
         die_with_parent_by(&mut cmd, nix::sys::signal::Signal::SIGTERM);
         if opts.compress_core {
             cmd.env("COMPRESS_CORE", "1");
@@ -523,7 +523,7 @@ fn finish(
         // The class process is gone; what it could not remove (killed at a
         // time limit, crashed) the parent removes now: the API segment files
         // of a VPP killed with it, and host objects.
-        for problem in super::child::remove_leftovers(std::path::Path::new(dir)) {
+        for problem in super::class::remove_leftovers(std::path::Path::new(dir)) {
             eprintln!("asf: {}: {problem}", p.class.desc.name);
         }
     }
