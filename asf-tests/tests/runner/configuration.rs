@@ -1,0 +1,58 @@
+//! Bad configuration and API definitions are clear errors.
+
+use std::path::PathBuf;
+
+use crate::common::*;
+
+#[test]
+fn missing_or_bad_configuration_is_a_clear_error() {
+    let r = Run::new();
+    let (out, text) = r.run(&[], &[("VPP_BIN", "/nonexistent/vpp")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("VPP_BIN \"/nonexistent/vpp\" does not exist; set VPP_BIN"),
+        "{text}"
+    );
+    let (out, text) = r.run(&[], &[("VPP_WORKER_COUNT", "many")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("VPP_WORKER_COUNT=\"many\" is not valid: a non-negative integer"),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0);
+}
+
+#[test]
+fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
+    let r = Run::new();
+    let api = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api");
+    let (out, text) = r.run(
+        &["asf_interface::"],
+        &[("ASF_API_DIR", api.to_str().unwrap())],
+    );
+    assert!(out.status.success(), "{text}");
+
+    let bad = r.tmp.path().join("extern-api");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("myplugin.api.json"),
+        r#"{"messages": [["my_msg", ["u16", "_vl_msg_id"]]]}"#,
+    )
+    .unwrap();
+    let (out, text) = r.run(
+        &["asf_interface::interfaces::test_loopback_dynamic"],
+        &[("EXTERN_APIDIR", bad.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("myplugin.api.json\": messages.my_msg: no \"crc\""),
+        "{text}"
+    );
+
+    let (out, text) = r.run(&[], &[("EXTERN_APIDIR", "/nonexistent/api")]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("EXTERN_APIDIR=\"/nonexistent/api\" is not valid"),
+        "{text}"
+    );
+}

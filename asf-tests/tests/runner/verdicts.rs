@@ -1,0 +1,273 @@
+//! What each test gets: pass, fail, error, skip, timeouts, retries,
+//! failfast, subtests, class hooks.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+#[test]
+fn verdicts_of_single_tests() {
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(&["verdicts::"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "a failed assertion is a FAIL").ends_with(" FAIL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pid is never 0") && text.contains("tests/fixtures/main.rs"),
+        "panic message and place:\n{text}"
+    );
+    assert!(
+        line_of(&text, "a returned error is an ERROR").ends_with(" ERROR"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cli syntax error in `no such command`"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an expected failure that fails").ends_with("FAIL [EXPECTED FAIL]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an expected failure that passes").ends_with("OK [UNEXPECTED PASS]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "an ignored test").ends_with("SKIP [ignored: needs a real VPP]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "later tests still run on the same VPP").ends_with(" OK"),
+        "{text}"
+    );
+    assert!(text.contains("2 passed; 3 failed; 1 ignored"), "{text}");
+    assert!(
+        text.contains("replays this class's randomness"),
+        "the seed is in failure reports:\n{text}"
+    );
+    assert_eq!(r.launches(), 1);
+
+    let (_, text) = r.run_fixtures(&["verdicts::", "--include-ignored"], &[]);
+    assert!(line_of(&text, "an ignored test").ends_with(" OK"), "{text}");
+    r.assert_clean(&["fixtures.verdicts"]);
+}
+
+#[test]
+fn an_aborting_test_costs_only_its_class() {
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(
+        &[
+            "--skip",
+            "broken_set_up::",
+            "--skip",
+            "hangs::",
+            "--skip",
+            "flaky::",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(line_of(&text, "aborts").ends_with(" ERROR"), "{text}");
+    assert!(text.contains("the class process died while running TestAbort.test_abort with return code: -6 [SIGABRT]"), "{text}");
+    assert!(line_of(&text, "never runs").ends_with(" ERROR"), "{text}");
+    assert!(
+        text.contains("not run: the class process exited early"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "later tests still run on the same VPP").ends_with(" OK"),
+        "{text}"
+    );
+    // verdicts:: (run here too) has tests that fail on purpose.
+    r.assert_clean(&["fixtures.aborts", "fixtures.verdicts"]);
+}
+
+#[test]
+fn a_failing_class_set_up_fails_every_test_of_the_class() {
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(&["broken_set_up::"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.matches("set_up_class failed: cli syntax error")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("0 passed; 2 failed"), "{text}");
+    r.assert_clean(&["fixtures.broken_set_up"]);
+}
+
+#[test]
+fn a_hanging_test_is_killed_at_its_timeout_and_the_run_goes_on() {
+    let r = Run::new();
+    let started = Instant::now();
+    let (out, text) = r.run_fixtures(
+        &[
+            "--skip",
+            "aborts::",
+            "--skip",
+            "broken_set_up::",
+            "--skip",
+            "verdicts::",
+            "--skip",
+            "flaky::",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(line_of(&text, "hangs forever").contains(" ERROR"), "{text}");
+    assert!(text.contains("timed out after 2 s"), "{text}");
+    assert!(
+        line_of(&text, "comes after the hang").contains("NOT RUN [not run: test_hang timed out]"),
+        "{text}"
+    );
+    assert!(
+        line_of(&text, "the reader reports corruption").ends_with(" OK"),
+        "other classes go on:\n{text}"
+    );
+    assert!(text.contains("Not Executed tests: 1"), "{text}");
+    r.assert_clean(&["fixtures.hangs"]);
+}
+
+#[test]
+fn a_test_passing_on_a_retry_is_flaky_in_console_and_junit() {
+    let r = Run::new();
+    let marker = r.tmp.path().join("flaky-marker");
+    let junit = r.tmp.path().join("report/junit.xml");
+    let (out, text) = r.run_fixtures(
+        &[
+            "flaky::",
+            "--retries",
+            "1",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &[("FIXTURE_FLAKY_MARKER", marker.to_str().unwrap())],
+    );
+    assert!(
+        out.status.success(),
+        "a flaky test does not fail the run:\n{text}"
+    );
+    assert!(
+        line_of(&text, "fails once, then passes").contains(" ERROR"),
+        "first attempt:\n{text}"
+    );
+    assert!(text.contains("[retry 1]"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("fails once, then passes") && l.contains("FLAKY")),
+        "{text}"
+    );
+    assert!(text.contains("Flaky tests: 1"), "{text}");
+    assert_eq!(r.launches(), 2, "the retry runs on a fresh VPP");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("flakyFailure") && xml.contains("first run fails"),
+        "{xml}"
+    );
+    let parsed = Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); c = [t for t in r.iter('testcase') if t.get('name') == 'test_flaky'][0]; print(len(list(r.iter('testsuite'))), c.find('flakyFailure') is not None, c.find('failure') is None)", junit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&parsed.stdout).trim(),
+        "1 True True",
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn failfast_stops_at_the_first_failure() {
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(
+        &[
+            "--skip",
+            "hangs::",
+            "--skip",
+            "flaky::",
+            "--failfast",
+            "--jobs",
+            "1",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // Classes run in order (aborts first): the first failure stops the run.
+    assert!(text.contains("not run: cut short by --failfast"), "{text}");
+    assert!(text.contains("TESTCASES CUT SHORT BY FAILFAST:"), "{text}");
+    assert!(
+        r.launches() < 4,
+        "not every class started: {}",
+        r.launches()
+    );
+    r.assert_no_leftovers();
+}
+
+#[test]
+fn the_class_tear_down_runs_after_tests_that_fail_error_or_skip() {
+    let r = Run::new();
+    let record = r.tmp.path().join("tear-downs");
+    let (out, text) = r.run_fixtures(
+        &["tear_down_hook::"],
+        &[("FIXTURE_TEAR_DOWN_RECORD", record.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(line_of(&text, "fails").ends_with(" FAIL"), "{text}");
+    assert!(line_of(&text, "errors").ends_with(" ERROR"), "{text}");
+    assert!(line_of(&text, "skips itself").contains(" SKIP"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap_or_default(),
+        "test_fails\ntest_errors\ntest_skips\n",
+        "{text}"
+    );
+    r.assert_clean(&["fixtures.tear_down_hook"]);
+}
+
+#[test]
+fn subtests_run_every_case_and_name_each_failing_one() {
+    let r = Run::new();
+    let junit = r.tmp.path().join("junit.xml");
+    let events = r.tmp.path().join("events.jsonl");
+    let (out, text) = r.run_fixtures(
+        &[
+            "subtests::",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ],
+        &[("FIXTURE_SUBTESTS", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        line_of(&text, "five cases, two failing").ends_with(" FAIL"),
+        "{text}"
+    );
+    for needle in [
+        "2 of the test's subtests failed",
+        "subtest [case=2] failed: case 2 is wrong",
+        "subtest [case=4] failed: case 4 errs",
+    ] {
+        assert!(text.contains(needle), "{needle}:\n{text}");
+        let junit = std::fs::read_to_string(&junit)
+            .unwrap()
+            .replace("&apos;", "'");
+        assert!(junit.contains(needle), "{needle} in JUnit:\n{junit}");
+        let events = std::fs::read_to_string(&events).unwrap();
+        assert!(events.contains(needle), "{needle} in events:\n{events}");
+    }
+    // The cases after the failing ones ran (the log names each).
+    let log = r.class_log("fixtures.subtests");
+    assert!(log.contains("--- subtest case=5"), "{log}");
+    r.assert_clean(&["fixtures.subtests"]);
+}
