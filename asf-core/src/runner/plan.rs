@@ -71,9 +71,38 @@ pub struct Verdict {
     pub earlier: Vec<String>,
 }
 
+/// What the scheduler reports as a run goes. The [`Outcome`] is these
+/// events folded in order ([`Outcome::record`]); the console, the JUnit and
+/// JSON reports, the HTML page and the TEST RESULTS block read the outcome,
+/// so each can be checked from a list of events, without a VPP.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunEvent {
+    /// A test's verdict; a later one for the same test (a retry) replaces it.
+    Verdict {
+        /// The class.
+        class: ClassId,
+        /// The test's index among the class's selected tests.
+        test: usize,
+        /// The verdict.
+        verdict: Verdict,
+    },
+    /// `--failfast` stopped the class before its end.
+    CutShort(ClassId),
+    /// A class-level error no test carries (a failed `tear_down_class`).
+    ClassError(ClassId, String),
+    /// Where the class keeps its files.
+    TempDir(ClassId, String),
+    /// How long the class's successful attempt took, in seconds.
+    Duration(ClassId, f64),
+    /// A class process ran.
+    Ran(Span),
+}
+
 /// What a run produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// Every event, in the order recorded.
+    pub events: Vec<RunEvent>,
     /// `[planned class][test]`.
     pub verdicts: Vec<Vec<Option<Verdict>>>,
     /// Classes cut short by `--failfast`.
@@ -88,9 +117,57 @@ pub struct Outcome {
     pub spans: Vec<Span>,
 }
 
+impl Outcome {
+    /// An empty outcome for classes with these numbers of selected tests.
+    pub fn new(tests_per_class: impl IntoIterator<Item = usize>) -> Outcome {
+        Outcome {
+            verdicts: tests_per_class.into_iter().map(|n| vec![None; n]).collect(),
+            ..Outcome::default()
+        }
+    }
+
+    /// Folds one event into the outcome, and keeps it.
+    pub fn record(&mut self, e: RunEvent) {
+        match &e {
+            RunEvent::Verdict {
+                class,
+                test,
+                verdict,
+            } => {
+                if let Some(slot) = self
+                    .verdicts
+                    .get_mut(class.0)
+                    .and_then(|r| r.get_mut(*test))
+                {
+                    *slot = Some(verdict.clone());
+                }
+            }
+            RunEvent::CutShort(c) => {
+                if !self.cut_short.contains(c) {
+                    self.cut_short.push(*c);
+                }
+            }
+            RunEvent::ClassError(c, m) => self.class_errors.push((*c, m.clone())),
+            RunEvent::TempDir(c, d) => {
+                self.tempdirs.insert(*c, d.clone());
+            }
+            RunEvent::Duration(c, secs) => {
+                self.durations.insert(*c, *secs);
+            }
+            RunEvent::Ran(span) => self.spans.push(span.clone()),
+        }
+        self.events.push(e);
+    }
+
+    /// The verdict recorded for a test, if any.
+    pub fn verdict(&self, class: ClassId, test: usize) -> Option<&Verdict> {
+        self.verdicts.get(class.0)?.get(test)?.as_ref()
+    }
+}
+
 /// One class process: when it ran (seconds from the start of the run) and
 /// on which CPUs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Span {
     /// Planned class.
     pub class: ClassId,

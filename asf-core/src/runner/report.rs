@@ -489,3 +489,195 @@ impl Timings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{TestCase, TestResult};
+    use crate::model::{Class, ClassDesc, HostNeeds, TestDesc};
+    use crate::rules::{plan_class, Facts, SkipReason};
+    use crate::runner::plan::{ClassId, RunEvent, Selected, Span};
+
+    fn noop(_: &mut TestCase) -> TestResult {
+        Ok(())
+    }
+
+    const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {
+        TestDesc {
+            class,
+            name,
+            doc: "",
+            line,
+            tags: &[],
+            expected_failure: false,
+            ignore: None,
+            timeout: None,
+            host: HostNeeds::NONE,
+            run: noop,
+        }
+    }
+
+    static RAN: ClassDesc = ClassDesc::for_tests("suites::ran", "Ran", "Ran", &[], None);
+    static RAN_A: TestDesc = test(&RAN, "test_a", 1);
+    static RAN_B: TestDesc = test(&RAN, "test_b", 2);
+    static RAN_C: TestDesc = test(&RAN, "test_c", 3);
+    static SHORT: ClassDesc = ClassDesc::for_tests("suites::short", "Short", "Short", &[], None);
+    static SHORT_A: TestDesc = test(&SHORT, "test_a", 1);
+
+    fn verdict(status: Status, message: Option<&str>) -> Verdict {
+        Verdict {
+            status,
+            message: message.map(str::to_string),
+            secs: 0.5,
+            attempts: 1,
+            earlier: Vec::new(),
+        }
+    }
+
+    /// Two classes: one that ran (a pass, a failure, a flaky pass), one
+    /// skipped for lack of CPUs; the outcome comes from events alone.
+    fn run() -> (Vec<Class>, Vec<RunEvent>) {
+        let classes = vec![
+            Class {
+                desc: &RAN,
+                tests: vec![&RAN_A, &RAN_B, &RAN_C],
+            },
+            Class {
+                desc: &SHORT,
+                tests: vec![&SHORT_A],
+            },
+        ];
+        let c0 = ClassId(0);
+        let events = vec![
+            RunEvent::Verdict {
+                class: ClassId(1),
+                test: 0,
+                verdict: verdict(
+                    Status::Skip,
+                    Some("not enough cpus, required=3, available=2"),
+                ),
+            },
+            RunEvent::Verdict {
+                class: c0,
+                test: 0,
+                verdict: verdict(Status::Pass, None),
+            },
+            RunEvent::Verdict {
+                class: c0,
+                test: 1,
+                verdict: verdict(Status::Fail, Some("assertion failed")),
+            },
+            RunEvent::Verdict {
+                class: c0,
+                test: 2,
+                verdict: verdict(Status::Error, Some("first try")),
+            },
+            // The retry of test_c passes: its verdict replaces the first.
+            RunEvent::Verdict {
+                class: c0,
+                test: 2,
+                verdict: Verdict {
+                    earlier: vec!["first try".into()],
+                    ..verdict(Status::Flaky, Some("first try"))
+                },
+            },
+            RunEvent::ClassError(c0, "tear_down_class failed".into()),
+            RunEvent::TempDir(c0, "/tmp/vpp-unittest-suites.ran".into()),
+            RunEvent::Ran(Span {
+                class: c0,
+                attempt: 1,
+                cpus: vec![0],
+                start: 0.0,
+                end: 1.0,
+            }),
+        ];
+        (classes, events)
+    }
+
+    fn planned(classes: &[Class]) -> Vec<Planned<'_>> {
+        let facts = Facts {
+            cpus_available: 2,
+            ..Facts::default()
+        };
+        classes
+            .iter()
+            .map(|class| {
+                let mut plan = plan_class(class.desc, &facts);
+                if class.desc.name == "Short" {
+                    plan.skip = Some(SkipReason::CpuShortage {
+                        required: 3,
+                        available: 2,
+                        vpp_threads: None,
+                    });
+                }
+                Planned {
+                    class,
+                    plan,
+                    tests: class
+                        .tests
+                        .iter()
+                        .map(|&desc| Selected { desc, skip: None })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_outcome_is_its_events_folded() {
+        let (classes, events) = run();
+        let p = planned(&classes);
+        let mut out = Outcome::new(p.iter().map(|p| p.tests.len()));
+        for e in events.clone() {
+            out.record(e);
+        }
+        assert_eq!(out.events, events);
+        assert_eq!(
+            out.verdict(ClassId(0), 2).map(|v| v.status),
+            Some(Status::Flaky),
+            "the retry's verdict replaced the first"
+        );
+        assert_eq!(out.class_errors.len(), 1);
+        assert_eq!(out.spans.len(), 1);
+        assert_eq!(
+            out.tempdirs.get(&ClassId(0)).map(String::as_str),
+            Some("/tmp/vpp-unittest-suites.ran")
+        );
+    }
+
+    #[test]
+    fn test_results_count_each_verdict_and_cpu_shortage_apart() {
+        let (classes, events) = run();
+        let p = planned(&classes);
+        let mut out = Outcome::new(p.iter().map(|p| p.tests.len()));
+        for e in events {
+            out.record(e);
+        }
+        let s = Summary::new(&p, &out);
+        let lines: BTreeMap<&str, u64> = s.result_lines().into_iter().collect();
+        assert_eq!(lines.get("Scheduled tests"), Some(&4), "{lines:?}");
+        assert_eq!(lines.get("Executed tests"), Some(&4), "{lines:?}");
+        assert_eq!(lines.get("Passed tests"), Some(&1), "{lines:?}");
+        assert_eq!(lines.get("Flaky tests"), Some(&1), "{lines:?}");
+        assert_eq!(lines.get("Failures"), Some(&1), "{lines:?}");
+        assert_eq!(lines.get("Errors"), Some(&1), "the class error: {lines:?}");
+        assert_eq!(
+            lines.get("Tests skipped due to lack of CPUS"),
+            Some(&1),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.get("Skipped tests"),
+            None,
+            "not a plain skip: {lines:?}"
+        );
+        // libtest's totals: a flaky pass passes; the failure and the class
+        // error fail; the skip is ignored.
+        assert_eq!(
+            (s.totals.passed, s.totals.failed, s.totals.ignored),
+            (2, 2, 1)
+        );
+        let titles: Vec<&str> = s.failures.iter().map(|f| f.flavour).collect();
+        assert_eq!(titles, ["FAIL", "ERROR"]);
+    }
+}

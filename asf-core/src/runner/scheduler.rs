@@ -19,7 +19,8 @@ use super::console::Console;
 use super::cpus::CpuPool;
 use super::event::{ChildPlan, Event, Status};
 use super::plan::{
-    ClassId, Outcome, Planned, Span, Verdict, EVENT_FD, OVERSUBSCRIBED_TIME_FACTOR, PLAN_ENV,
+    ClassId, Outcome, Planned, RunEvent, Span, Verdict, EVENT_FD, OVERSUBSCRIBED_TIME_FACTOR,
+    PLAN_ENV,
 };
 use super::signals::SignalGuard;
 use crate::exit::ExitInfo;
@@ -85,17 +86,18 @@ pub fn run(
     console: &Console,
 ) -> Outcome {
     let run_started = Instant::now();
-    let mut out = Outcome {
-        verdicts: planned.iter().map(|p| vec![None; p.tests.len()]).collect(),
-        ..Outcome::default()
-    };
+    let mut out = Outcome::new(planned.iter().map(|p| p.tests.len()));
     let mut queue: VecDeque<Job> = VecDeque::new();
     for &ci in order {
         let p = &planned[ci];
         if let Some(reason) = &p.plan.skip {
             let reason = reason.to_string();
             for t in 0..p.tests.len() {
-                out.verdicts[ci][t] = Some(skip(&reason));
+                out.record(RunEvent::Verdict {
+                    class: ClassId(ci),
+                    test: t,
+                    verdict: skip(&reason),
+                });
             }
             print_block(
                 console,
@@ -109,7 +111,11 @@ pub fn run(
         let mut to_run = Vec::new();
         for (t, sel) in p.tests.iter().enumerate() {
             match &sel.skip {
-                Some(reason) => out.verdicts[ci][t] = Some(skip(reason)),
+                Some(reason) => out.record(RunEvent::Verdict {
+                    class: ClassId(ci),
+                    test: t,
+                    verdict: skip(reason),
+                }),
                 None => to_run.push(t),
             }
         }
@@ -186,12 +192,16 @@ pub fn run(
                         pool.give(&cpus);
                         let p = &planned[job.class];
                         for &t in &job.tests {
-                            out.verdicts[job.class][t] = Some(verdict(
-                                Status::Error,
-                                Some(format!("cannot start the class process: {e}")),
-                                0.0,
-                                job.attempt,
-                            ));
+                            out.record(RunEvent::Verdict {
+                                class: ClassId(job.class),
+                                test: t,
+                                verdict: verdict(
+                                    Status::Error,
+                                    Some(format!("cannot start the class process: {e}")),
+                                    0.0,
+                                    job.attempt,
+                                ),
+                            });
                         }
                         print_block(
                             console,
@@ -266,13 +276,13 @@ pub fn run(
             guard.untrack(r.pgid);
             let status = r.child.wait().ok();
             pool.give(&r.cpus);
-            out.spans.push(Span {
+            out.record(RunEvent::Ran(Span {
                 class: ClassId(r.job.class),
                 attempt: r.job.attempt,
                 cpus: r.cpus.clone(),
                 start: r.started.duration_since(run_started).as_secs_f64(),
                 end: run_started.elapsed().as_secs_f64(),
-            });
+            }));
             let failed = finish(&mut r, status, planned, &mut out, guard, opts);
             let ci = r.job.class;
             print_block(
@@ -283,8 +293,10 @@ pub fn run(
                 r.job.attempt,
             );
             if failed.is_empty() && r.class_error.is_none() {
-                out.durations
-                    .insert(ClassId(ci), r.started.elapsed().as_secs_f64());
+                out.record(RunEvent::Duration(
+                    ClassId(ci),
+                    r.started.elapsed().as_secs_f64(),
+                ));
             }
             if !failed.is_empty() && opts.failfast && !stop {
                 stop = true;
@@ -315,17 +327,14 @@ pub fn run(
                 .as_ref()
                 .is_none_or(|v| v.status != Status::Flaky)
             {
-                out.verdicts[job.class][t] = Some(verdict(
-                    Status::NotRun,
-                    Some(reason.into()),
-                    0.0,
-                    job.attempt - 1,
-                ));
+                out.record(RunEvent::Verdict {
+                    class: ClassId(job.class),
+                    test: t,
+                    verdict: verdict(Status::NotRun, Some(reason.into()), 0.0, job.attempt - 1),
+                });
             }
         }
-        if !out.cut_short.contains(&ClassId(job.class)) {
-            out.cut_short.push(ClassId(job.class));
-        }
+        out.record(RunEvent::CutShort(ClassId(job.class)));
         print_block(
             console,
             &planned[job.class],
@@ -519,7 +528,7 @@ fn finish(
     let ci = r.job.class;
     let p = &planned[ci];
     if let Some((_, Some(dir), _)) = r.results.get("\0tempdir") {
-        out.tempdirs.insert(ClassId(ci), dir.clone());
+        out.record(RunEvent::TempDir(ClassId(ci), dir.clone()));
         // The class process is gone; what it could not remove (killed at a
         // time limit, crashed) the parent removes now: the API segment files
         // of a VPP killed with it, and host objects.
@@ -598,7 +607,7 @@ fn finish(
                 }
             }
         };
-        let previous = out.verdicts[ci][t].take();
+        let previous = out.verdict(ClassId(ci), t).cloned();
         let mut v = verdict(status, message, secs, r.job.attempt);
         if let Some(prev) = previous {
             v.earlier = prev.earlier;
@@ -613,10 +622,14 @@ fn finish(
         if v.status.is_failure() || v.status == Status::NotRun && r.timed_out.is_some() {
             failed.push(t);
         }
-        out.verdicts[ci][t] = Some(v);
+        out.record(RunEvent::Verdict {
+            class: ClassId(ci),
+            test: t,
+            verdict: v,
+        });
     }
-    if cut && !out.cut_short.contains(&ClassId(ci)) {
-        out.cut_short.push(ClassId(ci));
+    if cut {
+        out.record(RunEvent::CutShort(ClassId(ci)));
     }
     if let Some(m) = &r.class_error {
         let used = r.results.values().any(|v| v.1.as_ref() == Some(m));
@@ -625,7 +638,7 @@ fn finish(
             .flatten()
             .any(|v| v.message.as_ref() == Some(m));
         if !used && !any_test_carries {
-            out.class_errors.push((ClassId(ci), m.clone()));
+            out.record(RunEvent::ClassError(ClassId(ci), m.clone()));
         }
     }
     failed

@@ -119,3 +119,30 @@ pub(super) fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Fa
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_map_to_verdicts_as_unittest_does() {
+        let panic = || Err(Failure::Panic("assertion failed".into()));
+        let error = || Err(Failure::Error("VPP died".into()));
+        assert_eq!(verdict(Ok(()), false), (Status::Pass, None));
+        assert_eq!(verdict(panic(), false).0, Status::Fail);
+        assert_eq!(verdict(error(), false).0, Status::Error);
+        assert_eq!(
+            verdict(Err(Failure::Skip("no tap".into())), false),
+            (Status::Skip, Some("no tap".into()))
+        );
+        // expected_failure: a failure or error is expected, a pass is not.
+        assert_eq!(verdict(panic(), true).0, Status::ExpectedFail);
+        assert_eq!(verdict(error(), true).0, Status::ExpectedFail);
+        assert_eq!(verdict(Ok(()), true).0, Status::UnexpectedPass);
+        assert_eq!(
+            verdict(Err(Failure::Skip("x".into())), true).0,
+            Status::Skip,
+            "a skip stays a skip"
+        );
+    }
+}
