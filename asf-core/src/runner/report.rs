@@ -22,7 +22,34 @@ pub struct Summary {
     pub totals: Totals,
     /// Failed tests with messages, for the list before the summary.
     pub failures: Vec<Failure>,
-    counts: BTreeMap<&'static str, u64>,
+    counts: BTreeMap<Count, u64>,
+}
+
+/// A line of the TEST RESULTS block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Count {
+    /// Every selected test.
+    Scheduled,
+    /// Those that started (skipped ones included).
+    Executed,
+    /// Passed.
+    Passed,
+    /// Passed on a retry.
+    Flaky,
+    /// Failed as `expected_failure` said.
+    ExpectedFailures,
+    /// Skipped, not for CPUs.
+    Skipped,
+    /// Never got to start.
+    NotExecuted,
+    /// Failed.
+    Failures,
+    /// Passed though `expected_failure`.
+    UnexpectedPasses,
+    /// Errors, class errors included.
+    Errors,
+    /// Skipped because the class needs more CPUs than the run has.
+    CpuShortage,
 }
 
 pub(crate) fn verdicts<'a>(
@@ -45,33 +72,33 @@ impl Summary {
     pub fn new(planned: &[Planned], out: &Outcome) -> Summary {
         let mut totals = Totals::default();
         let mut failures = Vec::new();
-        let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut counts: BTreeMap<Count, u64> = BTreeMap::new();
         for (c, t, v) in verdicts(planned, out) {
             let p = &planned[c];
             let desc = p.tests[t].desc;
             // As VPP's framework counts: every scheduled test is executed
             // (started, skipped ones included) unless it never got to start.
-            *counts.entry("scheduled").or_default() += 1;
+            *counts.entry(Count::Scheduled).or_default() += 1;
             if v.status != Status::NotRun {
-                *counts.entry("executed").or_default() += 1;
+                *counts.entry(Count::Executed).or_default() += 1;
             }
             let key = match v.status {
-                Status::Pass => "passed",
-                Status::Flaky => "flaky",
-                Status::ExpectedFail => "expected failures",
+                Status::Pass => Count::Passed,
+                Status::Flaky => Count::Flaky,
+                Status::ExpectedFail => Count::ExpectedFailures,
                 Status::Skip
                     if p.plan
                         .skip
                         .as_ref()
                         .is_some_and(crate::rules::SkipReason::is_cpu_shortage) =>
                 {
-                    "cpu shortage"
+                    Count::CpuShortage
                 }
-                Status::Skip => "skipped",
-                Status::NotRun => "not executed",
-                Status::Fail => "failures",
-                Status::UnexpectedPass => "unexpected passes",
-                Status::Error => "errors",
+                Status::Skip => Count::Skipped,
+                Status::NotRun => Count::NotExecuted,
+                Status::Fail => Count::Failures,
+                Status::UnexpectedPass => Count::UnexpectedPasses,
+                Status::Error => Count::Errors,
             };
             *counts.entry(key).or_default() += 1;
             match v.status {
@@ -94,7 +121,7 @@ impl Summary {
         }
         for (c, m) in &out.class_errors {
             totals.failed += 1;
-            *counts.entry("errors").or_default() += 1;
+            *counts.entry(Count::Errors).or_default() += 1;
             let d = planned[c.0].class.desc;
             failures.push(Failure {
                 flavour: "ERROR",
@@ -109,8 +136,9 @@ impl Summary {
         }
     }
 
-    fn count(&self, key: &str) -> u64 {
-        self.counts.get(key).copied().unwrap_or(0)
+    /// How many tests a line of the block counts.
+    pub fn count(&self, key: Count) -> u64 {
+        self.counts.get(&key).copied().unwrap_or(0)
     }
 
     /// The `TEST RESULTS:` block of VPP's framework, with its definitions:
@@ -131,59 +159,59 @@ impl Summary {
 
     fn rows(&self) -> Vec<(&'static str, u64, Option<colored::Color>, bool)> {
         vec![
-            ("Scheduled tests", self.count("scheduled"), None, true),
-            ("Executed tests", self.count("executed"), None, true),
+            ("Scheduled tests", self.count(Count::Scheduled), None, true),
+            ("Executed tests", self.count(Count::Executed), None, true),
             (
                 "Passed tests",
-                self.count("passed"),
+                self.count(Count::Passed),
                 Some(colored::Color::Green),
                 true,
             ),
             (
                 "Flaky tests",
-                self.count("flaky"),
+                self.count(Count::Flaky),
                 Some(colored::Color::Yellow),
                 false,
             ),
             (
                 "Expected failures",
-                self.count("expected failures"),
+                self.count(Count::ExpectedFailures),
                 Some(colored::Color::Green),
                 false,
             ),
             (
                 "Skipped tests",
-                self.count("skipped"),
+                self.count(Count::Skipped),
                 Some(colored::Color::Yellow),
                 false,
             ),
             (
                 "Not Executed tests",
-                self.count("not executed"),
+                self.count(Count::NotExecuted),
                 Some(colored::Color::Red),
                 false,
             ),
             (
                 "Failures",
-                self.count("failures"),
+                self.count(Count::Failures),
                 Some(colored::Color::Red),
                 false,
             ),
             (
                 "Unexpected passes",
-                self.count("unexpected passes"),
+                self.count(Count::UnexpectedPasses),
                 Some(colored::Color::Red),
                 false,
             ),
             (
                 "Errors",
-                self.count("errors"),
+                self.count(Count::Errors),
                 Some(colored::Color::Red),
                 false,
             ),
             (
                 "Tests skipped due to lack of CPUS",
-                self.count("cpu shortage"),
+                self.count(Count::CpuShortage),
                 Some(colored::Color::Yellow),
                 false,
             ),

@@ -87,54 +87,7 @@ pub fn run(
 ) -> Outcome {
     let run_started = Instant::now();
     let mut out = Outcome::new(planned.iter().map(|p| p.tests.len()));
-    let mut queue: VecDeque<Job> = VecDeque::new();
-    for &ci in order {
-        let p = &planned[ci];
-        if let Some(reason) = &p.plan.skip {
-            let reason = reason.to_string();
-            for t in 0..p.tests.len() {
-                out.record(RunEvent::Verdict {
-                    class: ClassId(ci),
-                    test: t,
-                    verdict: skip(&reason),
-                });
-            }
-            print_block(
-                console,
-                p,
-                &(0..p.tests.len()).collect::<Vec<_>>(),
-                &out.verdicts[ci],
-                1,
-            );
-            continue;
-        }
-        let mut to_run = Vec::new();
-        for (t, sel) in p.tests.iter().enumerate() {
-            match &sel.skip {
-                Some(reason) => out.record(RunEvent::Verdict {
-                    class: ClassId(ci),
-                    test: t,
-                    verdict: skip(reason),
-                }),
-                None => to_run.push(t),
-            }
-        }
-        if to_run.is_empty() {
-            print_block(
-                console,
-                p,
-                &(0..p.tests.len()).collect::<Vec<_>>(),
-                &out.verdicts[ci],
-                1,
-            );
-            continue;
-        }
-        queue.push_back(Job {
-            class: ci,
-            tests: to_run,
-            attempt: 1,
-        });
-    }
+    let mut queue = queue_jobs(planned, order, &mut out, console);
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut running: HashMap<usize, Running> = HashMap::new();
@@ -160,109 +113,30 @@ pub fn run(
         if guard.interrupted() {
             stop = true;
         }
-        // Start whatever fits: no head-of-line blocking among non-solo
-        // classes; a solo class only when nothing else runs or waits.
         if !stop {
-            let mut i = 0;
-            while i < queue.len() {
-                if running.len() >= opts.jobs.min(opts.memory_slots).max(1) {
-                    break;
-                }
-                let p = &planned[queue[i].class];
-                let others_waiting = queue.iter().any(|j| !planned[j.class].plan.solo);
-                if p.plan.solo && (!running.is_empty() || others_waiting) {
-                    i += 1;
-                    continue;
-                }
-                if running.values().any(|r| planned[r.job.class].plan.solo) {
-                    break;
-                }
-                let Some(cpus) = pool.take(p.plan.cpus_required) else {
-                    i += 1;
-                    continue;
-                };
-                let job = queue.remove(i).expect("index in range");
-                match start(planned, job, cpus.clone(), next_slot, tx.clone(), opts) {
-                    Ok(r) => {
-                        guard.track(r.pgid);
-                        running.insert(next_slot, r);
-                        next_slot += 1;
-                    }
-                    Err((job, e)) => {
-                        pool.give(&cpus);
-                        let p = &planned[job.class];
-                        for &t in &job.tests {
-                            out.record(RunEvent::Verdict {
-                                class: ClassId(job.class),
-                                test: t,
-                                verdict: verdict(
-                                    Status::Error,
-                                    Some(format!("cannot start the class process: {e}")),
-                                    0.0,
-                                    job.attempt,
-                                ),
-                            });
-                        }
-                        print_block(
-                            console,
-                            p,
-                            &job.tests,
-                            &out.verdicts[job.class],
-                            job.attempt,
-                        );
-                    }
-                }
-            }
+            let shared = Shared {
+                planned,
+                opts,
+                guard,
+                console,
+            };
+            launch_ready(
+                &shared,
+                &mut queue,
+                &mut running,
+                &mut next_slot,
+                pool,
+                &tx,
+                &mut out,
+            );
         }
         if running.is_empty() && (queue.is_empty() || stop) {
             break;
         }
 
-        // Wait for the next event or the nearest deadline.
-        let now = Instant::now();
-        let next_deadline = running
-            .values()
-            .map(|r| r.deadline)
-            .min()
-            .unwrap_or(now + Duration::from_millis(200));
-        let wait = next_deadline
-            .saturating_duration_since(now)
-            .min(Duration::from_millis(200));
-        match rx.recv_timeout(wait) {
-            Ok(Msg::Event(slot, e)) => {
-                if let Some(r) = running.get_mut(&slot) {
-                    on_event(r, e, planned, opts);
-                }
-            }
-            Ok(Msg::Eof(slot)) => {
-                if let Some(r) = running.get_mut(&slot) {
-                    r.eof = true;
-                }
-            }
-            Err(_) => {}
-        }
+        receive(&rx, &mut running, planned, opts);
 
-        // Time limits: kill the class's process group (its VPP with it).
-        let now = Instant::now();
-        for r in running.values_mut() {
-            if r.timed_out.is_none() && !r.eof && now >= r.deadline {
-                let what = match &r.current {
-                    Some((test, _, secs)) => {
-                        r.timed_out = Some(test.clone());
-                        format!("{test} timed out after {secs} s")
-                    }
-                    None => {
-                        r.timed_out = Some(String::new());
-                        "class set-up timed out".to_string()
-                    }
-                };
-                tracing::warn!(
-                    "{}: {what}: killing its process group",
-                    planned[r.job.class].class.desc.path()
-                );
-                let _ = killpg(Pid::from_raw(r.pgid), Signal::SIGKILL);
-            }
-        }
+        kill_overdue(&mut running, planned);
 
         // Finish the classes whose process has ended.
         let done: Vec<usize> = running
@@ -315,8 +189,215 @@ pub fn run(
         }
     }
 
+    not_run(queue, planned, &mut out, console, guard.interrupted());
+    out
+}
+
+/// What the scheduler's steps share.
+struct Shared<'a, 'p> {
+    planned: &'a [Planned<'p>],
+    opts: &'a Options,
+    guard: &'a SignalGuard,
+    console: &'a Console,
+}
+
+/// Starts whatever fits: no head-of-line blocking among non-solo
+/// classes; a solo class only when nothing else runs or waits.
+fn launch_ready(
+    shared: &Shared,
+    queue: &mut VecDeque<Job>,
+    running: &mut HashMap<usize, Running>,
+    next_slot: &mut usize,
+    pool: &mut CpuPool,
+    tx: &mpsc::Sender<Msg>,
+    out: &mut Outcome,
+) {
+    let Shared {
+        planned,
+        opts,
+        guard,
+        console,
+    } = *shared;
+    let mut i = 0;
+    while i < queue.len() {
+        if running.len() >= opts.jobs.min(opts.memory_slots).max(1) {
+            break;
+        }
+        let p = &planned[queue[i].class];
+        let others_waiting = queue.iter().any(|j| !planned[j.class].plan.solo);
+        if p.plan.solo && (!running.is_empty() || others_waiting) {
+            i += 1;
+            continue;
+        }
+        if running.values().any(|r| planned[r.job.class].plan.solo) {
+            break;
+        }
+        let Some(cpus) = pool.take(p.plan.cpus_required) else {
+            i += 1;
+            continue;
+        };
+        let job = queue.remove(i).expect("index in range");
+        match start(planned, job, cpus.clone(), *next_slot, tx.clone(), opts) {
+            Ok(r) => {
+                guard.track(r.pgid);
+                running.insert(*next_slot, r);
+                *next_slot += 1;
+            }
+            Err((job, e)) => {
+                pool.give(&cpus);
+                let p = &planned[job.class];
+                for &t in &job.tests {
+                    out.record(RunEvent::Verdict {
+                        class: ClassId(job.class),
+                        test: t,
+                        verdict: verdict(
+                            Status::Error,
+                            Some(format!("cannot start the class process: {e}")),
+                            0.0,
+                            job.attempt,
+                        ),
+                    });
+                }
+                print_block(
+                    console,
+                    p,
+                    &job.tests,
+                    &out.verdicts[job.class],
+                    job.attempt,
+                );
+            }
+        }
+    }
+}
+
+/// Records the verdicts of what is skipped before boot and queues the
+/// rest, class by class in `order`.
+fn queue_jobs(
+    planned: &[Planned],
+    order: &[usize],
+    out: &mut Outcome,
+    console: &Console,
+) -> VecDeque<Job> {
+    let mut queue: VecDeque<Job> = VecDeque::new();
+    for &ci in order {
+        let p = &planned[ci];
+        if let Some(reason) = &p.plan.skip {
+            let reason = reason.to_string();
+            for t in 0..p.tests.len() {
+                out.record(RunEvent::Verdict {
+                    class: ClassId(ci),
+                    test: t,
+                    verdict: skip(&reason),
+                });
+            }
+            print_block(
+                console,
+                p,
+                &(0..p.tests.len()).collect::<Vec<_>>(),
+                &out.verdicts[ci],
+                1,
+            );
+            continue;
+        }
+        let mut to_run = Vec::new();
+        for (t, sel) in p.tests.iter().enumerate() {
+            match &sel.skip {
+                Some(reason) => out.record(RunEvent::Verdict {
+                    class: ClassId(ci),
+                    test: t,
+                    verdict: skip(reason),
+                }),
+                None => to_run.push(t),
+            }
+        }
+        if to_run.is_empty() {
+            print_block(
+                console,
+                p,
+                &(0..p.tests.len()).collect::<Vec<_>>(),
+                &out.verdicts[ci],
+                1,
+            );
+            continue;
+        }
+        queue.push_back(Job {
+            class: ci,
+            tests: to_run,
+            attempt: 1,
+        });
+    }
+
+    queue
+}
+
+/// Waits for the next message of a class process, or the nearest deadline.
+fn receive(
+    rx: &mpsc::Receiver<Msg>,
+    running: &mut HashMap<usize, Running>,
+    planned: &[Planned],
+    opts: &Options,
+) {
+    // Wait for the next event or the nearest deadline.
+    let now = Instant::now();
+    let next_deadline = running
+        .values()
+        .map(|r| r.deadline)
+        .min()
+        .unwrap_or(now + Duration::from_millis(200));
+    let wait = next_deadline
+        .saturating_duration_since(now)
+        .min(Duration::from_millis(200));
+    match rx.recv_timeout(wait) {
+        Ok(Msg::Event(slot, e)) => {
+            if let Some(r) = running.get_mut(&slot) {
+                on_event(r, e, planned, opts);
+            }
+        }
+        Ok(Msg::Eof(slot)) => {
+            if let Some(r) = running.get_mut(&slot) {
+                r.eof = true;
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// Time limits: kills the process group (its VPP with it) of every class
+/// past its deadline.
+fn kill_overdue(running: &mut HashMap<usize, Running>, planned: &[Planned]) {
+    // Time limits: kill the class's process group (its VPP with it).
+    let now = Instant::now();
+    for r in running.values_mut() {
+        if r.timed_out.is_none() && !r.eof && now >= r.deadline {
+            let what = match &r.current {
+                Some((test, _, secs)) => {
+                    r.timed_out = Some(test.clone());
+                    format!("{test} timed out after {secs} s")
+                }
+                None => {
+                    r.timed_out = Some(String::new());
+                    "class set-up timed out".to_string()
+                }
+            };
+            tracing::warn!(
+                "{}: {what}: killing its process group",
+                planned[r.job.class].class.desc.path()
+            );
+            let _ = killpg(Pid::from_raw(r.pgid), Signal::SIGKILL);
+        }
+    }
+}
+
+/// Records what never started (failfast, interrupt) as not run.
+fn not_run(
+    queue: VecDeque<Job>,
+    planned: &[Planned],
+    out: &mut Outcome,
+    console: &Console,
+    interrupted: bool,
+) {
     // What never started (failfast, interrupt) is not run.
-    let reason = if guard.interrupted() {
+    let reason = if interrupted {
         "not run: the run was interrupted"
     } else {
         "not run: cut short by --failfast"
@@ -343,7 +424,6 @@ pub fn run(
             job.attempt,
         );
     }
-    out
 }
 
 fn skip(reason: &str) -> Verdict {
