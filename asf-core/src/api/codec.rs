@@ -77,10 +77,14 @@ impl Writer {
         self
     }
 
-    /// `string name[N]`: at most N-1 bytes, NUL-padded to N.
+    /// `string name[N]`: at most N-1 bytes, cut at a character boundary
+    /// (never inside a UTF-8 sequence), NUL-padded to N.
     pub fn fixed_string(&mut self, v: &str, n: usize) -> &mut Self {
         let bytes = v.as_bytes();
-        let len = bytes.len().min(n.saturating_sub(1));
+        let mut len = bytes.len().min(n.saturating_sub(1));
+        while !v.is_char_boundary(len) {
+            len -= 1;
+        }
         self.buf.extend_from_slice(&bytes[..len]);
         self.buf.resize(self.buf.len() + (n - len), 0);
         self
@@ -222,6 +226,13 @@ mod tests {
         let mut w = Writer::new();
         w.fixed_string("abcdef", 4);
         assert_eq!(w.into_bytes(), b"abc\0");
+        let mut w = Writer::new();
+        w.fixed_string("ab\u{e9}", 4);
+        assert_eq!(
+            w.into_bytes(),
+            b"ab\0\0",
+            "é does not fit whole: it is left out, not cut"
+        );
         let mut r = Reader::new(&[0, 0, 0, 9, b'x']);
         let err = r.string().unwrap_err();
         assert!(err.0.contains("needs 9 bytes"), "{err}");
