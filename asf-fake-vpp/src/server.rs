@@ -636,19 +636,26 @@ impl Server {
 
     /// Sends `demo_event` (client_index, pid, rule_id, deleted) to every subscriber.
     fn demo_event(&self, rule_id: u32, deleted: bool) {
-        let id = self.table.id("demo_event");
+        let mut tail = rule_id.to_be_bytes().to_vec();
+        tail.push(u8::from(deleted));
+        self.broadcast("demo_event", |c| c.demo_events, &tail);
+    }
+
+    /// Sends event `name` to every client `subscribed` says wants it (with
+    /// its pid): `_vl_msg_id`, `client_index`, `pid`, then `tail`.
+    fn broadcast(&self, name: &str, subscribed: impl Fn(&Client) -> Option<u32>, tail: &[u8]) {
+        let id = self.table.id(name);
         let subscribers: Vec<(u32, u32, Arc<Mutex<UnixStream>>)> = self
             .clients()
             .1
             .iter()
-            .filter_map(|(index, c)| c.demo_events.map(|pid| (*index, pid, c.conn.clone())))
+            .filter_map(|(index, c)| subscribed(c).map(|pid| (*index, pid, c.conn.clone())))
             .collect();
         for (index, pid, conn) in subscribers {
             let mut e = id.to_be_bytes().to_vec();
             e.extend_from_slice(&index.to_be_bytes());
             e.extend_from_slice(&pid.to_be_bytes());
-            e.extend_from_slice(&rule_id.to_be_bytes());
-            e.push(u8::from(deleted));
+            e.extend_from_slice(tail);
             let _ = send(&mut conn.lock().unwrap_or_else(|e| e.into_inner()), &e);
         }
     }
@@ -666,22 +673,10 @@ impl Server {
             EventKind::State => (i.flags(), false),
             EventKind::Deleted => (0, true),
         };
-        let id = self.table.id("sw_interface_event");
-        let subscribers: Vec<(u32, u32, Arc<Mutex<UnixStream>>)> = self
-            .clients()
-            .1
-            .iter()
-            .filter_map(|(index, c)| c.interface_events.map(|pid| (*index, pid, c.conn.clone())))
-            .collect();
-        for (index, pid, conn) in subscribers {
-            let mut e = id.to_be_bytes().to_vec();
-            e.extend_from_slice(&index.to_be_bytes());
-            e.extend_from_slice(&pid.to_be_bytes());
-            e.extend_from_slice(&i.index.to_be_bytes());
-            e.extend_from_slice(&flags.to_be_bytes());
-            e.push(u8::from(deleted));
-            let _ = send(&mut conn.lock().unwrap_or_else(|e| e.into_inner()), &e);
-        }
+        let mut tail = i.index.to_be_bytes().to_vec();
+        tail.extend_from_slice(&flags.to_be_bytes());
+        tail.push(u8::from(deleted));
+        self.broadcast("sw_interface_event", |c| c.interface_events, &tail);
     }
 
     fn sockclnt_create(

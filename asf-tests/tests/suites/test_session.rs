@@ -1,7 +1,6 @@
 //! Port of `test/asf/test_session.py`.
 
 use crate::api::interface::SwInterfaceSetTable;
-use crate::api::ip::{IpTable, IpTableAddDel};
 use crate::api::session::{
     AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisableV2, SessionRuleAddDel,
     SessionRuleAddDelReply, SessionRuleScope, SessionRulesDump, SessionRulesV2Dump, TransportProto,
@@ -10,7 +9,8 @@ use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    local_ip4, session_off, session_on, two_tables, two_tables_down, with_inter_table_routes,
+    ip6_table, ip_table, local_ip4, session_off, session_on, two_tables, two_tables_down,
+    with_inter_table_routes,
 };
 
 /// Session Test Case
@@ -237,18 +237,6 @@ fn in_tables(id: &str, ip4_fib_id: u32, ip6_fib_id: u32, is_add: bool) -> AppNam
     }
 }
 
-fn ip_table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
-    t.api().request(&IpTableAddDel {
-        is_add,
-        table: IpTable {
-            table_id,
-            is_ip6,
-            ..IpTable::default()
-        },
-    })?;
-    Ok(())
-}
-
 /// Application Namespacee
 #[vpp_test(
     name = "TestApplicationNamespace",
@@ -294,8 +282,8 @@ mod application_namespace {
             })?;
             assert_eq!(rv.retval, -19, "a table that does not exist");
         }
-        ip_table(t, table_id, false, true)?;
-        ip_table(t, table_id, true, true)?;
+        ip_table(t, table_id, true)?;
+        ip6_table(t, table_id, true)?;
         for (v4, v6) in [
             (table_id, table_id),
             (table_id, u32::MAX),
@@ -328,8 +316,8 @@ mod application_namespace {
         set_table(t, true, 0)?;
         session_rule(t, "2001::1/128", "2002::1/128", 0, false)?;
         namespace(t, on_interface("0", lo, false))?;
-        ip_table(t, table_id, false, false)?;
-        ip_table(t, table_id, true, false)?;
+        ip_table(t, table_id, false)?;
+        ip6_table(t, table_id, false)?;
         Ok(())
     }
 }

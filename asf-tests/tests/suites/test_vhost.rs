@@ -6,11 +6,11 @@ use crate::api::vhost_user::{
     CreateVhostUserIfV2, DeleteVhostUserIf, SwInterfaceVhostUserDetails, SwInterfaceVhostUserDump,
 };
 use asf_core::api::values::{mac_ntop, mac_pton};
-use asf_core::api::vpp::interface::{
-    IfStatusFlags, SwInterfaceDump, SwInterfaceEvent, SwInterfaceSetFlags, WantInterfaceEvents,
-};
+use asf_core::api::vpp::interface::{SwInterfaceDump, SwInterfaceEvent, WantInterfaceEvents};
 use asf_core::case::assert_equal;
 use asf_core::{vpp_test, TestCase, TestResult};
+
+use crate::vpp_objects::admin;
 
 /// `VppVhostInterface(test, sock_filename, use_custom_mac, mac_address).add_vpp_config()`:
 /// a vhost-user client interface; returns its `sw_if_index`. The socket is
@@ -37,18 +37,6 @@ fn add_vhost(t: &mut TestCase, sock: &str, custom_mac: Option<&str>) -> TestResu
 
 fn remove_vhost(t: &mut TestCase, sw_if_index: u32) -> TestResult {
     t.api().request(&DeleteVhostUserIf { sw_if_index })?;
-    Ok(())
-}
-
-fn set_admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
-    t.api().request(&SwInterfaceSetFlags {
-        sw_if_index,
-        flags: if up {
-            IfStatusFlags::ADMIN_UP
-        } else {
-            IfStatusFlags::empty()
-        },
-    })?;
     Ok(())
 }
 
@@ -104,11 +92,11 @@ mod vhost {
 
         // create interface 1 (VirtualEthernet0/0/0)
         let if1 = add_vhost(t, "sock1", None)?;
-        set_admin(t, if1, true)?;
+        admin(t, if1, true)?;
 
         // create interface 2 (VirtualEthernet0/0/1)
         let if2 = add_vhost(t, "sock2", None)?;
-        set_admin(t, if2, true)?;
+        admin(t, if2, true)?;
 
         // verify both interfaces in the show
         let ifs = t.cli("show interface")?;
@@ -172,10 +160,10 @@ mod vhost {
         // creating interface does now create events
         assert_equal(events.len(), 1, "number of events");
 
-        set_admin(t, sw, true)?;
+        admin(t, sw, true)?;
         assert_interface_state(t, sw, 1, 0)?;
 
-        set_admin(t, sw, false)?;
+        admin(t, sw, false)?;
         assert_interface_state(t, sw, 0, 0)?;
 
         // delete vhost interface
