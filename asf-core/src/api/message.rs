@@ -261,7 +261,7 @@ impl Wire for String {
     }
 }
 
-/// The value as asf's dynamic codec gives it ([`super::schema::Schema::decode`]):
+/// The value as asf's dynamic codec gives it ([`super::dynamic::Dynamic::decode`]):
 /// objects with every field (counts included), enums and flags as numbers,
 /// unions with every arm. For logs and for checking one codec by the other.
 pub trait ToJson {

@@ -1,7 +1,7 @@
 //! A blocking client of VPP's API socket: the connection, its handshake and
 //! message table, and its state (here); framing and waiting for replies
-//! ([`transport`]); typed messages ([`typed`]); messages by name, as JSON
-//! ([`by_name`]); the CLI ([`cli`]). A liveness check of the VPP process
+//! (`transport`); typed messages (`typed`); messages by name, as JSON
+//! (`by_name`); the CLI ([`cli`]). A liveness check of the VPP process
 //! comes before every call.
 
 mod by_name;

@@ -1,8 +1,8 @@
 //! The class process: boots the class's VPP, runs its tests one by one, and
 //! reports each verdict to the parent as an [`super::event::Event`]. Split
-//! by job: [`lifecycle`] runs the class, [`boot`] starts VPP, [`teardown`]
-//! ends tests and the class, [`verdict`] judges, [`log`] writes the class
-//! log, [`state`] is what they share.
+//! by job: `lifecycle` runs the class, `boot` starts VPP, `teardown`
+//! ends tests and the class, `verdict` judges, `log` writes the class
+//! log, `state` is what they share.
 
 mod boot;
 mod lifecycle;
