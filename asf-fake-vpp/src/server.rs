@@ -421,16 +421,16 @@ impl Server {
                     .filter(|e| e.timestamp >= start)
                     .cloned()
                     .collect();
-                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-                for e in entries {
-                    let mut d = e.timestamp.to_le_bytes().to_vec();
-                    d.extend_from_slice(&e.level.to_be_bytes());
-                    d.extend_from_slice(&fixed(&e.class, 32));
-                    d.extend_from_slice(&fixed(&e.message, 256));
-                    if send(&mut w, &reply("log_details", &d)).is_err() {
-                        break;
-                    }
-                }
+                send_all(
+                    writer,
+                    entries.iter().map(|e| {
+                        let mut d = e.timestamp.to_le_bytes().to_vec();
+                        d.extend_from_slice(&e.level.to_be_bytes());
+                        d.extend_from_slice(&fixed(&e.class, 32));
+                        d.extend_from_slice(&fixed(&e.message, 256));
+                        reply("log_details", &d)
+                    }),
+                );
                 Reply::Nothing
             }
             "show_threads" => {
@@ -523,12 +523,10 @@ impl Server {
                     }
                 });
                 // Details go out right away; the client's control_ping ends the dump.
-                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-                for i in selected {
-                    if send(&mut w, &reply("sw_interface_details", &details(i))).is_err() {
-                        break;
-                    }
-                }
+                send_all(
+                    writer,
+                    selected.map(|i| reply("sw_interface_details", &details(i))),
+                );
                 Reply::Nothing
             }
             "want_interface_events" => {
@@ -572,17 +570,12 @@ impl Server {
                 let Some(rules) = demo.dump(p.rest) else {
                     return Reply::Nothing;
                 };
-                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-                for r in rules {
-                    if send(
-                        &mut w,
-                        &reply("demo_rule_details", &crate::demo::details(r)),
-                    )
-                    .is_err()
-                    {
-                        break;
-                    }
-                }
+                send_all(
+                    writer,
+                    rules
+                        .into_iter()
+                        .map(|r| reply("demo_rule_details", &crate::demo::details(r))),
+                );
                 Reply::Nothing
             }
             "demo_rules_get" => {
@@ -590,16 +583,11 @@ impl Server {
                 let Some((rules, next)) = demo.get(p.rest) else {
                     return Reply::Nothing;
                 };
-                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-                for r in rules {
-                    if send(
-                        &mut w,
-                        &reply("demo_rule_details", &crate::demo::details(r)),
-                    )
-                    .is_err()
-                    {
-                        return Reply::Nothing;
-                    }
+                let details = rules
+                    .into_iter()
+                    .map(|r| reply("demo_rule_details", &crate::demo::details(r)));
+                if !send_all(writer, details) {
+                    return Reply::Nothing;
                 }
                 let mut out = 0i32.to_be_bytes().to_vec();
                 out.extend_from_slice(&next.to_be_bytes());
@@ -787,6 +775,13 @@ fn fixed(s: &str, n: usize) -> Vec<u8> {
     let mut v = s.as_bytes()[..s.len().min(n - 1)].to_vec();
     v.resize(n, 0);
     v
+}
+
+/// Writes message bodies (the details of a dump) one after another on a
+/// connection, under one lock; false when the connection failed.
+fn send_all(conn: &Mutex<UnixStream>, bodies: impl IntoIterator<Item = Vec<u8>>) -> bool {
+    let mut w = conn.lock().unwrap_or_else(|e| e.into_inner());
+    bodies.into_iter().all(|b| send(&mut w, &b).is_ok())
 }
 
 /// Writes one framed message, in chunks of at most 4096 bytes as VPP does.
