@@ -199,25 +199,7 @@ impl ClassRun<'_> {
         } else if let Some(secs) = desc.api_timeout {
             api.set_timeout(Some(Duration::from_secs(u64::from(secs))));
         }
-        Ok(TestCase {
-            class: desc.info(),
-            test: None,
-            api,
-            vpp,
-            tempdir: tempdir.to_path_buf(),
-            cpus: self.plan.cpus.clone(),
-            helper_cpus: self.plan.helper_cpus.clone(),
-            oversubscribed: self.plan.oversubscribed,
-            workers: self.plan.workers,
-            registry: Vec::new(),
-            stats: None,
-            socket_dir: tempdir.to_path_buf(),
-            rng: fastrand::Rng::with_seed(self.seed),
-            seed: self.seed,
-            vpp_bin: self.config.vpp_bin.clone(),
-            settings: self.config.settings.clone(),
-            subtest_failures: Vec::new(),
-        })
+        Ok(self.test_case(api, vpp, tempdir, tempdir.to_path_buf()))
     }
 
     /// `DEBUG=attach`: use the VPP whose sockets are in `VPP_SOCKET_DIR`
@@ -243,13 +225,24 @@ impl ClassRun<'_> {
             self.config.api_dirs.clone(),
             self.config.extern_api_dirs.clone(),
         );
-        Ok(TestCase {
+        Ok(self.test_case(api, vpp, tempdir, dir))
+    }
+
+    /// The test case of the class, on this connection to this VPP.
+    fn test_case(
+        &self,
+        api: ApiClient,
+        vpp: Arc<VppProcess>,
+        tempdir: &Path,
+        socket_dir: PathBuf,
+    ) -> TestCase {
+        TestCase {
             class: self.class.desc.info(),
             test: None,
             api,
             vpp,
             tempdir: tempdir.to_path_buf(),
-            socket_dir: dir,
+            socket_dir,
             cpus: self.plan.cpus.clone(),
             helper_cpus: self.plan.helper_cpus.clone(),
             oversubscribed: self.plan.oversubscribed,
@@ -261,6 +254,6 @@ impl ClassRun<'_> {
             vpp_bin: self.config.vpp_bin.clone(),
             settings: self.config.settings.clone(),
             subtest_failures: Vec::new(),
-        })
+        }
     }
 }
