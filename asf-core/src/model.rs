@@ -246,30 +246,43 @@ impl ClassDesc {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn noop(_: &mut TestCase) -> TestResult {
-        Ok(())
-    }
-
-    const fn class(module_path: &'static str) -> ClassDesc {
-        ClassDesc::for_tests(module_path, "c", "Doc", &[Tag::Solo], None)
-    }
-
-    const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {
+impl TestDesc {
+    /// A test of `class` with the given name, line and tags, doing nothing:
+    /// the unit tests' fixture.
+    pub(crate) const fn for_tests(
+        class: &'static ClassDesc,
+        name: &'static str,
+        line: u32,
+        tags: &'static [Tag],
+    ) -> TestDesc {
+        fn noop(_: &mut TestCase) -> TestResult {
+            Ok(())
+        }
         TestDesc {
             class,
             name,
             doc: "",
             line,
-            tags: &[Tag::FixmeAsan, Tag::Solo],
+            tags,
             expected_failure: false,
             ignore: None,
             timeout: None,
             host: HostNeeds::NONE,
             run: noop,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn class(module_path: &'static str) -> ClassDesc {
+        ClassDesc::for_tests(module_path, "c", "Doc", &[Tag::Solo], None)
+    }
+
+    const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {
+        TestDesc::for_tests(class, name, line, &[Tag::FixmeAsan, Tag::Solo])
     }
 
     #[test]

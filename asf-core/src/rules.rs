@@ -347,12 +347,6 @@ pub fn run_order(plans: &[(usize, &ClassPlan)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::TestCase;
-
-    fn noop(_: &mut TestCase) -> crate::TestResult {
-        Ok(())
-    }
-
     const fn class(tags: &'static [Tag], workers: Option<u32>) -> ClassDesc {
         ClassDesc::for_tests(
             "suites::demo::test_demo",
@@ -497,18 +491,7 @@ mod tests {
     #[test]
     fn test_level_skip_tags_skip_only_that_test() {
         static CLASS: ClassDesc = class(&[], None);
-        static T: TestDesc = TestDesc {
-            class: &CLASS,
-            name: "test_x",
-            doc: "",
-            line: 2,
-            tags: &[Tag::FixmeAsan],
-            expected_failure: false,
-            ignore: None,
-            timeout: None,
-            host: HostNeeds::NONE,
-            run: noop,
-        };
+        static T: TestDesc = TestDesc::for_tests(&CLASS, "test_x", 2, &[Tag::FixmeAsan]);
         let f = Facts {
             asan: Some("libasan linked".into()),
             ..facts()
@@ -551,20 +534,12 @@ mod tests {
     fn host_needs_name_what_is_missing_and_its_package() {
         static CLASS: ClassDesc = class(&[], None);
         static T: TestDesc = TestDesc {
-            class: &CLASS,
-            name: "test_x",
-            doc: "",
-            line: 2,
-            tags: &[],
-            expected_failure: false,
-            ignore: None,
-            timeout: None,
             host: HostNeeds {
                 root: true,
                 programs: &["curl", "frobnicate"],
                 skip_if: None,
             },
-            run: noop,
+            ..TestDesc::for_tests(&CLASS, "test_x", 2, &[])
         };
         let user = facts();
         assert_eq!(

@@ -521,28 +521,12 @@ impl Timings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{TestCase, TestResult};
-    use crate::model::{Class, ClassDesc, HostNeeds, TestDesc};
+    use crate::model::{Class, ClassDesc, TestDesc};
     use crate::rules::{plan_class, Facts, SkipReason};
     use crate::runner::plan::{ClassId, RunEvent, Selected, Span};
 
-    fn noop(_: &mut TestCase) -> TestResult {
-        Ok(())
-    }
-
     const fn test(class: &'static ClassDesc, name: &'static str, line: u32) -> TestDesc {
-        TestDesc {
-            class,
-            name,
-            doc: "",
-            line,
-            tags: &[],
-            expected_failure: false,
-            ignore: None,
-            timeout: None,
-            host: HostNeeds::NONE,
-            run: noop,
-        }
+        TestDesc::for_tests(class, name, line, &[])
     }
 
     static RAN: ClassDesc = ClassDesc::for_tests("suites::ran", "Ran", "Ran", &[], None);
