@@ -13,16 +13,14 @@ use std::time::Duration;
 use crate::api::acl::{AclAction, AclAddReplace, AclDel, AclInterfaceSetAclList, AclRule, IpProto};
 use crate::api::auto_sdl::AutoSdlConfig;
 use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
-use crate::api::ip::{IpTable, IpTableAddDel};
-use crate::api::session::{
-    AppNamespaceAddDelV4, RtBackendEngine, SessionSdlV3Details, SessionSdlV3Dump,
-};
+use crate::api::session::{RtBackendEngine, SessionSdlV3Details, SessionSdlV3Dump};
 use asf_core::helper::{Helper, HelperExit};
 use asf_core::host::{HostInterface, Netns};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    af_packet_to_vpp, ip6_table, ip_table, session_engine, session_off, session_on,
+    af_packet_to_vpp, interface_address, ip6_table, ip_table, ip_table_add_del, namespace_on,
+    session_engine, session_off, session_on,
 };
 
 const VPP_TAP_IP4: &str = "8.8.8.1";
@@ -105,13 +103,7 @@ fn sdl_dump(t: &mut TestCase) -> TestResult<Vec<SessionSdlV3Details>> {
 }
 
 fn add_address(t: &mut TestCase, sw: u32, p: &str) -> TestResult {
-    t.api().request(&SwInterfaceAddDelAddress {
-        is_add: true,
-        sw_if_index: sw,
-        prefix: p.parse()?,
-        ..SwInterfaceAddDelAddress::default()
-    })?;
-    Ok(())
+    interface_address(t, sw, p, true)
 }
 
 /// curl in the tap's namespace with the original's `--noproxy "'*'"`; a
@@ -185,26 +177,8 @@ fn auto_sdl(t: &mut TestCase, threshold: u32, remove_timeout: u32, enable: bool)
     Ok(())
 }
 
-/// `ip_table_add_del` removing table `table_id`.
-fn table_del(table_id: u32, is_ip6: bool) -> IpTableAddDel {
-    IpTableAddDel {
-        is_add: false,
-        table: IpTable {
-            table_id,
-            is_ip6,
-            ..IpTable::default()
-        },
-    }
-}
-
 fn namespace_1(t: &mut TestCase, sw: u32, is_add: bool) -> TestResult {
-    t.api().request(&AppNamespaceAddDelV4 {
-        namespace_id: "1".into(),
-        secret: 1,
-        sw_if_index: sw,
-        is_add,
-        ..AppNamespaceAddDelV4::default()
-    })?;
+    t.api().request(&namespace_on("1", sw, Some(1), is_add))?;
     Ok(())
 }
 
@@ -344,7 +318,8 @@ mod auto_sdl {
         let table_id = 1;
         ip_table(t, table_id, true)?;
         t.register("ip table 1", move |api| {
-            api.request(&table_del(table_id, false)).map(drop)
+            api.request(&ip_table_add_del(table_id, false, false))
+                .map(drop)
         });
 
         // place tap0 to vrf 1
@@ -419,7 +394,8 @@ mod auto_sdl {
         let table_id = 1;
         ip6_table(t, table_id, true)?;
         t.register("ip6 table 1", move |api| {
-            api.request(&table_del(table_id, true)).map(drop)
+            api.request(&ip_table_add_del(table_id, true, false))
+                .map(drop)
         });
 
         // place tap0 to vrf 1

@@ -13,10 +13,9 @@ use asf_core::{vpp_test, TestCase, TestResult};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::api::interface::SwInterfaceAddDelAddress;
 use crate::api::session::SessionEnableDisable;
 
-use crate::vpp_objects::af_packet_to_vpp;
+use crate::vpp_objects::{af_packet_to_vpp, interface_address};
 
 const CLIENT_IP4: &str = "172.0.0.2";
 const SERVER_IP4: &str = "172.0.0.1";
@@ -28,12 +27,7 @@ static NS: Mutex<Option<Netns>> = Mutex::new(None);
 /// 172.0.0.1/24, up; the session layer on.
 fn set_up(t: &mut TestCase) -> TestResult {
     let (ns, _, sw) = af_packet_to_vpp(t, &[&format!("{CLIENT_IP4}/24")])?;
-    t.api().request(&SwInterfaceAddDelAddress {
-        sw_if_index: sw,
-        is_add: true,
-        prefix: format!("{SERVER_IP4}/24").parse()?,
-        ..SwInterfaceAddDelAddress::default()
-    })?;
+    interface_address(t, sw, &format!("{SERVER_IP4}/24"), true)?;
     t.api().request(&SessionEnableDisable { is_enable: true })?;
     *NS.lock().unwrap_or_else(|e| e.into_inner()) = Some(ns);
     Ok(())

@@ -27,13 +27,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::api::ip::{IpTable, IpTableAddDel};
-use crate::api::session::AppNamespaceAddDelV4;
 use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::helper::{Helper, HelperExit, RunningHelper};
 use asf_core::{vpp_test, TestCase, TestResult};
 
-use crate::vpp_objects::{admin, config_ip4, ip_table, local_ip4, route_via_table, set_table_ip4};
+use crate::vpp_objects::{
+    admin, config_ip4, ip_table, ip_table_add_del, local_ip4, namespace_on, route_via_table,
+    set_table_ip4,
+};
 
 /// `server_appns` of the original.
 const SERVER_APPNS: &str = "server";
@@ -173,16 +174,8 @@ fn app_ns(
     sw_if_index: u32,
     is_add: bool,
 ) -> TestResult {
-    let mut ns = AppNamespaceAddDelV4 {
-        namespace_id: id.into(),
-        sw_if_index,
-        is_add,
-        ..AppNamespaceAddDelV4::default()
-    };
-    if let Some(s) = secret {
-        ns.secret = s;
-    }
-    t.api().request(&ns)?;
+    t.api()
+        .request(&namespace_on(id, sw_if_index, secret, is_add))?;
     Ok(())
 }
 
@@ -223,14 +216,7 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
             ip_table(t, table_id, true)?;
             let id = table_id;
             t.register(format!("ip table {id}"), move |api| {
-                api.request(&IpTableAddDel {
-                    is_add: false,
-                    table: IpTable {
-                        table_id: id,
-                        ..IpTable::default()
-                    },
-                })
-                .map(drop)
+                api.request(&ip_table_add_del(id, false, false)).map(drop)
             });
         }
         set_table_ip4(t, sw, table_id)?;

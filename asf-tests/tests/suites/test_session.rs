@@ -9,8 +9,8 @@ use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    ip6_table, ip_table, local_ip4, session_off, session_on, two_tables, two_tables_down,
-    with_inter_table_routes,
+    ip6_table, ip_table, local_ip4, namespace_on, session_off, session_on, two_tables,
+    two_tables_down, with_inter_table_routes,
 };
 
 /// Session Test Case
@@ -216,16 +216,6 @@ fn namespace(t: &mut TestCase, ns: AppNamespaceAddDelV4) -> TestResult<u32> {
     Ok(t.api().request(&ns)?.appns_index)
 }
 
-/// `app_namespace_add_del_v4` of namespace `id` on interface `lo`.
-fn on_interface(id: &str, lo: u32, is_add: bool) -> AppNamespaceAddDelV4 {
-    AppNamespaceAddDelV4 {
-        namespace_id: id.into(),
-        sw_if_index: lo,
-        is_add,
-        ..AppNamespaceAddDelV4::default()
-    }
-}
-
 /// `app_namespace_add_del_v4` of namespace `id` in the given tables.
 fn in_tables(id: &str, ip4_fib_id: u32, ip6_fib_id: u32, is_add: bool) -> AppNamespaceAddDelV4 {
     AppNamespaceAddDelV4 {
@@ -254,15 +244,15 @@ mod application_namespace {
         rule_table_on(t)?;
         let lo = loop0(t)?;
         // Two namespaces sharing one interface.
-        let app0 = namespace(t, on_interface("0", lo, true))?;
-        let app1 = namespace(t, on_interface("1", lo, true))?;
+        let app0 = namespace(t, namespace_on("0", lo, None, true))?;
+        let app1 = namespace(t, namespace_on("1", lo, None, true))?;
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
         // The rule's table is shared by the default namespace, app0 and app1.
         assert_eq!(rule_namespaces(t)?, (vec![0, app0, app1], 3));
-        namespace(t, on_interface("1", lo, false))?;
+        namespace(t, namespace_on("1", lo, None, false))?;
         assert_eq!(rule_namespaces(t)?, (vec![0, app0], 2));
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, false)?;
-        namespace(t, on_interface("0", lo, false))?;
+        namespace(t, namespace_on("0", lo, None, false))?;
         // A bad namespace index is refused.
         let bad = rule_add_del("172.100.1.1/32", "172.100.1.2/32", 10, true)?;
         let rv = t.api().expect(Expect::Negative, |api| api.request(&bad))?;
@@ -292,7 +282,7 @@ mod application_namespace {
             namespace(t, in_tables("2", v4, v6, true))?;
             namespace(t, in_tables("2", v4, v6, false))?;
         }
-        let app0 = namespace(t, on_interface("0", lo, true))?;
+        let app0 = namespace(t, namespace_on("0", lo, None, true))?;
         session_rule(t, "172.100.1.1/32", "172.100.1.2/32", app0, true)?;
         assert_eq!(rule_namespaces(t)?.1, 2);
         let set_table = |t: &mut TestCase, is_ipv6: bool, vrf_id: u32| -> TestResult {
@@ -315,7 +305,7 @@ mod application_namespace {
         assert_eq!(rule_namespaces(t)?.1, 2);
         set_table(t, true, 0)?;
         session_rule(t, "2001::1/128", "2002::1/128", 0, false)?;
-        namespace(t, on_interface("0", lo, false))?;
+        namespace(t, namespace_on("0", lo, None, false))?;
         ip_table(t, table_id, false)?;
         ip6_table(t, table_id, false)?;
         Ok(())

@@ -4,14 +4,14 @@
 use std::sync::Mutex;
 
 use crate::api::session::{
-    AppNamespaceAddDelV4, AppNamespaceAddDelV4Reply, RtBackendEngine, SdlRuleV2,
-    SessionSdlAddDelV2, SessionSdlV3Details, SessionSdlV3Dump,
+    AppNamespaceAddDelV4Reply, RtBackendEngine, SdlRuleV2, SessionSdlAddDelV2, SessionSdlV3Details,
+    SessionSdlV3Dump,
 };
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    admin, config_ip4, config_ip6, ip6_table, ip_table, local_ip4, local_ip6, route6_via_table,
-    route_via_table, session_engine, set_table_ip4, set_table_ip6,
+    admin, config_ip4, config_ip6, ip6_table, ip_table, local_ip4, local_ip6, namespace_on,
+    route6_via_table, route_via_table, session_engine, set_table_ip4, set_table_ip6,
 };
 
 /// The two loopbacks of the running test (set-up to tear-down).
@@ -88,12 +88,8 @@ fn app_ns(
     sw_if_index: u32,
     is_add: bool,
 ) -> TestResult<AppNamespaceAddDelV4Reply> {
-    Ok(t.api().request(&AppNamespaceAddDelV4 {
-        namespace_id: id.into(),
-        sw_if_index,
-        is_add,
-        ..AppNamespaceAddDelV4::default()
-    })?)
+    Ok(t.api()
+        .request(&namespace_on(id, sw_if_index, None, is_add))?)
 }
 
 fn appns(v: &SessionSdlV3Details) -> Vec<u32> {

@@ -104,14 +104,12 @@ fn app_namespace_secret(
     sw_if_index: u32,
     is_add: bool,
 ) -> TestResult {
-    t.api()
-        .request(&crate::api::session::AppNamespaceAddDelV4 {
-            namespace_id: id.into(),
-            secret,
-            sw_if_index,
-            is_add,
-            ..Default::default()
-        })?;
+    t.api().request(&crate::vpp_objects::namespace_on(
+        id,
+        sw_if_index,
+        Some(secret),
+        is_add,
+    ))?;
     Ok(())
 }
 

@@ -33,15 +33,22 @@ pub fn local_ip4(sw_if_index: u32) -> String {
     format!("172.16.{sw_if_index}.1")
 }
 
-fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
-    t.api().request(&IpTableAddDel {
+/// `ip_table_add_del` of table `table_id` (a request, for removers that
+/// get the API client rather than the test case).
+pub fn ip_table_add_del(table_id: u32, is_ip6: bool, is_add: bool) -> IpTableAddDel {
+    IpTableAddDel {
         is_add,
         table: IpTable {
             table_id,
             is_ip6,
             ..IpTable::default()
         },
-    })?;
+    }
+}
+
+fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
+    t.api()
+        .request(&ip_table_add_del(table_id, is_ip6, is_add))?;
     Ok(())
 }
 
@@ -54,7 +61,14 @@ fn set_table(t: &mut TestCase, sw_if_index: u32, is_ipv6: bool, vrf_id: u32) -> 
     Ok(())
 }
 
-fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
+/// `sw_interface_add_del_address`: `prefix` added to or removed from an
+/// interface.
+pub fn interface_address(
+    t: &mut TestCase,
+    sw_if_index: u32,
+    prefix: &str,
+    is_add: bool,
+) -> TestResult {
     t.api().request(&SwInterfaceAddDelAddress {
         sw_if_index,
         is_add,
@@ -76,7 +90,7 @@ pub fn set_table_ip4(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestR
 
 /// `config_ip4()` / `unconfig_ip4()`: the interface's local /24.
 pub fn config_ip4(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
-    address(
+    interface_address(
         t,
         sw_if_index,
         &format!("{}/24", local_ip4(sw_if_index)),
@@ -148,13 +162,30 @@ pub fn route_via_table(
 
 /// `app_namespace_add_del_v4(namespace_id, sw_if_index, is_add)`.
 pub fn app_namespace(t: &mut TestCase, id: &str, sw_if_index: u32, is_add: bool) -> TestResult {
-    t.api().request(&AppNamespaceAddDelV4 {
+    t.api()
+        .request(&namespace_on(id, sw_if_index, None, is_add))?;
+    Ok(())
+}
+
+/// `app_namespace_add_del_v4` of namespace `id` on an interface, with
+/// `secret` when one is given (else the message's default, as the
+/// original's `secret=None`).
+pub fn namespace_on(
+    id: &str,
+    sw_if_index: u32,
+    secret: Option<u64>,
+    is_add: bool,
+) -> AppNamespaceAddDelV4 {
+    let mut ns = AppNamespaceAddDelV4 {
         namespace_id: id.into(),
         sw_if_index,
         is_add,
         ..AppNamespaceAddDelV4::default()
-    })?;
-    Ok(())
+    };
+    if let Some(secret) = secret {
+        ns.secret = secret;
+    }
+    ns
 }
 
 /// The set-up of VPP's TCP and session transfer tests: session layer on,
@@ -224,7 +255,7 @@ pub fn set_table_ip6(t: &mut TestCase, sw_if_index: u32, table_id: u32) -> TestR
 
 /// `config_ip6()` / `unconfig_ip6()`: the interface's local /64.
 pub fn config_ip6(t: &mut TestCase, sw_if_index: u32, is_add: bool) -> TestResult {
-    address(
+    interface_address(
         t,
         sw_if_index,
         &format!("{}/64", local_ip6(sw_if_index)),
