@@ -21,14 +21,12 @@ use serde_json::{Map, Value};
 /// Each module's file of `dir`, read alone: every file carries the types it uses.
 fn schemas(dir: &str) -> HashMap<String, Schema> {
     let mut out = HashMap::new();
-    {
-        for path in schema::api_files_under(&PathBuf::from(dir)).unwrap() {
-            let f = ApiFile::read(&path).unwrap();
-            let module = f.module.clone();
-            let mut s = Schema::new();
-            s.add_file(f);
-            out.insert(module, s);
-        }
+    for path in schema::api_files_under(&PathBuf::from(dir)).unwrap() {
+        let f = ApiFile::read(&path).unwrap();
+        let module = f.module.clone();
+        let mut s = Schema::new();
+        s.add_file(f);
+        out.insert(module, s);
     }
     out
 }
