@@ -49,6 +49,8 @@ pub struct TestCase {
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
     pub(crate) stats: Option<crate::stats::StatsClient>,
+    /// How the stats socket found VPP's end gone, if it did.
+    pub(crate) stats_hangup: Option<crate::errors::Hangup>,
     pub(crate) rng: fastrand::Rng,
     pub(crate) seed: u64,
     /// The VPP binary (for finding its test programs).
@@ -431,13 +433,30 @@ impl TestCase {
                 // listener: retry briefly, as VPP's framework does.
                 match crate::stats::StatsClient::connect(&path) {
                     Ok(c) => break c,
-                    Err(e) if std::time::Instant::now() >= deadline => return Err(e),
-                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                    Err(e) => {
+                        // VPP's end gone (refused, reset, closed before the
+                        // hand-over) or VPP dead: it is dying, not slow.
+                        if let Some(how) = e.hangup() {
+                            self.stats_hangup = Some(how);
+                            return Err(e);
+                        }
+                        if self.vpp.exit_info().is_some() || std::time::Instant::now() >= deadline {
+                            return Err(e);
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
                 }
             };
             self.stats = Some(client);
         }
         Ok(self.stats.as_mut().expect("connected above"))
+    }
+
+    /// How VPP's end of its API or stats socket went away, if it has (end
+    /// of file, reset, broken pipe, refused): VPP is dying, and the runner
+    /// waits for its process before it gives a verdict.
+    pub(crate) fn vpp_hung_up(&self) -> Option<crate::errors::Hangup> {
+        self.api.closed_by_vpp().or(self.stats_hangup)
     }
 
     /// A counter: a stats path (`/if/rx`) read from the segment, or an

@@ -93,6 +93,45 @@ pub enum VppError {
     },
 }
 
+/// How VPP's end of a socket went away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hangup {
+    /// A read found the end of the stream (VPP closed it cleanly).
+    EndOfFile,
+    /// The connection was reset (`ECONNRESET`, `ECONNABORTED`).
+    Reset,
+    /// A write found the other end closed (`EPIPE`, `ENOTCONN`).
+    BrokenPipe,
+    /// Nobody listens on the socket any more (`ECONNREFUSED`).
+    Refused,
+}
+
+impl Hangup {
+    /// The hang-up an I/O error means, if it means VPP's end is gone.
+    pub fn of(e: &io::Error) -> Option<Hangup> {
+        match e.kind() {
+            io::ErrorKind::UnexpectedEof => Some(Hangup::EndOfFile),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                Some(Hangup::Reset)
+            }
+            io::ErrorKind::BrokenPipe | io::ErrorKind::NotConnected => Some(Hangup::BrokenPipe),
+            io::ErrorKind::ConnectionRefused => Some(Hangup::Refused),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Hangup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Hangup::EndOfFile => "end of file",
+            Hangup::Reset => "connection reset",
+            Hangup::BrokenPipe => "broken pipe",
+            Hangup::Refused => "connection refused",
+        })
+    }
+}
+
 /// A binary-API call failed.
 #[derive(Debug, Error)]
 pub enum ApiError {
@@ -107,9 +146,12 @@ pub enum ApiError {
         /// The limit.
         secs: f64,
     },
-    /// VPP closed the connection.
-    #[error("VPP closed the api connection")]
-    Closed,
+    /// VPP's end of the connection is gone: end of file, a reset (a
+    /// process that dies with unread bytes in its socket), a broken pipe.
+    /// What a dying VPP does first, while the kernel may still write its
+    /// core.
+    #[error("VPP closed the api connection ({0})")]
+    Closed(Hangup),
     /// An earlier call left the connection out of step (no reply in time,
     /// a broken frame, a closed socket); nothing more is sent on it.
     #[error("the api connection is unusable since an earlier call: {0}")]
@@ -239,6 +281,17 @@ pub enum StatsError {
     },
 }
 
+impl StatsError {
+    /// The hang-up this error means, if VPP's end of the stats socket is
+    /// gone (refused, reset, closed before handing over the segment).
+    pub fn hangup(&self) -> Option<Hangup> {
+        match self {
+            StatsError::Connect { source, .. } => Hangup::of(source),
+            _ => None,
+        }
+    }
+}
+
 /// Errors of the host plumbing: network namespaces, interfaces, programs.
 #[derive(Debug, Error)]
 pub enum HostError {
@@ -271,4 +324,49 @@ pub enum HostError {
     /// A name or value that cannot be used.
     #[error("{0}")]
     Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_that_means_vpps_end_is_gone_is_a_hangup() {
+        use io::ErrorKind::*;
+        for (kind, how) in [
+            (UnexpectedEof, Some(Hangup::EndOfFile)),
+            (ConnectionReset, Some(Hangup::Reset)),
+            (ConnectionAborted, Some(Hangup::Reset)),
+            (BrokenPipe, Some(Hangup::BrokenPipe)),
+            (NotConnected, Some(Hangup::BrokenPipe)),
+            (ConnectionRefused, Some(Hangup::Refused)),
+            (TimedOut, None),
+            (WouldBlock, None),
+            (PermissionDenied, None),
+            (NotFound, None),
+        ] {
+            assert_eq!(Hangup::of(&io::Error::from(kind)), how, "{kind:?}");
+        }
+        // From the raw errno, as a socket call reports it.
+        use nix::errno::Errno;
+        for errno in [
+            Errno::ECONNRESET,
+            Errno::ECONNABORTED,
+            Errno::EPIPE,
+            Errno::ENOTCONN,
+        ] {
+            let e = io::Error::from_raw_os_error(errno as i32);
+            assert!(Hangup::of(&e).is_some(), "{errno}");
+        }
+        let refused = StatsError::Connect {
+            path: "/run/vpp/stats.sock".into(),
+            source: io::Error::from(ConnectionRefused),
+        };
+        assert_eq!(refused.hangup(), Some(Hangup::Refused));
+        assert_eq!(StatsError::NotFound("/x".into()).hangup(), None);
+        assert_eq!(
+            ApiError::Closed(Hangup::Reset).to_string(),
+            "VPP closed the api connection (connection reset)"
+        );
+    }
 }

@@ -7,9 +7,13 @@
 //! | `FAKE_VPP_CRASH_AT_START=SIG` | kill itself with signal SIG (e.g. `SIGSEGV`, `SIGABRT`) at start |
 //! | `FAKE_VPP_SOCKET_DELAY_MS=N` | wait N ms before creating `api.sock` |
 //! | `FAKE_VPP_CRASH_ON_MSG=N` | crash on receiving the Nth API message (1 = `sockclnt_create`) |
+//! | `FAKE_VPP_CRASH_ON_API=NAME` | crash on receiving the first API message called NAME (e.g. `sw_interface_dump`) |
 //! | `FAKE_VPP_CRASH_ON_CLI=TEXT` | crash when a `cli_inband` command starts with TEXT |
-//! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the two crashes above (default `SIGSEGV`) |
-//! | `FAKE_VPP_CRASH_CORE_MS=N` | crash as VPP's signal handler does: print `received signal SIG, PC ...`, stay N ms "writing a core" with its sockets open, close them, then die by SIGABRT a moment later |
+//! | `FAKE_VPP_CRASH_DELAY_MS=N` | with `FAKE_VPP_CRASH_ON_CLI`: run the command, and crash N ms after it started (a `kill -SEGV` while VPP works on it) |
+//! | `FAKE_VPP_CRASH_SIGNAL=SIG` | the signal of the crashes above (default `SIGSEGV`) |
+//! | `FAKE_VPP_CRASH_CORE_MS=N` | crash as VPP's signal handler does: print `received signal SIG, PC ...`, stay N ms "writing a core" with its sockets open, close them, then die by SIGABRT |
+//! | `FAKE_VPP_CRASH_CLOSE=fin\|reset` | how the sockets of a crash with `FAKE_VPP_CRASH_CORE_MS` close: `fin` (default) shuts them down, so a client reads end of file; `reset` closes them with the crashing request's bytes unread (a message is then read up to its id, and the crash decided there), so a client's read gets `ECONNRESET` and its write `EPIPE`, as from a VPP that dies while requests wait in its socket |
+//! | `FAKE_VPP_CRASH_EXIT_MS=N` | with `FAKE_VPP_CRASH_CORE_MS`: the time between closing the sockets and dying (default [`CORE_EXIT_GAP`]) |
 //! | `FAKE_VPP_NO_SOCKET=1` | start, but never create `api.sock` |
 //! | `FAKE_VPP_HANG_ON_CLI=TEXT` | stop answering (but stay alive) when a `cli_inband` command starts with TEXT |
 //! | `FAKE_VPP_TRUNCATE_ON_CLI=TEXT` | answer such a command with a reply cut short inside its fields |
@@ -22,6 +26,20 @@
 
 use std::str::FromStr;
 use std::time::Duration;
+
+/// How long a crashing stand-in lives on after closing its sockets (a real VPP's files close as it exits, a moment before its
+/// parent can reap it).
+pub const CORE_EXIT_GAP: Duration = Duration::from_millis(300);
+
+/// How a crash's sockets close.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum CrashClose {
+    /// Shut down: clients read end of file.
+    #[default]
+    Fin,
+    /// Closed by the exit with request bytes unread: clients get a reset.
+    Reset,
+}
 
 use nix::sys::signal::{self, SigHandler, Signal};
 
@@ -36,8 +54,16 @@ pub struct Faults {
     pub socket_delay: Duration,
     /// Crash on the Nth message.
     pub crash_on_msg: Option<u64>,
+    /// Crash on the first API message of this name.
+    pub crash_on_api: Option<String>,
     /// Crash on a CLI command with this prefix.
     pub crash_on_cli: Option<String>,
+    /// Crash this long after such a command started, while it runs.
+    pub crash_delay: Option<Duration>,
+    /// How a crash's sockets close.
+    pub crash_close: CrashClose,
+    /// With `Fin` and a core: from the sockets' shutdown to the death.
+    pub crash_exit_gap: Duration,
     /// Crash like VPP's signal handler, "writing a core" this long.
     pub crash_core_ms: Option<u64>,
     /// Signal used for crashes.
@@ -118,7 +144,20 @@ impl Faults {
             crash_at_start: parse_signal("FAKE_VPP_CRASH_AT_START")?,
             socket_delay: Duration::from_millis(parse("FAKE_VPP_SOCKET_DELAY_MS")?.unwrap_or(0)),
             crash_on_msg: parse("FAKE_VPP_CRASH_ON_MSG")?,
+            crash_on_api: var("FAKE_VPP_CRASH_ON_API"),
             crash_on_cli: var("FAKE_VPP_CRASH_ON_CLI"),
+            crash_delay: parse("FAKE_VPP_CRASH_DELAY_MS")?.map(Duration::from_millis),
+            crash_close: match var("FAKE_VPP_CRASH_CLOSE").as_deref() {
+                None | Some("fin") => CrashClose::Fin,
+                Some("reset") => CrashClose::Reset,
+                Some(v) => {
+                    return Err(format!(
+                        "FAKE_VPP_CRASH_CLOSE={v:?} is not valid: fin or reset"
+                    ))
+                }
+            },
+            crash_exit_gap: parse("FAKE_VPP_CRASH_EXIT_MS")?
+                .map_or(CORE_EXIT_GAP, Duration::from_millis),
             crash_core_ms: parse("FAKE_VPP_CRASH_CORE_MS")?,
             crash_signal: parse_signal("FAKE_VPP_CRASH_SIGNAL")?,
             no_socket: flag("FAKE_VPP_NO_SOCKET")?,
@@ -151,30 +190,69 @@ impl Faults {
     pub fn crash(&self, why: &str) -> ! {
         let sig = self.crash_signal.unwrap_or(Signal::SIGSEGV);
         match self.crash_core_ms {
-            Some(ms) => crash_like_vpp(sig, Duration::from_millis(ms), why),
+            Some(ms) => crash_like_vpp(
+                sig,
+                Duration::from_millis(ms),
+                self.crash_close,
+                self.crash_exit_gap,
+                why,
+            ),
             None => crash(sig, why),
         }
+    }
+
+    /// Whether message number `n`, called `name`, crashes the stand-in.
+    pub fn crashes_on(&self, n: u64, name: &str) -> bool {
+        self.crash_on_msg == Some(n) || self.crash_on_api.as_deref() == Some(name)
     }
 }
 
 /// Dies as VPP's signal handler makes VPP die: its line on stderr, then a
 /// core written while the process (and its sockets) lives on, then the
-/// sockets close a moment before the process can be reaped, and the exit
-/// status is SIGABRT whatever the signal was.
-pub fn crash_like_vpp(sig: Signal, core: Duration, why: &str) -> ! {
+/// sockets close `gap` before the process ends, and the exit status is
+/// SIGABRT whatever the signal was. `Fin` shuts the sockets down (clients
+/// read end of file); `Reset` closes them with whatever a client sent
+/// still unread, so the kernel resets the connection (ECONNRESET on the
+/// client's read, EPIPE on its write) while the process still lives.
+pub fn crash_like_vpp(
+    sig: Signal,
+    core: Duration,
+    close: CrashClose,
+    gap: Duration,
+    why: &str,
+) -> ! {
     eprintln!("received signal {sig}, PC 0x7f43c1726408, faulting address 0x30d951681c ({why})");
     std::thread::sleep(core);
     // The process's files close as it exits, before its parent can reap it.
-    if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
-        for fd in dir
-            .flatten()
-            .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        {
-            // shutdown(2) fails harmlessly on descriptors that are not sockets.
-            let _ = nix::sys::socket::shutdown(fd, nix::sys::socket::Shutdown::Both);
+    let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+        .map(|dir| {
+            dir.flatten()
+                .filter(|e| {
+                    std::fs::read_link(e.path())
+                        .is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
+                })
+                .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for fd in fds {
+        match close {
+            CrashClose::Fin => {
+                let _ = nix::sys::socket::shutdown(fd, nix::sys::socket::Shutdown::Both);
+            }
+            CrashClose::Reset => {
+                use std::os::fd::FromRawFd;
+                // SAFETY: the process is dying: these socket descriptors are
+                // closed here, once, and nothing uses them afterwards (the
+                // threads that own them are sleeping in this crash, in a
+                // command, or blocked in a call that holds its own
+                // reference); the process ends below without running their
+                // destructors.
+                drop(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) });
+            }
         }
     }
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(gap);
     crash(Signal::SIGABRT, why)
 }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cli::{Cli, ThreadInfo, BUILD_DATE, BUILD_DIR, VERSION};
-use crate::faults::{CliFault, Faults};
+use crate::faults::{CliFault, CrashClose, Faults};
 use crate::state::{Interface, State};
 
 /// Names, CRCs, file CRCs and versions of the modules the stand-in
@@ -169,9 +169,22 @@ impl Server {
         let mut registered: Vec<u32> = Vec::new();
         let mut buf: Vec<u8> = Vec::new();
         let mut chunk = [0u8; 4096];
+        // Crashing with a reset: read a message up to its id and decide
+        // there, so the rest of it stays unread in the socket.
+        let exact = self.faults.crash_close == CrashClose::Reset;
         'read: loop {
             while buf.len() >= 16 {
                 let len = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]) as usize;
+                if exact && buf.len() >= 18 {
+                    let n = self.messages.load(Ordering::SeqCst) + 1;
+                    let id = u16::from_be_bytes([buf[16], buf[17]]);
+                    let name = self.table.by_id.get(&id).copied().unwrap_or("");
+                    if self.faults.crashes_on(n, name) {
+                        self.faults.crash(&format!(
+                            "API message number {n} ({name}), read up to its id"
+                        ));
+                    }
+                }
                 if buf.len() < 16 + len {
                     break;
                 }
@@ -198,7 +211,15 @@ impl Server {
                     break 'read;
                 }
             }
-            match reader.read(&mut chunk) {
+            let want = match (exact, buf.len()) {
+                (false, _) => chunk.len(),
+                (true, n) if n < 18 => 18 - n,
+                (true, n) => {
+                    let len = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]) as usize;
+                    (16 + len).saturating_sub(n).clamp(1, chunk.len())
+                }
+            };
+            match reader.read(&mut chunk[..want]) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
@@ -217,14 +238,17 @@ impl Server {
         registered: &mut Vec<u32>,
     ) -> Reply {
         let n = self.messages.fetch_add(1, Ordering::SeqCst) + 1;
-        if self.faults.crash_on_msg == Some(n) {
+        let id = body
+            .get(..2)
+            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
+        let named = self.table.by_id.get(&id).copied();
+        if self.faults.crashes_on(n, named.unwrap_or("")) {
             self.faults.crash(&format!("API message number {n}"));
         }
         if body.len() < 2 {
             return Reply::Nothing;
         }
-        let id = u16::from_be_bytes([body[0], body[1]]);
-        let Some(&name) = self.table.by_id.get(&id) else {
+        let Some(name) = named else {
             eprintln!("fake-vpp: no handler for msg id {id}");
             return Reply::Nothing;
         };
@@ -326,7 +350,18 @@ impl Server {
                 };
                 let fault = self.faults.on_cli(&cmd);
                 match fault {
-                    Some(CliFault::Crash) => self.faults.crash(&format!("CLI `{}`", cmd.trim())),
+                    Some(CliFault::Crash) => match self.faults.crash_delay {
+                        // As `kill -SEGV` while VPP works on the command.
+                        Some(delay) => {
+                            let faults = self.faults.clone();
+                            let why = format!("{} ms into CLI `{}`", delay.as_millis(), cmd.trim());
+                            std::thread::spawn(move || {
+                                std::thread::sleep(delay);
+                                faults.crash(&why)
+                            });
+                        }
+                        None => self.faults.crash(&format!("CLI `{}`", cmd.trim())),
+                    },
                     Some(CliFault::Hang) => {
                         eprintln!("fake-vpp: hanging on CLI `{}`", cmd.trim());
                         loop {

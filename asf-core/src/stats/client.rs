@@ -289,6 +289,16 @@ fn receive_segment(path: &Path) -> Result<OwnedFd, StatsError> {
     )
     .map_err(err)?;
     let mut received: Vec<OwnedFd> = Vec::new();
+    if msg.bytes == 0 && msg.cmsgs().map_err(err)?.next().is_none() {
+        // A SEQPACKET read of nothing: VPP's end closed before the hand-over.
+        return Err(StatsError::Connect {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the socket closed before handing over the segment",
+            ),
+        });
+    }
     for c in msg.cmsgs().map_err(err)? {
         if let ControlMessageOwned::ScmRights(fds) = c {
             for fd in fds {

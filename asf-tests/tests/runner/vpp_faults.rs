@@ -428,3 +428,138 @@ fn compress_core_packs_the_core_after_its_backtrace() {
     assert!(bt.is_some_and(|b| b < packed), "{log}");
     r.assert_clean(&["suites.asf_cli.cli_inband"]);
 }
+
+/// The two ways a dying VPP's sockets close: a clean close (the client reads
+/// end of file) and a reset (the process dies with request bytes unread in
+/// its socket, so the client's read gets ECONNRESET or its write EPIPE).
+const CLOSES: [&str; 2] = ["fin", "reset"];
+
+#[test]
+fn a_vpp_dying_in_a_plain_request_is_blamed_on_it_whether_it_closes_or_resets() {
+    for close in CLOSES {
+        let r = Run::new();
+        let (out, text) = cli_class_with(
+            &r,
+            &[
+                ("FAKE_VPP_CRASH_ON_MSG", CRASH_MSG),
+                ("FAKE_VPP_CRASH_CORE_MS", "300"),
+                ("FAKE_VPP_CRASH_CLOSE", close),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{close}: {text}");
+        assert!(
+            line_of(&text, "show clock reports a clock").ends_with("OK"),
+            "{close}: {text}"
+        );
+        for test in [
+            "test_unknown_command",
+            "test_clear_trace",
+            "test_alive_after_errors",
+        ] {
+            let msg = format!("VPP subprocess died unexpectedly while running TestCli.{test} with return code: -6 [SIGABRT]");
+            assert!(text.contains(&msg), "{close}: {msg}\n{text}");
+        }
+        assert!(!text.contains("api socket i/o failed"), "{close}: {text}");
+        assert!(!text.contains("during tear-down"), "{close}: {text}");
+        assert!(!text.contains("ERROR: class"), "{close}: {text}");
+        assert!(text.contains("1 passed; 3 failed"), "{close}: {text}");
+        r.assert_clean(&["suites.asf_cli.cli_inband"]);
+    }
+}
+
+#[test]
+fn a_vpp_dying_in_a_dump_is_blamed_on_the_dumping_test_whether_it_closes_or_resets() {
+    for close in CLOSES {
+        let r = Run::new();
+        let (out, text) = r.run(
+            &["asf_interface::interfaces::test_loopback_typed", "--exact"],
+            &[
+                ("FAKE_VPP_FAULT_SCOPE", "asf_interface"),
+                ("FAKE_VPP_CRASH_ON_API", "sw_interface_dump"),
+                ("FAKE_VPP_CRASH_CORE_MS", "300"),
+                ("FAKE_VPP_CRASH_CLOSE", close),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{close}: {text}");
+        assert!(
+            text.contains("VPP subprocess died unexpectedly while running TestInterface.test_loopback_typed with return code: -6 [SIGABRT]"),
+            "{close}: {text}"
+        );
+        assert!(!text.contains("api socket i/o failed"), "{close}: {text}");
+        assert!(!text.contains("during tear-down"), "{close}: {text}");
+        assert!(!text.contains("ERROR: class"), "{close}: {text}");
+        r.assert_clean(&["suites.asf_interface.interfaces"]);
+    }
+}
+
+#[test]
+fn a_vpp_dying_past_a_cli_reply_limit_is_blamed_on_the_waiting_test() {
+    // `kill -SEGV` four seconds into test_long_cli_delay's `wait 10`, and a
+    // core that takes three: the 5 s reply limit runs out while VPP writes
+    // its core, the test's control_ping waits unread in VPP's socket, and
+    // VPP's death resets the connection (or, with fin, closes it).
+    for close in CLOSES {
+        let r = Run::new();
+        let started = Instant::now();
+        let (out, text) = r.run(
+            &["test_cli::cli::"],
+            &[
+                ("FAKE_VPP_FAULT_SCOPE", "test_cli.cli"),
+                ("FAKE_VPP_CRASH_ON_CLI", "wait 10"),
+                ("FAKE_VPP_CRASH_DELAY_MS", "4000"),
+                ("FAKE_VPP_CRASH_CORE_MS", "3000"),
+                ("FAKE_VPP_CRASH_CLOSE", close),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{close}: {text}");
+        assert!(
+            line_of(&text, "CLI inband retval").ends_with("OK"),
+            "{close}: {text}"
+        );
+        for test in ["test_long_cli_delay", "test_long_cli_delay_override"] {
+            let msg = format!("VPP subprocess died unexpectedly while running TestCLI.{test} with return code: -6 [SIGABRT]");
+            assert!(text.contains(&msg), "{close}: {msg}\n{text}");
+        }
+        assert!(!text.contains("api socket i/o failed"), "{close}: {text}");
+        assert!(!text.contains("during tear-down"), "{close}: {text}");
+        assert!(!text.contains("ERROR: class"), "{close}: {text}");
+        assert!(text.contains("1 passed; 2 failed"), "{close}: {text}");
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "{:?}",
+            started.elapsed()
+        );
+        r.assert_clean(&["suites.test_cli.cli"]);
+    }
+}
+
+#[test]
+fn a_stats_socket_that_refuses_while_vpp_dies_blames_the_test() {
+    // The stand-in shuts its sockets down 100 ms into dying and lives on
+    // for 6 s more: the test's stats connect is refused, and the runner
+    // waits for the process instead of giving up after its retries.
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(
+        &["stats_hangup::"],
+        &[
+            ("FAKE_VPP_FAULT_SCOPE", "stats_hangup"),
+            ("FAKE_VPP_CRASH_ON_CLI", "show clock"),
+            ("FAKE_VPP_CRASH_DELAY_MS", "0"),
+            ("FAKE_VPP_CRASH_CORE_MS", "100"),
+            ("FAKE_VPP_CRASH_EXIT_MS", "6000"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for test in ["test_stats_while_dying", "test_z_later"] {
+        let msg = format!("VPP subprocess died unexpectedly while running TestStatsHangup.{test} with return code: -6 [SIGABRT]");
+        assert!(text.contains(&msg), "{msg}\n{text}");
+    }
+    assert!(!text.contains("ERROR: class"), "{text}");
+    // The refusal itself, not a later API call, started the wait.
+    let log = r.class_log("fixtures.stats_hangup");
+    assert!(
+        log.contains("VPP closed its socket (connection refused): waiting for its process to end"),
+        "{log}"
+    );
+    r.assert_clean(&["fixtures.stats_hangup"]);
+}

@@ -26,7 +26,7 @@ use super::schema::Schema;
 use super::vpp::memclnt::{ControlPing, ControlPingReply, GetApiJson, SockclntDelete};
 use super::vpp::vlib::CliInband;
 use super::vpp::vpe::{ShowVersion, ShowVersionReply};
-use crate::errors::{ApiError, CliError};
+use crate::errors::{ApiError, CliError, Hangup};
 use crate::exit::ExitInfo;
 
 /// Reports how VPP ended, if it has; checked before every call.
@@ -111,6 +111,8 @@ pub struct ApiClient {
     extern_api_dirs: Vec<std::path::PathBuf>,
     /// Why the connection can no longer be used, once it cannot.
     broken: Option<String>,
+    /// How VPP's end went away, once it has.
+    hangup: Option<Hangup>,
     /// The last reply that did not come in time, until [`ApiClient::recover`].
     timed_out: Option<String>,
 }
@@ -153,6 +155,7 @@ impl ApiClient {
             api_dirs: Vec::new(),
             extern_api_dirs: Vec::new(),
             broken: None,
+            hangup: None,
             timed_out: None,
         };
         client.handshake(name)?;
@@ -166,11 +169,12 @@ impl ApiClient {
         self.broken.as_deref()
     }
 
-    /// True when the connection broke because VPP closed its end (what a
-    /// dying VPP does first: its sockets close while the kernel still
-    /// writes its core).
-    pub fn closed_by_vpp(&self) -> bool {
-        self.broken.as_deref() == Some(ApiError::Closed.to_string().as_str())
+    /// How VPP's end of the connection went away, if it has: end of file,
+    /// a reset or a broken pipe, on a read or a write. Each is what a dying
+    /// VPP does first: its sockets close while the kernel may still write
+    /// its core.
+    pub fn closed_by_vpp(&self) -> Option<Hangup> {
+        self.hangup
     }
 
     /// After a reply that did not come in time: asks VPP for a

@@ -15,10 +15,33 @@ impl ApiClient {
         self.tx = frame;
         match written {
             Ok(()) => Ok(()),
-            Err(e) => {
-                self.check_alive()?;
-                Err(e.into())
-            }
+            Err(e) => match Hangup::of(&e) {
+                Some(how) => Err(self.hung_up(how)),
+                None => {
+                    self.check_alive()?;
+                    Err(e.into())
+                }
+            },
+        }
+    }
+
+    /// VPP's end of the socket is gone (end of file, reset, broken pipe):
+    /// what a dying VPP does first. The connection is marked as closed by
+    /// VPP, so the runner waits for the process to finish dying and blames
+    /// the step that was running; VPP's death is the error if it shows at
+    /// once.
+    fn hung_up(&mut self, how: Hangup) -> ApiError {
+        let closed = ApiError::Closed(how);
+        self.broken = Some(closed.to_string());
+        self.hangup = Some(how);
+        if let Err(died) = self.check_alive() {
+            return died;
+        }
+        // VPP may be dying right now: give the exit a moment to show.
+        std::thread::sleep(Duration::from_millis(50));
+        match self.check_alive() {
+            Err(died) => died,
+            Ok(()) => closed,
         }
     }
 
@@ -69,14 +92,7 @@ impl ApiClient {
             }
             let chunk = &mut self.chunk[..];
             match self.stream.read(chunk) {
-                Ok(0) => {
-                    self.check_alive()?;
-                    // VPP may be dying right now: give the exit a moment to show.
-                    std::thread::sleep(Duration::from_millis(50));
-                    self.check_alive()?;
-                    self.broken = Some(ApiError::Closed.to_string());
-                    return Err(ApiError::Closed);
-                }
+                Ok(0) => return Err(self.hung_up(Hangup::EndOfFile)),
                 Ok(n) => self.rx.extend_from_slice(&self.chunk[..n]),
                 Err(e)
                     if matches!(
@@ -86,10 +102,13 @@ impl ApiClient {
                 {
                     self.check_alive()?;
                 }
-                Err(e) => {
-                    self.check_alive()?;
-                    return Err(e.into());
-                }
+                Err(e) => match Hangup::of(&e) {
+                    Some(how) => return Err(self.hung_up(how)),
+                    None => {
+                        self.check_alive()?;
+                        return Err(e.into());
+                    }
+                },
             }
         }
     }

@@ -123,7 +123,7 @@ impl ApiClient {
                 .min(Duration::from_secs(1)),
         );
         match self.request_raw(&SockclntDelete { index }) {
-            Ok(_) | Err(ApiError::Closed) => Ok(()),
+            Ok(_) | Err(ApiError::Closed(_)) => Ok(()),
             Err(e) => Err(e),
         }
     }

@@ -249,6 +249,7 @@ impl ClassRun<'_> {
             workers: self.plan.workers,
             registry: Vec::new(),
             stats: None,
+            stats_hangup: None,
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),

@@ -37,27 +37,28 @@ pub(super) fn test_set_up(case: &mut TestCase, test: &str) -> Result<(), Failure
         .map_err(|e| Failure::Error(format!("set-up: {}", chain(&e))))
 }
 
-/// How long a VPP that closed its API connection may take to finish dying:
+/// How long a VPP that closed its sockets may take to finish dying:
 /// its signal handler prints, then the kernel writes a core (about a second
 /// per GB here) before the process can be reaped.
 pub(super) const DYING_LIMIT: Duration = Duration::from_secs(120);
 
-/// When VPP closed the API connection but its process is still there, waits
-/// (bounded) for it to finish dying, so its death is blamed on the step that
-/// was running, not on whatever looks next.
+/// When VPP's end of its API or stats socket went away (end of file, a
+/// reset, a broken pipe) but its process is still there, waits (bounded)
+/// for it to finish dying, so its death is blamed on the step that was
+/// running, not on whatever looks next.
 pub(super) fn settle_death(case: &TestCase) {
-    if case.api.closed_by_vpp() && case.vpp.exit_info().is_none() {
+    if let (Some(how), None) = (case.vpp_hung_up(), case.vpp.exit_info()) {
         tracing::info!(
-            "VPP closed the API connection: waiting for its process to end (a core being written?)"
+            "VPP closed its socket ({how}): waiting for its process to end (a core being written?)"
         );
         let started = Instant::now();
         match case.vpp.wait_timeout(DYING_LIMIT) {
             Some(info) => tracing::info!(
-                "VPP ended with {info}, {:.1} s after closing the connection",
+                "VPP ended with {info}, {:.1} s after closing its socket",
                 started.elapsed().as_secs_f64()
             ),
             None => tracing::warn!(
-                "VPP closed the API connection and still runs after {} s",
+                "VPP closed its socket ({how}) and still runs after {} s",
                 DYING_LIMIT.as_secs()
             ),
         }
