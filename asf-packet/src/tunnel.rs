@@ -1,0 +1,341 @@
+//! Encapsulations: GRE, VXLAN and MPLS label stack entries.
+
+use crate::field::Value;
+use crate::wire::{be16, be32, internet_checksum, Cx, Next, Parsed, Wire};
+
+/// A GRE header (scapy's `GRE`; RFC 2784 with RFC 2890's key and
+/// sequence number).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gre {
+    /// A checksum (and offset) field is present.
+    pub chksum_present: bool,
+    /// The routing bit (an offset and checksum field are present).
+    pub routing_present: bool,
+    /// A key field is present.
+    pub key_present: bool,
+    /// A sequence number field is present.
+    pub seqnum_present: bool,
+    /// The other bits of the first word (strict source route, recursion
+    /// control, flags), as they stand there, shifted to the right.
+    pub reserved: u16,
+    /// Version.
+    pub version: u8,
+    /// Protocol of the payload; unset: from the next layer (0 when none).
+    pub proto: Option<u16>,
+    /// Checksum, when present; unset: computed.
+    pub chksum: Option<u16>,
+    /// Offset, when the checksum is present.
+    pub offset: u16,
+    /// Key, when present.
+    pub key: u32,
+    /// Sequence number, when present.
+    pub sequence_number: u32,
+}
+
+impl Gre {
+    /// A plain header; the protocol comes from the next layer.
+    pub fn new() -> Gre {
+        Gre::default()
+    }
+
+    /// A header with a key.
+    pub fn with_key(key: u32) -> Gre {
+        Gre {
+            key_present: true,
+            key,
+            ..Gre::default()
+        }
+    }
+
+    fn has_chksum(&self) -> bool {
+        self.chksum_present || self.routing_present
+    }
+}
+
+impl Wire for Gre {
+    fn clear_auto(&mut self) {
+        self.proto = None;
+        self.chksum = None;
+    }
+
+    fn build(&self, cx: &Cx, payload: Vec<u8>) -> Vec<u8> {
+        let proto = self.proto.or(cx.next_ethertype).unwrap_or(0);
+        let first = u16::from(self.chksum_present) << 15
+            | u16::from(self.routing_present) << 14
+            | u16::from(self.key_present) << 13
+            | u16::from(self.seqnum_present) << 12
+            | (self.reserved & 0x1ff) << 3
+            | u16::from(self.version & 7);
+        let mut out = Vec::with_capacity(16 + payload.len());
+        out.extend_from_slice(&first.to_be_bytes());
+        out.extend_from_slice(&proto.to_be_bytes());
+        if self.has_chksum() {
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&self.offset.to_be_bytes());
+        }
+        if self.key_present {
+            out.extend_from_slice(&self.key.to_be_bytes());
+        }
+        if self.seqnum_present {
+            out.extend_from_slice(&self.sequence_number.to_be_bytes());
+        }
+        out.extend_from_slice(&payload);
+        if self.has_chksum() {
+            let ck = match (self.chksum, self.chksum_present) {
+                (Some(c), _) => c,
+                (None, true) => internet_checksum(&[&out]),
+                (None, false) => 0,
+            };
+            out[4..6].copy_from_slice(&ck.to_be_bytes());
+        }
+        out
+    }
+
+    fn parse(b: &[u8]) -> Option<Parsed<Gre>> {
+        if b.len() < 4 {
+            return None;
+        }
+        let first = be16(b, 0);
+        let mut g = Gre {
+            chksum_present: first & 0x8000 != 0,
+            routing_present: first & 0x4000 != 0,
+            key_present: first & 0x2000 != 0,
+            seqnum_present: first & 0x1000 != 0,
+            reserved: first >> 3 & 0x1ff,
+            version: (first & 7) as u8,
+            proto: Some(be16(b, 2)),
+            ..Gre::default()
+        };
+        let mut at = 4;
+        let need = 4
+            + 4 * usize::from(g.has_chksum())
+            + 4 * usize::from(g.key_present)
+            + 4 * usize::from(g.seqnum_present);
+        if b.len() < need {
+            return None;
+        }
+        if g.has_chksum() {
+            g.chksum = Some(be16(b, at));
+            g.offset = be16(b, at + 2);
+            at += 4;
+        }
+        if g.key_present {
+            g.key = be32(b, at);
+            at += 4;
+        }
+        if g.seqnum_present {
+            g.sequence_number = be32(b, at);
+            at += 4;
+        }
+        let next = match be16(b, 2) {
+            0x6558 => Next::Ether,
+            t => Next::EtherType(t),
+        };
+        Some(Parsed::new(g, at, next))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let mut f = vec![
+            ("chksum_present", Value::Int(self.chksum_present.into())),
+            ("routing_present", Value::Int(self.routing_present.into())),
+            ("key_present", Value::Int(self.key_present.into())),
+            ("seqnum_present", Value::Int(self.seqnum_present.into())),
+            (
+                "strict_route_source",
+                Value::Int(u64::from(self.reserved >> 8 & 1)),
+            ),
+            (
+                "recursion_control",
+                Value::Int(u64::from(self.reserved >> 5 & 7)),
+            ),
+            ("flags", Value::Int(u64::from(self.reserved & 0x1f))),
+            ("version", Value::Int(self.version.into())),
+            ("proto", Value::opt_hex(self.proto)),
+        ];
+        if self.has_chksum() {
+            f.push(("chksum", Value::opt_hex(self.chksum)));
+            f.push(("offset", Value::Int(self.offset.into())));
+        }
+        if self.key_present {
+            f.push(("key", Value::Int(self.key.into())));
+        }
+        if self.seqnum_present {
+            f.push(("sequence_number", Value::Int(self.sequence_number.into())));
+        }
+        f
+    }
+
+    fn checksum(&self) -> Option<(&'static str, Option<u16>)> {
+        self.chksum_present.then_some(("chksum", self.chksum))
+    }
+
+    fn set_checksum(&mut self, v: Option<u16>) {
+        self.chksum = v;
+    }
+}
+
+/// A VXLAN header (RFC 7348; scapy's `VXLAN`), on UDP port 4789.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vxlan {
+    /// Flags (0x08: the VNI is valid).
+    pub flags: u8,
+    /// The 24 bits after the flags: reserved (VXLAN), or a reserved short
+    /// and the next protocol (VXLAN-GPE, flag 0x04), or group policy flags
+    /// and id (VXLAN-GBP, flag 0x80).
+    pub reserved1: u32,
+    /// VXLAN network identifier (24 bits).
+    pub vni: u32,
+    /// The reserved byte after the VNI.
+    pub reserved2: u8,
+}
+
+impl Default for Vxlan {
+    fn default() -> Vxlan {
+        Vxlan {
+            flags: 0x08,
+            reserved1: 0,
+            vni: 0,
+            reserved2: 0,
+        }
+    }
+}
+
+impl Vxlan {
+    /// A header with this VNI.
+    pub fn new(vni: u32) -> Vxlan {
+        Vxlan {
+            vni,
+            ..Vxlan::default()
+        }
+    }
+}
+
+impl Wire for Vxlan {
+    fn build(&self, _cx: &Cx, payload: Vec<u8>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + payload.len());
+        out.extend_from_slice(
+            &(u32::from(self.flags) << 24 | (self.reserved1 & 0xff_ffff)).to_be_bytes(),
+        );
+        out.extend_from_slice(
+            &((self.vni & 0xff_ffff) << 8 | u32::from(self.reserved2)).to_be_bytes(),
+        );
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    fn parse(b: &[u8]) -> Option<Parsed<Vxlan>> {
+        if b.len() < 8 {
+            return None;
+        }
+        let (w0, w1) = (be32(b, 0), be32(b, 4));
+        Some(Parsed::new(
+            Vxlan {
+                flags: (w0 >> 24) as u8,
+                reserved1: w0 & 0xff_ffff,
+                vni: w1 >> 8,
+                reserved2: w1 as u8,
+            },
+            8,
+            Next::Ether,
+        ))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let mut f = vec![("flags", Value::Hex(self.flags.into()))];
+        let r = self.reserved1;
+        if self.flags & 0x04 != 0 {
+            // VXLAN-GPE: a next protocol.
+            f.push(("reserved0", Value::Int(u64::from(r >> 8))));
+            f.push(("NextProtocol", Value::Int(u64::from(r & 0xff))));
+        } else if self.flags & 0x80 != 0 {
+            // VXLAN-GBP: a group policy.
+            f.push(("gpflags", Value::Int(u64::from(r >> 16))));
+            f.push(("gpid", Value::Int(u64::from(r & 0xffff))));
+        } else {
+            f.push(("reserved1", Value::Int(r.into())));
+        }
+        f.extend([
+            ("vni", Value::Hex(self.vni.into())),
+            ("reserved2", Value::Hex(self.reserved2.into())),
+        ]);
+        f
+    }
+}
+
+/// One MPLS label stack entry (scapy's `MPLS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mpls {
+    /// Label (20 bits; scapy's default 3).
+    pub label: u32,
+    /// Traffic class (3 bits).
+    pub cos: u8,
+    /// Bottom of stack (scapy's default 1).
+    pub s: u8,
+    /// Time to live.
+    pub ttl: u8,
+}
+
+impl Default for Mpls {
+    fn default() -> Mpls {
+        Mpls {
+            label: 3,
+            cos: 0,
+            s: 1,
+            ttl: 0,
+        }
+    }
+}
+
+impl Mpls {
+    /// An entry with this label and TTL, at the bottom of the stack.
+    pub fn new(label: u32, ttl: u8) -> Mpls {
+        Mpls {
+            label,
+            ttl,
+            ..Mpls::default()
+        }
+    }
+
+    /// Marks the entry as not the bottom of the stack.
+    pub fn not_bottom(mut self) -> Mpls {
+        self.s = 0;
+        self
+    }
+}
+
+impl Wire for Mpls {
+    fn build(&self, _cx: &Cx, payload: Vec<u8>) -> Vec<u8> {
+        let w = (self.label & 0xf_ffff) << 12
+            | u32::from(self.cos & 7) << 9
+            | u32::from(self.s & 1) << 8
+            | u32::from(self.ttl);
+        let mut out = Vec::with_capacity(4 + payload.len());
+        out.extend_from_slice(&w.to_be_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    fn parse(b: &[u8]) -> Option<Parsed<Mpls>> {
+        if b.len() < 4 {
+            return None;
+        }
+        let w = be32(b, 0);
+        let m = Mpls {
+            label: w >> 12,
+            cos: (w >> 9 & 7) as u8,
+            s: (w >> 8 & 1) as u8,
+            ttl: w as u8,
+        };
+        let bottom = m.s == 1;
+        Some(Parsed::new(m, 4, Next::Mpls { bottom }))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("label", Value::Int(self.label.into())),
+            ("cos", Value::Int(self.cos.into())),
+            ("s", Value::Int(self.s.into())),
+            ("ttl", Value::Int(self.ttl.into())),
+        ]
+    }
+}
