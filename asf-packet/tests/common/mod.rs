@@ -2,3 +2,4 @@
 #![allow(dead_code, reason = "each test binary uses part of it")]
 
 pub mod gen;
+pub mod scapy;
