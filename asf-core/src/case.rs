@@ -49,6 +49,8 @@ pub struct TestCase {
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
     pub(crate) stats: Option<crate::stats::StatsClient>,
+    /// The packet generator's interfaces and streams.
+    pub(crate) pg: crate::pg::PgState,
     /// How the stats socket found VPP's end gone, if it did.
     pub(crate) stats_hangup: Option<crate::errors::Hangup>,
     pub(crate) rng: fastrand::Rng,

@@ -32,12 +32,16 @@ pub mod exit;
 pub mod helper;
 pub mod host;
 pub mod model;
+pub mod pg;
 pub mod rules;
 pub mod runner;
 pub mod stats;
 pub mod vpp;
 
 pub use asf_macros::vpp_test;
+/// Packets as Rust values (the `asf-packet` crate): scapy's layers,
+/// dissection, checksums, pcap files.
+pub use asf_packet as packet;
 pub use case::{Skip, TestCase, TestResult};
 pub use model::Tag;
 pub use runner::parent::main;

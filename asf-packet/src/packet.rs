@@ -231,6 +231,27 @@ impl Packet {
             .collect()
     }
 
+    /// The bytes as scapy's `hexdump` prints them: offset, sixteen bytes in
+    /// hex, their text.
+    pub fn hexdump(&self) -> String {
+        let b = self.build();
+        let mut out = String::new();
+        for (row, chunk) in b.chunks(16).enumerate() {
+            out.push_str(&format!("{:04x}  ", row * 16));
+            for i in 0..16 {
+                match chunk.get(i) {
+                    Some(x) => out.push_str(&format!("{x:02X} ")),
+                    None => out.push_str("   "),
+                }
+            }
+            out.push(' ');
+            out.extend(chunk.iter().map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }));
+            out.push('\n');
+        }
+        out.pop();
+        out
+    }
+
     /// One line: the layers' names and the main addresses (scapy's
     /// `summary()`).
     pub fn summary(&self) -> String {

@@ -1,0 +1,534 @@
+//! pg interfaces: creation, VPP's addressing convention, and the
+//! configuration calls of `vpp_interface.py`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use asf_packet::{Arp, Ether, Ipv6, Mac, Nd, NdOpt, NdOption, Packet};
+
+use crate::api::vpp::interface::{
+    IfStatusFlags, SwInterfaceAddDelAddress, SwInterfaceDump, SwInterfaceSetFlags,
+    SwInterfaceSetTable,
+};
+use crate::api::vpp::ip6_nd::SwInterfaceIp6ndRaConfig;
+use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel};
+use crate::api::vpp::pg::{PgCreateInterfaceV3, PgInterfaceFlags, PgInterfaceMode};
+use crate::case::{TestCase, TestResult};
+
+/// What a pg interface takes and gives: Ethernet frames, or bare IPv4 or
+/// IPv6 packets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PgMode {
+    /// Ethernet frames (`create_pg_interfaces`).
+    #[default]
+    Ethernet,
+    /// IPv4 packets (`create_pg_ip4_interfaces`).
+    Ip4,
+    /// IPv6 packets (`create_pg_ip6_interfaces`).
+    Ip6,
+}
+
+/// How pg interfaces are created (`pg_create_interface_v3`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PgConfig {
+    /// The interfaces' mode.
+    pub mode: PgMode,
+    /// Checksum offload.
+    pub csum_offload: bool,
+    /// GSO with this segment size.
+    pub gso_size: Option<u32>,
+}
+
+/// A remote host on a pg interface's subnet (`Host` of VPP's `util.py`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    /// `02:<sw_if_index>:00:00:ff:<n>`.
+    pub mac: Mac,
+    /// `172.16.<sw_if_index>.<n>`.
+    pub ip4: Ipv4Addr,
+    /// `fd01:<sw_if_index>::<n>`.
+    pub ip6: Ipv6Addr,
+    /// The link-local address of its MAC.
+    pub ip6_ll: Ipv6Addr,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pg_index: u32,
+    sw_if_index: u32,
+    name: String,
+    mode: PgMode,
+    tempdir: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Clone)]
+struct State {
+    local_mac: Mac,
+    hosts: Vec<Host>,
+    has_ip4: bool,
+    has_ip6: bool,
+}
+
+/// A pg interface of the class's VPP. Clones share one interface: what
+/// [`PgInterface::resolve_arp`] learns, every clone sees.
+#[derive(Clone, Debug)]
+pub struct PgInterface(Arc<Inner>);
+
+/// The link-local address of `mac` (EUI-64 with the U/L bit flipped).
+pub(crate) fn link_local(mac: Mac) -> Ipv6Addr {
+    let m = mac.0;
+    Ipv6Addr::from([
+        0xfe, 0x80, 0, 0, 0, 0, 0, 0, m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5],
+    ])
+}
+
+fn hosts(sw_if_index: u32, count: usize) -> Vec<Host> {
+    (2..count as u32 + 2)
+        .map(|i| {
+            let mac = Mac([2, sw_if_index as u8, 0, 0, 0xff, i as u8]);
+            Host {
+                mac,
+                ip4: Ipv4Addr::new(172, 16, sw_if_index as u8, i as u8),
+                ip6: format!("fd01:{sw_if_index:x}::{i:x}")
+                    .parse()
+                    .expect("a valid address"),
+                ip6_ll: link_local(mac),
+            }
+        })
+        .collect()
+}
+
+/// Creates Ethernet pg interfaces `pg<i>` for each index (VPP's
+/// `create_pg_interfaces`); they become the class's interfaces, in order.
+pub fn create_interfaces(
+    t: &mut TestCase,
+    indexes: impl IntoIterator<Item = u32>,
+) -> TestResult<Vec<PgInterface>> {
+    create_interfaces_with(t, indexes, PgConfig::default())
+}
+
+/// Creates pg interfaces with a mode, checksum offload or GSO.
+pub fn create_interfaces_with(
+    t: &mut TestCase,
+    indexes: impl IntoIterator<Item = u32>,
+    config: PgConfig,
+) -> TestResult<Vec<PgInterface>> {
+    let mut out = Vec::new();
+    for pg_index in indexes {
+        let (pg_flags, gso_size) = match (config.csum_offload, config.gso_size) {
+            (true, _) => (PgInterfaceFlags::CsumOffload, 0),
+            (false, Some(size)) => (PgInterfaceFlags::Gso, size),
+            (false, None) => (PgInterfaceFlags::None, 0),
+        };
+        let mode = match config.mode {
+            PgMode::Ethernet => PgInterfaceMode::Ethernet,
+            PgMode::Ip4 => PgInterfaceMode::Ip4,
+            PgMode::Ip6 => PgInterfaceMode::Ip6,
+        };
+        let sw_if_index = t
+            .api()
+            .request(&PgCreateInterfaceV3 {
+                interface_id: pg_index,
+                pg_flags,
+                gso_size,
+                mode,
+            })?
+            .sw_if_index;
+        if sw_if_index > 255 {
+            return Err(format!(
+                "pg{pg_index} has sw_if_index {sw_if_index}: VPP's addressing convention \
+                 (172.16.<sw_if_index>.0/24) stops at 255"
+            )
+            .into());
+        }
+        let details = t.api().dump(&SwInterfaceDump {
+            sw_if_index,
+            ..SwInterfaceDump::default()
+        })?;
+        let d = details
+            .iter()
+            .find(|d| d.sw_if_index == sw_if_index)
+            .ok_or_else(|| format!("pg{pg_index} (sw_if_index {sw_if_index}) is not in VPP's interface dump"))?;
+        let intf = PgInterface(Arc::new(Inner {
+            pg_index,
+            sw_if_index,
+            name: d.interface_name.trim_end_matches('\0').trim().to_string(),
+            mode: config.mode,
+            tempdir: t.tempdir().to_path_buf(),
+            state: Mutex::new(State {
+                local_mac: Mac(d.l2_address),
+                hosts: hosts(sw_if_index, 1),
+                has_ip4: false,
+                has_ip6: false,
+            }),
+        }));
+        tracing::info!(
+            "created {} (sw_if_index {sw_if_index}, {:?}, MAC {})",
+            intf.name(),
+            config.mode,
+            intf.local_mac()
+        );
+        let pg = &mut t.pg.interfaces;
+        pg.retain(|i| i.pg_index() != pg_index);
+        pg.push(intf.clone());
+        out.push(intf);
+    }
+    Ok(out)
+}
+
+/// The class's pg interfaces, in creation order (`self.pg_interfaces`).
+pub fn interfaces(t: &TestCase) -> TestResult<Vec<PgInterface>> {
+    if t.pg.interfaces.is_empty() {
+        return Err("the class has no pg interfaces: create them with pg::create_interfaces (in set_up_class)".into());
+    }
+    Ok(t.pg.interfaces.clone())
+}
+
+/// The class's pg interface of this name (`pg0`).
+pub fn interface(t: &TestCase, name: &str) -> TestResult<PgInterface> {
+    t.pg
+        .interfaces
+        .iter()
+        .find(|i| i.name() == name)
+        .cloned()
+        .ok_or_else(|| {
+            let have: Vec<&str> = t.pg.interfaces.iter().map(|i| i.name()).collect();
+            format!("no pg interface {name} in this class (it has {have:?})").into()
+        })
+}
+
+impl PgInterface {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `pg<N>`, as VPP names it.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The pg index N of `pg<N>`.
+    pub fn pg_index(&self) -> u32 {
+        self.0.pg_index
+    }
+
+    /// VPP's `sw_if_index`.
+    pub fn sw_if_index(&self) -> u32 {
+        self.0.sw_if_index
+    }
+
+    /// The interface's mode.
+    pub fn mode(&self) -> PgMode {
+        self.0.mode
+    }
+
+    /// VPP's MAC on the interface.
+    pub fn local_mac(&self) -> Mac {
+        self.state().local_mac
+    }
+
+    /// VPP's IPv4 address: `172.16.<sw_if_index>.1`.
+    pub fn local_ip4(&self) -> Ipv4Addr {
+        Ipv4Addr::new(172, 16, self.sw_if_index() as u8, 1)
+    }
+
+    /// VPP's IPv4 address with its length: `172.16.<sw_if_index>.1/24`.
+    pub fn local_ip4_prefix(&self) -> String {
+        format!("{}/24", self.local_ip4())
+    }
+
+    /// VPP's IPv6 address: `fd01:<sw_if_index>::1`.
+    pub fn local_ip6(&self) -> Ipv6Addr {
+        format!("fd01:{:x}::1", self.sw_if_index())
+            .parse()
+            .expect("a valid address")
+    }
+
+    /// VPP's IPv6 address with its length: `fd01:<sw_if_index>::1/64`.
+    pub fn local_ip6_prefix(&self) -> String {
+        format!("{}/64", self.local_ip6())
+    }
+
+    /// The remote hosts (one unless [`PgInterface::generate_remote_hosts`]).
+    pub fn remote_hosts(&self) -> Vec<Host> {
+        self.state().hosts.clone()
+    }
+
+    /// The first remote host.
+    pub fn remote_host(&self) -> Host {
+        self.state().hosts[0].clone()
+    }
+
+    /// The first remote host's MAC: `02:<sw_if_index>:00:00:ff:02`.
+    pub fn remote_mac(&self) -> Mac {
+        self.remote_host().mac
+    }
+
+    /// The first remote host's IPv4 address: `172.16.<sw_if_index>.2`.
+    pub fn remote_ip4(&self) -> Ipv4Addr {
+        self.remote_host().ip4
+    }
+
+    /// The first remote host's IPv6 address: `fd01:<sw_if_index>::2`.
+    pub fn remote_ip6(&self) -> Ipv6Addr {
+        self.remote_host().ip6
+    }
+
+    /// The first remote host's link-local address.
+    pub fn remote_ip6_ll(&self) -> Ipv6Addr {
+        self.remote_host().ip6_ll
+    }
+
+    /// Replaces the remote hosts with `count` of them, from `.2` on.
+    pub fn generate_remote_hosts(&self, count: usize) {
+        self.state().hosts = hosts(self.sw_if_index(), count.max(1));
+    }
+
+    /// The remote host with this MAC.
+    pub fn host_by_mac(&self, mac: Mac) -> Option<Host> {
+        self.state().hosts.iter().find(|h| h.mac == mac).cloned()
+    }
+
+    /// The remote host with this address.
+    pub fn host_by_ip(&self, ip: IpAddr) -> Option<Host> {
+        self.state()
+            .hosts
+            .iter()
+            .find(|h| IpAddr::V4(h.ip4) == ip || IpAddr::V6(h.ip6) == ip)
+            .cloned()
+    }
+
+    /// Where a stream's packets are written: `pg<N>_in.pcap`
+    /// (`pg<N>_wrk<W>_in.pcap` for a worker's stream).
+    pub fn in_path(&self, worker: Option<u32>) -> PathBuf {
+        self.0.tempdir.join(match worker {
+            Some(w) => format!("pg{}_wrk{w}_in.pcap", self.pg_index()),
+            None => format!("pg{}_in.pcap", self.pg_index()),
+        })
+    }
+
+    /// Where VPP writes what the interface sends: `pg<N>_out.pcap`.
+    pub fn out_path(&self) -> PathBuf {
+        self.0.tempdir.join(format!("pg{}_out.pcap", self.pg_index()))
+    }
+
+    /// The name of a stream into the interface.
+    pub(crate) fn stream_name(&self, worker: Option<u32>) -> String {
+        let base = format!("pcap{}-sw_if_index-{}", self.pg_index(), self.sw_if_index());
+        match worker {
+            Some(w) => format!("{base}-worker{w}"),
+            None => base,
+        }
+    }
+
+    fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
+        t.api().request(&SwInterfaceAddDelAddress {
+            sw_if_index,
+            is_add,
+            del_all: false,
+            prefix: prefix.parse()?,
+        })?;
+        Ok(())
+    }
+
+    /// Adds VPP's IPv4 address (`config_ip4`).
+    pub fn config_ip4(&self, t: &mut TestCase) -> TestResult<&Self> {
+        Self::address(t, self.sw_if_index(), &self.local_ip4_prefix(), true)?;
+        self.state().has_ip4 = true;
+        Ok(self)
+    }
+
+    /// Removes it, if it was added (`unconfig_ip4`).
+    pub fn unconfig_ip4(&self, t: &mut TestCase) -> TestResult<&Self> {
+        if std::mem::take(&mut self.state().has_ip4) {
+            Self::address(t, self.sw_if_index(), &self.local_ip4_prefix(), false)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds VPP's IPv6 address (`config_ip6`).
+    pub fn config_ip6(&self, t: &mut TestCase) -> TestResult<&Self> {
+        Self::address(t, self.sw_if_index(), &self.local_ip6_prefix(), true)?;
+        self.state().has_ip6 = true;
+        Ok(self)
+    }
+
+    /// Removes it, if it was added (`unconfig_ip6`).
+    pub fn unconfig_ip6(&self, t: &mut TestCase) -> TestResult<&Self> {
+        if std::mem::take(&mut self.state().has_ip6) {
+            Self::address(t, self.sw_if_index(), &self.local_ip6_prefix(), false)?;
+        }
+        Ok(self)
+    }
+
+    /// Removes both addresses (`unconfig`).
+    pub fn unconfig(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.unconfig_ip4(t)?.unconfig_ip6(t)
+    }
+
+    fn flags(&self, t: &mut TestCase, up: bool) -> TestResult<&Self> {
+        t.api().request(&SwInterfaceSetFlags {
+            sw_if_index: self.sw_if_index(),
+            flags: if up {
+                IfStatusFlags::ADMIN_UP
+            } else {
+                IfStatusFlags::default()
+            },
+        })?;
+        Ok(self)
+    }
+
+    /// Sets the interface admin up.
+    pub fn admin_up(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.flags(t, true)
+    }
+
+    /// Sets the interface admin down.
+    pub fn admin_down(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.flags(t, false)
+    }
+
+    fn table(&self, t: &mut TestCase, is_ipv6: bool, vrf_id: u32) -> TestResult<&Self> {
+        t.api().request(&SwInterfaceSetTable {
+            sw_if_index: self.sw_if_index(),
+            is_ipv6,
+            vrf_id,
+        })?;
+        Ok(self)
+    }
+
+    /// Puts the interface in IPv4 table `table_id` (`set_table_ip4`).
+    pub fn set_table_ip4(&self, t: &mut TestCase, table_id: u32) -> TestResult<&Self> {
+        self.table(t, false, table_id)
+    }
+
+    /// Puts the interface in IPv6 table `table_id` (`set_table_ip6`).
+    pub fn set_table_ip6(&self, t: &mut TestCase, table_id: u32) -> TestResult<&Self> {
+        self.table(t, true, table_id)
+    }
+
+    /// Stops router advertisements on the interface (`disable_ipv6_ra`).
+    pub fn disable_ipv6_ra(&self, t: &mut TestCase) -> TestResult<&Self> {
+        t.api().request(&SwInterfaceIp6ndRaConfig {
+            sw_if_index: self.sw_if_index(),
+            suppress: 1,
+            ..SwInterfaceIp6ndRaConfig::default()
+        })?;
+        Ok(self)
+    }
+
+    fn neighbors(&self, t: &mut TestCase, v6: bool) -> TestResult<&Self> {
+        for h in self.remote_hosts() {
+            let ip = if v6 { IpAddr::V6(h.ip6) } else { IpAddr::V4(h.ip4) };
+            t.api().request(&IpNeighborAddDel {
+                is_add: true,
+                neighbor: IpNeighbor {
+                    sw_if_index: self.sw_if_index(),
+                    mac_address: h.mac.0,
+                    ip_address: ip.into(),
+                    ..IpNeighbor::default()
+                },
+            })?;
+        }
+        Ok(self)
+    }
+
+    /// A static neighbour for every remote host's IPv4 address.
+    pub fn configure_ipv4_neighbors(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.neighbors(t, false)
+    }
+
+    /// A static neighbour for every remote host's IPv6 address.
+    pub fn configure_ipv6_neighbors(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.neighbors(t, true)
+    }
+
+    /// The ARP request the remote host sends for VPP's address.
+    pub fn create_arp_req(&self) -> Packet {
+        Ether::new(self.remote_mac(), Mac::BROADCAST)
+            / Arp::who_has(self.remote_mac(), self.remote_ip4(), self.local_ip4())
+    }
+
+    /// The neighbour solicitation the remote host sends for `addr`
+    /// (VPP's address by default).
+    pub fn create_ndp_req(&self, addr: Option<Ipv6Addr>) -> Packet {
+        let addr = addr.unwrap_or_else(|| self.local_ip6());
+        let o = addr.octets();
+        let nsma = Ipv6Addr::from([
+            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, o[13], o[14], o[15],
+        ]);
+        Ether::new(self.remote_mac(), Mac::ipv6_multicast(nsma))
+            / Ipv6::new(self.remote_ip6(), nsma).hlim(255)
+            / Nd::ns(addr)
+            / NdOpt::src_ll(self.remote_mac())
+    }
+
+    /// Asks VPP for its MAC by ARP and keeps the answer; no answer is
+    /// logged and not an error, as in VPP's framework (`resolve_arp`).
+    pub fn resolve_arp(&self, t: &mut TestCase) -> TestResult<&Self> {
+        tracing::info!("Sending ARP request for {} on port {}", self.local_ip4(), self.name());
+        self.add_stream(t, &[self.create_arp_req()])?;
+        self.enable_capture(t)?;
+        super::start(t)?;
+        let trace = t.cli("show trace").unwrap_or_default();
+        tracing::info!("{trace}");
+        match self.wait_for_packet(t, Duration::from_secs(1)) {
+            Ok(p) => match p.get::<Arp>() {
+                Some(a) if a.op == Arp::IS_AT => self.state().local_mac = a.hwsrc,
+                Some(_) => tracing::info!("No ARP received on port {}", self.name()),
+                None => {
+                    return Err(format!("Unexpected response to ARP request:\n{}", p.show()).into())
+                }
+            },
+            Err(_) => tracing::info!("No ARP received on port {}", self.name()),
+        }
+        Ok(self)
+    }
+
+    /// Asks VPP for its MAC by neighbour discovery and keeps the answer
+    /// (`resolve_ndp`); no answer within `timeout` is an error.
+    pub fn resolve_ndp(&self, t: &mut TestCase, timeout: Duration) -> TestResult<&Self> {
+        tracing::info!("Sending NDP request for {} on port {}", self.local_ip6(), self.name());
+        self.add_stream(t, &[self.create_ndp_req(None)])?;
+        self.enable_capture(t)?;
+        super::start(t)?;
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let p = self.wait_for_packet_filtered(t, left, None)?;
+            let na = p.get::<Nd>().is_some_and(|n| n.ty() == 136);
+            let ll = p.layers().iter().find_map(|l| match l {
+                asf_packet::Layer::NdOpt(NdOpt {
+                    opt: NdOption::DstLl(m),
+                    ..
+                }) => Some(*m),
+                _ => None,
+            });
+            if let (true, Some(mac)) = (na, ll) {
+                self.state().local_mac = mac;
+                return Ok(self);
+            }
+            tracing::info!("Unexpected response to NDP request:\n{}", p.show());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_hosts_follow_vpps_convention() {
+        let h = hosts(1, 2);
+        assert_eq!(h[0].mac.to_string(), "02:01:00:00:ff:02");
+        assert_eq!(h[0].ip4, Ipv4Addr::new(172, 16, 1, 2));
+        assert_eq!(h[0].ip6, "fd01:1::2".parse::<Ipv6Addr>().unwrap());
+        assert_eq!(h[1].ip4, Ipv4Addr::new(172, 16, 1, 3));
+        assert_eq!(hosts(10, 1)[0].ip6, "fd01:a::2".parse::<Ipv6Addr>().unwrap());
+        // scapy's in6_mactoifaceid: fe80::0001:00FF:FE00:FF02.
+        assert_eq!(h[0].ip6_ll, "fe80::1:ff:fe00:ff02".parse::<Ipv6Addr>().unwrap());
+    }
+}
