@@ -245,7 +245,13 @@ impl Packet {
                 }
             }
             out.push(' ');
-            out.extend(chunk.iter().map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }));
+            out.extend(chunk.iter().map(|&c| {
+                if (0x20..0x7f).contains(&c) {
+                    c as char
+                } else {
+                    '.'
+                }
+            }));
             out.push('\n');
         }
         out.pop();

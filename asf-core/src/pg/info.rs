@@ -55,7 +55,9 @@ impl PacketInfo {
         if payload.len() < 18 {
             return Err(BadInfo::Short(payload.len()));
         }
-        let i32_at = |i: usize| i32::from_le_bytes([payload[i], payload[i + 1], payload[i + 2], payload[i + 3]]);
+        let i32_at = |i: usize| {
+            i32::from_le_bytes([payload[i], payload[i + 1], payload[i + 2], payload[i + 3]])
+        };
         let info = PacketInfo {
             index: i32_at(0),
             src: i32_at(4),
@@ -146,7 +148,12 @@ impl PacketInfos {
     }
 
     /// The next info sent into `src` for `dst` (`..._for_interface2`).
-    pub fn next_for_interface2(&self, src: u32, dst: u32, after: Option<&PacketInfo>) -> Option<PacketInfo> {
+    pub fn next_for_interface2(
+        &self,
+        src: u32,
+        dst: u32,
+        after: Option<&PacketInfo>,
+    ) -> Option<PacketInfo> {
         let mut cur = after.copied();
         loop {
             let n = self.next_for_interface(src, cur.as_ref())?;
@@ -196,7 +203,10 @@ mod tests {
             p,
             [0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
         );
-        assert_eq!(PacketInfo::from_payload(&[&p[..], b"tail"].concat()), Ok(info));
+        assert_eq!(
+            PacketInfo::from_payload(&[&p[..], b"tail"].concat()),
+            Ok(info)
+        );
         assert_eq!(PacketInfo::from_payload(&p[..17]), Err(BadInfo::Short(17)));
         let mut big = p.clone();
         big[0..4].copy_from_slice(&0x4001i32.to_le_bytes());
@@ -221,10 +231,7 @@ mod tests {
     #[test]
     fn extend_packet_pads_the_payload_to_size_less_the_fcs() {
         use asf_packet::{Ether, Ipv4, Udp};
-        let mut p = Ether::default()
-            / Ipv4::default()
-            / Udp::default()
-            / Raw::new(b"x");
+        let mut p = Ether::default() / Ipv4::default() / Udp::default() / Raw::new(b"x");
         extend_packet(&mut p, 128, b" ");
         assert_eq!(p.len(), 124);
         assert!(p.expect::<Raw>().load.ends_with(b"   "));

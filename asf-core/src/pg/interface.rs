@@ -81,7 +81,22 @@ pub struct PgInterface(Arc<Inner>);
 pub(crate) fn link_local(mac: Mac) -> Ipv6Addr {
     let m = mac.0;
     Ipv6Addr::from([
-        0xfe, 0x80, 0, 0, 0, 0, 0, 0, m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5],
+        0xfe,
+        0x80,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        m[0] ^ 2,
+        m[1],
+        m[2],
+        0xff,
+        0xfe,
+        m[3],
+        m[4],
+        m[5],
     ])
 }
 
@@ -151,7 +166,9 @@ pub fn create_interfaces_with(
         let d = details
             .iter()
             .find(|d| d.sw_if_index == sw_if_index)
-            .ok_or_else(|| format!("pg{pg_index} (sw_if_index {sw_if_index}) is not in VPP's interface dump"))?;
+            .ok_or_else(|| {
+                format!("pg{pg_index} (sw_if_index {sw_if_index}) is not in VPP's interface dump")
+            })?;
         let intf = PgInterface(Arc::new(Inner {
             pg_index,
             sw_if_index,
@@ -189,8 +206,7 @@ pub fn interfaces(t: &TestCase) -> TestResult<Vec<PgInterface>> {
 
 /// The class's pg interface of this name (`pg0`).
 pub fn interface(t: &TestCase, name: &str) -> TestResult<PgInterface> {
-    t.pg
-        .interfaces
+    t.pg.interfaces
         .iter()
         .find(|i| i.name() == name)
         .cloned()
@@ -312,7 +328,9 @@ impl PgInterface {
 
     /// Where VPP writes what the interface sends: `pg<N>_out.pcap`.
     pub fn out_path(&self) -> PathBuf {
-        self.0.tempdir.join(format!("pg{}_out.pcap", self.pg_index()))
+        self.0
+            .tempdir
+            .join(format!("pg{}_out.pcap", self.pg_index()))
     }
 
     /// The name of a stream into the interface.
@@ -422,7 +440,11 @@ impl PgInterface {
 
     fn neighbors(&self, t: &mut TestCase, v6: bool) -> TestResult<&Self> {
         for h in self.remote_hosts() {
-            let ip = if v6 { IpAddr::V6(h.ip6) } else { IpAddr::V4(h.ip4) };
+            let ip = if v6 {
+                IpAddr::V6(h.ip6)
+            } else {
+                IpAddr::V4(h.ip4)
+            };
             t.api().request(&IpNeighborAddDel {
                 is_add: true,
                 neighbor: IpNeighbor {
@@ -469,7 +491,11 @@ impl PgInterface {
     /// Asks VPP for its MAC by ARP and keeps the answer; no answer is
     /// logged and not an error, as in VPP's framework (`resolve_arp`).
     pub fn resolve_arp(&self, t: &mut TestCase) -> TestResult<&Self> {
-        tracing::info!("Sending ARP request for {} on port {}", self.local_ip4(), self.name());
+        tracing::info!(
+            "Sending ARP request for {} on port {}",
+            self.local_ip4(),
+            self.name()
+        );
         self.add_stream(t, &[self.create_arp_req()])?;
         self.enable_capture(t)?;
         super::start(t)?;
@@ -491,7 +517,11 @@ impl PgInterface {
     /// Asks VPP for its MAC by neighbour discovery and keeps the answer
     /// (`resolve_ndp`); no answer within `timeout` is an error.
     pub fn resolve_ndp(&self, t: &mut TestCase, timeout: Duration) -> TestResult<&Self> {
-        tracing::info!("Sending NDP request for {} on port {}", self.local_ip6(), self.name());
+        tracing::info!(
+            "Sending NDP request for {} on port {}",
+            self.local_ip6(),
+            self.name()
+        );
         self.add_stream(t, &[self.create_ndp_req(None)])?;
         self.enable_capture(t)?;
         super::start(t)?;
@@ -527,8 +557,14 @@ mod tests {
         assert_eq!(h[0].ip4, Ipv4Addr::new(172, 16, 1, 2));
         assert_eq!(h[0].ip6, "fd01:1::2".parse::<Ipv6Addr>().unwrap());
         assert_eq!(h[1].ip4, Ipv4Addr::new(172, 16, 1, 3));
-        assert_eq!(hosts(10, 1)[0].ip6, "fd01:a::2".parse::<Ipv6Addr>().unwrap());
+        assert_eq!(
+            hosts(10, 1)[0].ip6,
+            "fd01:a::2".parse::<Ipv6Addr>().unwrap()
+        );
         // scapy's in6_mactoifaceid: fe80::0001:00FF:FE00:FF02.
-        assert_eq!(h[0].ip6_ll, "fe80::1:ff:fe00:ff02".parse::<Ipv6Addr>().unwrap());
+        assert_eq!(
+            h[0].ip6_ll,
+            "fe80::1:ff:fe00:ff02".parse::<Ipv6Addr>().unwrap()
+        );
     }
 }

@@ -113,12 +113,14 @@ impl Filter {
 /// VPP's framework's default capture filter (`is_ipv6_misc`): a router
 /// advertisement to a multicast address, or a hop-by-hop Router Alert.
 pub fn is_ipv6_misc(p: &Packet) -> bool {
-    if p.get::<Nd>().is_some_and(|n| matches!(n.msg, NdMsg::Ra { .. }))
+    if p.get::<Nd>()
+        .is_some_and(|n| matches!(n.msg, NdMsg::Ra { .. }))
         && p.get::<Ipv6>().is_some_and(|ip| ip.dst.is_multicast())
     {
         return true;
     }
-    p.get::<HopByHop>().is_some_and(|h| has_router_alert(&h.options))
+    p.get::<HopByHop>()
+        .is_some_and(|h| has_router_alert(&h.options))
 }
 
 fn has_router_alert(options: &[u8]) -> bool {
@@ -184,7 +186,14 @@ impl PgInterface {
         packets: &[Packet],
         worker: Option<u32>,
     ) -> TestResult<&Self> {
-        self.stream(t, packets, StreamOptions { worker, replays: None })
+        self.stream(
+            t,
+            packets,
+            StreamOptions {
+                worker,
+                replays: None,
+            },
+        )
     }
 
     /// The same, sent `replays` times.
@@ -236,7 +245,12 @@ impl PgInterface {
         {
             t.pg.pcaps.push(entry);
         }
-        tracing::debug!("stream of {} packets into {}: {}", packets.len(), self.name(), path.display());
+        tracing::debug!(
+            "stream of {} packets into {}: {}",
+            packets.len(),
+            self.name(),
+            path.display()
+        );
         Ok(self)
     }
 
@@ -326,19 +340,34 @@ impl PgInterface {
             log_trace(t);
             return Err(CaptureError::Nothing {
                 intf: name,
-                timeout: e.timeout.map_or("None".into(), |d| format!("{}s", d.as_secs_f64())),
+                timeout: e
+                    .timeout
+                    .map_or("None".into(), |d| format!("{}s", d.as_secs_f64())),
                 expected: e.count,
             }
             .into());
         }
         let packets = capture.unwrap_or_default();
-        let kept = keep(t, self, &packets, if e.count == 0 { "unexpected" } else { "count-mismatch" })?;
+        let kept = keep(
+            t,
+            self,
+            &packets,
+            if e.count == 0 {
+                "unexpected"
+            } else {
+                "count-mismatch"
+            },
+        )?;
         log_trace(t);
         if e.count == 0 {
             return Err(CaptureError::Unexpected {
                 intf: name,
                 captured: got,
-                remark: e.remark.as_ref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                remark: e
+                    .remark
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default(),
                 kept,
                 first: packets[0].show(),
             }
@@ -430,7 +459,12 @@ fn decoded(headline: &str, packets: &[Packet]) -> String {
 
 /// Keeps a failed capture and the streams that caused it in the class dir,
 /// each with its decoded text; returns the capture's copy.
-fn keep(t: &mut TestCase, intf: &PgInterface, packets: &[Packet], kind: &str) -> TestResult<PathBuf> {
+fn keep(
+    t: &mut TestCase,
+    intf: &PgInterface,
+    packets: &[Packet],
+    kind: &str,
+) -> TestResult<PathBuf> {
     t.pg.kept += 1;
     let n = t.pg.kept;
     let test = t.test_name().unwrap_or("class");
@@ -439,7 +473,10 @@ fn keep(t: &mut TestCase, intf: &PgInterface, packets: &[Packet], kind: &str) ->
     std::fs::copy(intf.out_path(), &kept)?;
     std::fs::write(
         kept.with_extension("pcap.txt"),
-        decoded(&format!("{} packets captured on {}:", packets.len(), intf.name()), packets),
+        decoded(
+            &format!("{} packets captured on {}:", packets.len(), intf.name()),
+            packets,
+        ),
     )?;
     for (i, w) in t.pg.old_pcaps.clone() {
         let src = i.in_path(w);
@@ -448,7 +485,10 @@ fn keep(t: &mut TestCase, intf: &PgInterface, packets: &[Packet], kind: &str) ->
         std::fs::copy(&src, &copy)?;
         std::fs::write(
             copy.with_extension("pcap.txt"),
-            decoded(&format!("{} packets sent into {}:", cap.records.len(), i.name()), &cap.packets()),
+            decoded(
+                &format!("{} packets sent into {}:", cap.records.len(), i.name()),
+                &cap.packets(),
+            ),
         )?;
     }
     Ok(kept)
@@ -639,7 +679,10 @@ pub fn send_and_expect_multi(
         out.push(e.interface.get_capture_with(t, &e)?);
     }
     for s in &o.silent {
-        if expects.iter().any(|e| e.interface.pg_index() == s.pg_index()) {
+        if expects
+            .iter()
+            .any(|e| e.interface.pg_index() == s.pg_index())
+        {
             continue;
         }
         let mut e = Expect::new(s, 0);
@@ -679,7 +722,9 @@ pub fn send_and_expect_some(
     output: &PgInterface,
 ) -> TestResult<Vec<Packet>> {
     pg_send(t, input, packets, None)?;
-    let rx = output.read_capture(t, Filter::default())?.unwrap_or_default();
+    let rx = output
+        .read_capture(t, Filter::default())?
+        .unwrap_or_default();
     if rx.is_empty() {
         return Err(CaptureError::Nothing {
             intf: output.name().to_string(),
@@ -689,7 +734,13 @@ pub fn send_and_expect_some(
         .into());
     }
     if rx.len() > packets.len() {
-        return Err(format!("len(rx) ({}) > len(pkts) ({}) on {}", rx.len(), packets.len(), output.name()).into());
+        return Err(format!(
+            "len(rx) ({}) > len(pkts) ({}) on {}",
+            rx.len(),
+            packets.len(),
+            output.name()
+        )
+        .into());
     }
     Ok(rx)
 }
@@ -707,7 +758,12 @@ pub fn send_and_expect_load_balancing(
     for o in outputs {
         let rx = o.read_capture(t, Filter::default())?.unwrap_or_default();
         if rx.is_empty() {
-            return Err(format!("0 != len(rx) ({}) on {}: no packet was balanced to it", rx.len(), o.name()).into());
+            return Err(format!(
+                "0 != len(rx) ({}) on {}: no packet was balanced to it",
+                rx.len(),
+                o.name()
+            )
+            .into());
         }
         out.push(rx);
     }
@@ -758,7 +814,10 @@ mod tests {
             };
         assert!(is_ipv6_misc(&Packet::ether(&mld.build())));
         let ns = Ether::default()
-            / Ipv6::new("fe80::1".parse().unwrap(), "ff02::1:ff00:1".parse().unwrap())
+            / Ipv6::new(
+                "fe80::1".parse().unwrap(),
+                "ff02::1:ff00:1".parse().unwrap(),
+            )
             / Nd::ns("fd01::1".parse().unwrap());
         assert!(!is_ipv6_misc(&Packet::ether(&ns.build())));
         assert!(!has_router_alert(&[1, 4, 0, 0, 0, 0]));
