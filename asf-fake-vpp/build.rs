@@ -7,6 +7,7 @@ fn main() {
     if let Err(e) = asf_apigen::Builder::new()
         .api_dir("../asf-core/api")
         .file("../examples/plugin-tests/api/demo.api.json")
+        .file("../asf-tests/api/ping.api.json")
         .tables_only(true)
         .generate()
     {

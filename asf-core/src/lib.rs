@@ -32,6 +32,7 @@ pub mod exit;
 pub mod helper;
 pub mod host;
 pub mod model;
+pub mod objects;
 pub mod pg;
 pub mod rules;
 pub mod runner;

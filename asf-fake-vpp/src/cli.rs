@@ -73,6 +73,114 @@ impl Cli<'_> {
         out
     }
 
+    /// `packet-generator new | enable | disable | delete | capture`.
+    fn packet_generator(&self, words: &[&str]) -> Result<String, String> {
+        use crate::dataplane::Stream;
+        match words {
+            ["new", rest @ ..] => {
+                let mut path = None;
+                let mut source = None;
+                let mut name = None;
+                let mut limit = None;
+                let mut it = rest.iter();
+                while let Some(w) = it.next() {
+                    let v = it.next().ok_or_else(String::new)?;
+                    match *w {
+                        "pcap" => path = Some(std::path::PathBuf::from(v)),
+                        "source" => {
+                            source = Some(
+                                v.strip_prefix("pg")
+                                    .and_then(|n| n.parse::<u32>().ok())
+                                    .ok_or_else(String::new)?,
+                            )
+                        }
+                        "name" => name = Some(v.to_string()),
+                        "limit" => limit = Some(v.parse::<u64>().map_err(|_| String::new())?),
+                        "worker" | "maxframe" => {}
+                        _ => return Err(String::new()),
+                    }
+                }
+                let (Some(path), Some(source), Some(name)) = (path, source, name) else {
+                    return Err("missing pcap, source or name".into());
+                };
+                let packets = match asf_packet::pcap::read(&path) {
+                    Ok(cap) => cap.records.into_iter().map(|r| r.data).collect(),
+                    Err(e) => return Err(format!("pcap read error: {e}")),
+                };
+                let mut st = self.state();
+                if !st.dp.pg.contains_key(&source) {
+                    return Err(format!("unknown interface `pg{source}'"));
+                }
+                st.dp.streams.insert(
+                    name,
+                    Stream {
+                        path,
+                        packets,
+                        source,
+                        limit,
+                        enabled: false,
+                    },
+                );
+                Ok(String::new())
+            }
+            ["enable" | "enable-stream", rest @ ..] => {
+                let mut st = self.state();
+                let ports = st.ports();
+                st.dp.run_streams(&ports, rest.first().copied())?;
+                Ok(String::new())
+            }
+            ["disable" | "disable-stream", ..] => Ok(String::new()),
+            ["delete", name] => match self.state().dp.streams.remove(*name) {
+                Some(_) => Ok(String::new()),
+                None => Err("expected stream name".into()),
+            },
+            ["capture", intf, "pcap", path, rest @ ..] => {
+                let mut st = self.state();
+                let id = intf.strip_prefix("pg").and_then(|n| n.parse::<u32>().ok());
+                let Some(&(sw, mode)) = id.and_then(|i| st.dp.pg.get(&i)) else {
+                    return Err(format!("unknown input `{intf}'"));
+                };
+                match rest {
+                    ["disable"] => {
+                        st.dp.flush();
+                        st.dp.captures.remove(&sw);
+                        Ok(String::new())
+                    }
+                    [] => st
+                        .dp
+                        .capture(sw, mode, std::path::PathBuf::from(path))
+                        .map(|()| String::new()),
+                    _ => Err(String::new()),
+                }
+            }
+            _ => Err(String::new()),
+        }
+    }
+
+    /// `ping <address> [interval s] [repeat n] [burst n]`.
+    fn ping(&self, words: &[&str]) -> Option<String> {
+        let (dst, rest) = words.split_first()?;
+        let dst: std::net::IpAddr = dst.parse().ok()?;
+        let (mut repeat, mut burst) = (5u32, 1u32);
+        let mut it = rest.iter();
+        while let Some(w) = it.next() {
+            let v = it.next()?;
+            match *w {
+                "repeat" => repeat = v.parse().ok()?,
+                "burst" => burst = v.parse().ok()?,
+                "interval" | "size" | "table-id" | "source" => {}
+                _ => return None,
+            }
+        }
+        let mut st = self.state();
+        let ports = st.ports();
+        let sent = st.dp.ping(&ports, dst, repeat, burst);
+        st.dp.flush();
+        Some(format!(
+            "\nStatistics: {sent} sent, 0 received, 100% packet loss\n"
+        ))
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -103,7 +211,47 @@ impl Cli<'_> {
                 }
                 Ok(String::new())
             }
-            ["clear", "trace"] | ["clear", "run"] => Ok(String::new()),
+            ["clear", "trace"] => {
+                self.state().dp.trace.clear();
+                Ok(String::new())
+            }
+            ["clear", "run"] => Ok(String::new()),
+            ["packet-generator", rest @ ..] => self.packet_generator(rest).map_err(|e| {
+                if e.is_empty() {
+                    unknown()
+                } else {
+                    e
+                }
+            }),
+            ["trace", "add", "pg-input", n, ..] => {
+                let n: usize = n.parse().map_err(|_| unknown())?;
+                self.state().dp.trace_left = n;
+                Ok(String::new())
+            }
+            ["ping", rest @ ..] => self.ping(rest).ok_or_else(unknown),
+            ["show", "l2patch"] => {
+                let st = self.state();
+                let name = |i: &u32| st.interfaces.get(i).map_or(format!("sw_if_index {i}"), |x| x.name.clone());
+                Ok(st
+                    .dp
+                    .xconnect
+                    .iter()
+                    .map(|(rx, tx)| format!("{:>20} -> {}\n", name(rx), name(tx)))
+                    .collect())
+            }
+            ["show", "ip4" | "ip6" | "ip", "neighbors" | "neighbor"] => {
+                let st = self.state();
+                let mut out = format!("{:<14}{:<30}{:<7}{:<20}{}\n", "Time", "IP", "Flags", "Ethernet", "Interface");
+                for ((sw, ip), mac) in &st.dp.neighbors {
+                    let v4 = words[1] == "ip4";
+                    if words[1] != "ip" && ip.is_ipv4() != v4 {
+                        continue;
+                    }
+                    let name = st.interfaces.get(sw).map_or("?".to_string(), |i| i.name.clone());
+                    out.push_str(&format!("{:<14}{:<30}{:<7}{:<20}{name}\n", "0.0000", ip, "D", mac));
+                }
+                Ok(out)
+            }
             ["clear", "errors"] => {
                 self.state().counters.clear_errors();
                 Ok(String::new())
@@ -120,12 +268,20 @@ impl Cli<'_> {
                 }
                 Ok(out)
             }
-            ["show", "trace", ..] => Ok(self
-                .threads
-                .iter()
-                .enumerate()
-                .map(|(i, t)| format!("------------------- Start of thread {i} {} -------------------\nNo packets in trace buffer\n", t.name))
-                .collect()),
+            ["show", "trace", ..] => {
+                let st = self.state();
+                let mut out = String::new();
+                for (i, t) in self.threads.iter().enumerate() {
+                    out.push_str(&format!("------------------- Start of thread {i} {} -------------------\n", t.name));
+                    if i == 0 && !st.dp.trace.is_empty() {
+                        out.push_str(&st.dp.trace.join("\n"));
+                        out.push('\n');
+                    } else {
+                        out.push_str("No packets in trace buffer\n");
+                    }
+                }
+                Ok(out)
+            }
             ["show", "interface"] | ["show", "int"] | ["sh", "int"] => Ok(self.show_interface(None)),
             ["show", "interface", name] | ["show", "int", name] => {
                 if self.state().by_name(name).is_none() {
@@ -172,6 +328,17 @@ impl Cli<'_> {
                     changed.push((i, false));
                 }
                 Ok(String::new())
+            }
+            ["show", "packet-generator"] => {
+                let st = self.state();
+                if st.dp.streams.is_empty() {
+                    return Ok("no streams currently defined\n".into());
+                }
+                let mut out = format!("{:<16}{:^12}{:^16}{}\n", "Name", "Enabled", "Count", "Parameters");
+                for (name, s) in &st.dp.streams {
+                    out.push_str(&format!("{:<16}{:^12}{:^16}{}\n", name, if s.enabled { "Yes" } else { "No" }, 0, s.path.display()));
+                }
+                Ok(out)
             }
             ["show", "errors"] | ["show", "error"] => {
                 let st = self.state();

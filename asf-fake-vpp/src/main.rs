@@ -4,6 +4,7 @@
 //! cleanly on SIGTERM, and misbehaves on request (see [`faults`]).
 
 mod cli;
+mod dataplane;
 mod demo;
 mod faults;
 mod server;

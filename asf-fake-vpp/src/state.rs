@@ -61,6 +61,8 @@ pub struct State {
     pub trace_on: bool,
     /// The traced messages.
     pub trace: Vec<String>,
+    /// The packet path.
+    pub dp: crate::dataplane::Dataplane,
 }
 
 /// One entry of VPP's event log.
@@ -118,6 +120,7 @@ impl State {
             // api-trace { on } is on VPP's framework's command line.
             trace_on: true,
             trace: Vec::new(),
+            dp: Default::default(),
         }
     }
 
@@ -185,6 +188,56 @@ impl State {
         }
         i.admin_up = up;
         Ok(Some(i.clone()))
+    }
+
+    /// Creates `pg<id>` in `mode`, or returns it if it exists (as VPP's
+    /// `pg_interface_add_or_get`).
+    pub fn create_pg(&mut self, id: u32, mode: crate::dataplane::Mode) -> u32 {
+        if let Some(&(index, _)) = self.dp.pg.get(&id) {
+            return index;
+        }
+        let index = self.next_index;
+        self.next_index += 1;
+        let name = format!("pg{id}");
+        self.counters.set_name(index, Some(&name));
+        // VPP gives a pg interface a random 02:fe MAC; this one is stable.
+        let mac = match mode {
+            crate::dataplane::Mode::Ethernet => [0x02, 0xfe, 0x5a, 0x00, (id >> 8) as u8, id as u8],
+            _ => [0; 6],
+        };
+        self.interfaces.insert(
+            index,
+            Interface {
+                index,
+                name,
+                dev_type: "pg".into(),
+                mac,
+                admin_up: false,
+                instance: None,
+            },
+        );
+        self.dp.pg.insert(id, (index, mode));
+        index
+    }
+
+    /// The interfaces as the packet path sees them.
+    pub fn ports(&self) -> BTreeMap<u32, crate::dataplane::Port> {
+        use crate::dataplane::{Mode, Port};
+        let modes: BTreeMap<u32, Mode> = self.dp.pg.values().map(|&(i, m)| (i, m)).collect();
+        self.interfaces
+            .values()
+            .map(|i| {
+                (
+                    i.index,
+                    Port {
+                        index: i.index,
+                        mac: asf_packet::Mac(i.mac),
+                        up: i.admin_up,
+                        mode: modes.get(&i.index).copied().unwrap_or(Mode::Ethernet),
+                    },
+                )
+            })
+            .collect()
     }
 
     /// An interface by name.

@@ -33,6 +33,11 @@ impl Packet {
         Packet::default()
     }
 
+    /// A packet of these layers, outermost first.
+    pub fn from_layers(layers: Vec<Layer>) -> Packet {
+        Packet { layers }
+    }
+
     /// The layers, outermost first.
     pub fn layers(&self) -> &[Layer] {
         &self.layers

@@ -251,6 +251,11 @@ impl<W: Write> Writer<W> {
         self.out.write_all(data)
     }
 
+    /// Flushes what was written.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out

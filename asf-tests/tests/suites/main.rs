@@ -40,6 +40,7 @@ mod test_mpcap;
 mod test_offload;
 mod test_perfmon;
 mod test_pg;
+mod test_ping;
 mod test_policer;
 mod test_prom;
 mod test_quic;

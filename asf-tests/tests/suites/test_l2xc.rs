@@ -126,8 +126,7 @@ fn run_l2xc_test(t: &mut TestCase, n: usize) -> TestResult {
 #[vpp_test(
     name = "TestL2xc",
     set_up_class = set_up_class,
-    show_at_teardown = ["show l2patch"],
-    requires_cli = ["show packet-generator"]
+    show_at_teardown = ["show l2patch"]
 )]
 mod l2xc {
     use super::*;

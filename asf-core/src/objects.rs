@@ -1,0 +1,341 @@
+//! VPP objects a test configures (what `vpp_object.py`, `vpp_ip_route.py`
+//! and `vpp_neighbor.py` give a Python test): each is a value that says
+//! what it is, adds itself, removes itself at the test's tear-down, and can
+//! say whether VPP has it.
+//!
+//! ```ignore
+//! let route = objects::add(t, IpRoute::new("10.0.2.0/24", [RoutePath::via(nh, pg1.sw_if_index())])?)?;
+//! assert!(route.query(t)?);
+//! ```
+
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::api::client::ApiClient;
+use crate::api::vpp::interface::SwInterfaceAddDelAddress;
+use crate::api::vpp::ip::{
+    FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpRoute as ApiRoute,
+    IpRouteAddDel, IpRouteLookup, IpTable as ApiTable, IpTableAddDel,
+};
+use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
+use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
+use crate::case::{TestCase, TestResult};
+use crate::errors::ApiError;
+
+/// A VPP object a test configures.
+pub trait VppObject: fmt::Display + Clone + Send + 'static {
+    /// Configures it in VPP.
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult;
+    /// Removes it from VPP (also at tear-down, with the API client only).
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError>;
+    /// Whether VPP has it.
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool>;
+}
+
+/// Adds `o` and registers its removal at the test's tear-down (newest
+/// first), as VPP's framework's object registry does; returns it.
+pub fn add<O: VppObject>(t: &mut TestCase, o: O) -> TestResult<O> {
+    o.add_vpp_config(t)?;
+    let removal = o.clone();
+    t.register(o.to_string(), move |api| removal.remove_vpp_config(api));
+    Ok(o)
+}
+
+fn prefix(s: &str) -> TestResult<Prefix> {
+    Ok(s.parse().map_err(|e: String| format!("{s:?}: {e}"))?)
+}
+
+/// An address on an interface (`VppIpInterfaceAddress`).
+#[derive(Clone, Debug)]
+pub struct IpInterfaceAddress {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The address and its length.
+    pub prefix: Prefix,
+}
+
+impl IpInterfaceAddress {
+    /// `address/len` on `sw_if_index`.
+    pub fn new(sw_if_index: u32, address: &str, len: u8) -> TestResult<IpInterfaceAddress> {
+        Ok(IpInterfaceAddress {
+            sw_if_index,
+            prefix: prefix(&format!("{address}/{len}"))?,
+        })
+    }
+
+    fn request(&self, is_add: bool) -> SwInterfaceAddDelAddress {
+        SwInterfaceAddDelAddress {
+            sw_if_index: self.sw_if_index,
+            is_add,
+            del_all: false,
+            prefix: self.prefix.clone(),
+        }
+    }
+}
+
+impl fmt::Display for IpInterfaceAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "interface-address-{}-{}", self.sw_if_index, self.prefix)
+    }
+}
+
+impl VppObject for IpInterfaceAddress {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        // The connected route of the address is there while it is.
+        let route = IpRoute {
+            table_id: 0,
+            prefix: self.prefix.clone(),
+            paths: Vec::new(),
+        };
+        route.query_vpp_config(t)
+    }
+}
+
+/// A static neighbour (`VppNeighbor`).
+#[derive(Clone, Debug)]
+pub struct Neighbor {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// Its MAC.
+    pub mac: [u8; 6],
+    /// Its address.
+    pub ip: IpAddr,
+    /// Static (the default) rather than dynamic.
+    pub is_static: bool,
+}
+
+impl Neighbor {
+    /// `ip` at `mac` on `sw_if_index`, static.
+    pub fn new(sw_if_index: u32, mac: &str, ip: &str) -> TestResult<Neighbor> {
+        Ok(Neighbor {
+            sw_if_index,
+            mac: crate::api::values::mac_pton(mac)?,
+            ip: ip.parse().map_err(|e| format!("{ip:?}: {e}"))?,
+            is_static: true,
+        })
+    }
+
+    fn request(&self, is_add: bool) -> IpNeighborAddDel {
+        IpNeighborAddDel {
+            is_add,
+            neighbor: IpNeighbor {
+                sw_if_index: self.sw_if_index,
+                flags: if self.is_static {
+                    IpNeighborFlags::Static
+                } else {
+                    IpNeighborFlags::None
+                },
+                mac_address: self.mac,
+                ip_address: self.ip.into(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Neighbor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "neighbor-{}-{}", self.sw_if_index, self.ip)
+    }
+}
+
+impl VppObject for Neighbor {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let af = if self.ip.is_ipv4() {
+            AddressFamily::Ip4
+        } else {
+            AddressFamily::Ip6
+        };
+        let found = t.api().dump(&IpNeighborDump {
+            sw_if_index: self.sw_if_index,
+            af,
+        })?;
+        Ok(found
+            .iter()
+            .any(|d| d.neighbor.ip_address.ip() == self.ip && d.neighbor.mac_address == self.mac))
+    }
+}
+
+/// An IP table (`VppIpTable`).
+#[derive(Clone, Debug)]
+pub struct IpTable {
+    /// Its id.
+    pub table_id: u32,
+    /// IPv6 rather than IPv4.
+    pub is_ip6: bool,
+}
+
+impl IpTable {
+    fn request(&self, is_add: bool) -> IpTableAddDel {
+        IpTableAddDel {
+            is_add,
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: self.is_ip6,
+                ..ApiTable::default()
+            },
+        }
+    }
+}
+
+impl fmt::Display for IpTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "table-{}-{}",
+            if self.is_ip6 { "ip6" } else { "ip4" },
+            self.table_id
+        )
+    }
+}
+
+impl VppObject for IpTable {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let any: Prefix = prefix(if self.is_ip6 { "::/0" } else { "0.0.0.0/0" })?;
+        let r = t.api().expect(crate::api::client::Expect::Any, |api| {
+            api.request(&IpRouteLookup {
+                table_id: self.table_id,
+                exact: 1,
+                prefix: any,
+            })
+        })?;
+        Ok(r.retval == 0)
+    }
+}
+
+/// A path of a route (`VppRoutePath`): through a next hop on an interface.
+#[derive(Clone, Debug)]
+pub struct RoutePath {
+    /// The next hop (unspecified: none).
+    pub nh: IpAddr,
+    /// The interface (`u32::MAX`: resolved through the next hop).
+    pub sw_if_index: u32,
+    /// The table the next hop is looked up in.
+    pub nh_table_id: u32,
+}
+
+impl RoutePath {
+    /// Through `nh` on `sw_if_index`.
+    pub fn via(nh: IpAddr, sw_if_index: u32) -> RoutePath {
+        RoutePath {
+            nh,
+            sw_if_index,
+            nh_table_id: 0,
+        }
+    }
+
+    fn encode(&self) -> FibPath {
+        let (proto, address) = match self.nh {
+            IpAddr::V4(a) => (FibPathNhProto::Ip4, AddressUnion::from_ip4(&a.octets())),
+            IpAddr::V6(a) => (FibPathNhProto::Ip6, AddressUnion::from_ip6(&a.octets())),
+        };
+        FibPath {
+            sw_if_index: self.sw_if_index,
+            table_id: self.nh_table_id,
+            rpf_id: 0,
+            weight: 1,
+            preference: 0,
+            r#type: FibPathType::Normal,
+            flags: FibPathFlags::from_value(0),
+            proto,
+            nh: FibPathNh {
+                address,
+                // MPLS_LABEL_INVALID: not through a label.
+                via_label: 0x10_0000,
+                obj_id: u32::MAX,
+                classify_table_index: u32::MAX,
+            },
+            n_labels: 0,
+            ..FibPath::default()
+        }
+    }
+}
+
+/// A route (`VppIpRoute`).
+#[derive(Clone, Debug)]
+pub struct IpRoute {
+    /// The table.
+    pub table_id: u32,
+    /// The destination.
+    pub prefix: Prefix,
+    /// The paths.
+    pub paths: Vec<RoutePath>,
+}
+
+impl IpRoute {
+    /// A route to `dst` (`10.0.2.0/24`) in table 0.
+    pub fn new(dst: &str, paths: impl IntoIterator<Item = RoutePath>) -> TestResult<IpRoute> {
+        Ok(IpRoute {
+            table_id: 0,
+            prefix: prefix(dst)?,
+            paths: paths.into_iter().collect(),
+        })
+    }
+
+    fn request(&self, is_add: bool) -> IpRouteAddDel {
+        IpRouteAddDel {
+            is_add,
+            is_multipath: false,
+            route: ApiRoute {
+                table_id: self.table_id,
+                prefix: self.prefix.clone(),
+                paths: self.paths.iter().map(RoutePath::encode).collect(),
+                ..ApiRoute::default()
+            },
+        }
+    }
+}
+
+impl fmt::Display for IpRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.table_id, self.prefix)
+    }
+}
+
+impl VppObject for IpRoute {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let r = t.api().expect(crate::api::client::Expect::Any, |api| {
+            api.request(&IpRouteLookup {
+                table_id: self.table_id,
+                exact: 1,
+                prefix: self.prefix.clone(),
+            })
+        })?;
+        Ok(r.retval == 0)
+    }
+}
