@@ -3,7 +3,10 @@
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Offload Unit Test Cases
-#[vpp_test(name = "TestOffload", requires_cli = ["show packet-generator"])]
+// VPP's buffers with offload flags, through streams described in the CLI
+// (`packet-generator new { ... data { ... } }`): the stand-in's generator
+// only replays pcap files and has no buffer subsystem.
+#[vpp_test(name = "TestOffload", requires_cli = ["show packet-generator", "show buffers"])]
 mod offload {
     use super::*;
 
