@@ -361,7 +361,7 @@ impl PgInterface {
         log_trace(t);
         if e.count == 0 {
             return Err(CaptureError::Unexpected {
-                intf: name,
+                intf: self.name().to_string(),
                 captured: got,
                 remark: e
                     .remark

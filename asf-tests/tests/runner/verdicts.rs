@@ -271,3 +271,50 @@ fn subtests_run_every_case_and_name_each_failing_one() {
     assert!(log.contains("--- subtest case=5"), "{log}");
     r.assert_clean(&["fixtures.subtests"]);
 }
+
+#[test]
+fn a_capture_that_is_not_what_the_test_expects_names_the_interface_and_keeps_the_files() {
+    let r = Run::new();
+    let (out, text) = r.run_fixtures(&["pg_faults::"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let dir = r.class_dir("fixtures.pg_faults");
+    let kept = dir.join("test_count_mismatch.pg1.count-mismatch-1.pcap");
+    assert!(
+        text.contains(&format!(
+            "Captured packets mismatch, captured 2 packets, expected 3 packets on pg1; the capture is kept as {} (decoded: {}.txt)",
+            kept.display(),
+            kept.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("#0: Ether 02:01:00:00:ff:02 > 02:00:00:00:00:99 / IP 172.16.1.2 > 10.9.9.9 / UDP 1000 > 7 / Raw (7 bytes)"), "{text}");
+    let decoded =
+        std::fs::read_to_string(dir.join("test_count_mismatch.pg1.count-mismatch-1.pcap.txt"))
+            .unwrap();
+    assert!(decoded.starts_with("2 packets captured on pg1:\nPacket #0:\n0000  02 00 00 00 00 99 02 01 00 00 FF 02 08 00"), "{decoded}");
+    assert!(
+        decoded.contains("###[ UDP ]### \n  sport     = 1001"),
+        "{decoded}"
+    );
+    let sent = std::fs::read_to_string(dir.join("test_count_mismatch.pg0.in-1.pcap.txt")).unwrap();
+    assert!(sent.starts_with("2 packets sent into pg0:"), "{sent}");
+    assert!(
+        text.contains("No packets captured on pg1 (timeout is None); expected 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Packet didn't arrive within timeout (0.2 s) on pg1 ({})",
+            dir.join("pg1_out.pcap").display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Unexpected packet on pg1 (2 packets captured in total) (cross-connected); the capture is kept as"), "{text}");
+    let log = r.class_log("fixtures.pg_faults");
+    assert!(
+        log.contains("show trace:"),
+        "the packet trace is in the class log:\n{log}"
+    );
+    assert!(text.contains("0 passed; 4 failed"), "{text}");
+    r.assert_clean(&["fixtures.pg_faults"]);
+}
