@@ -36,13 +36,19 @@ const DYNAMIC: [&str; 10] = [
     "ping",
 ];
 
-/// Of the modules after the first four, the requests the stand-in's packet
-/// path implements (with their replies); the rest of those files it does
-/// not announce, so a test that needs them skips or fails at once instead
-/// of waiting for a reply that never comes.
-const PACKET_PATH: [&str; 9] = [
-    "want_ping_finished_events",
-    "ping_finished_event",
+/// Of the `interface` module and the packet path's modules, the requests
+/// (and events) the stand-in implements; their replies and details go with
+/// them. The rest of those files it does not announce, so a test that needs
+/// them skips or fails at once instead of waiting for a reply that never
+/// comes.
+const IMPLEMENTED: [&str; 16] = [
+    "create_loopback",
+    "create_loopback_instance",
+    "delete_loopback",
+    "sw_interface_set_flags",
+    "sw_interface_dump",
+    "want_interface_events",
+    "sw_interface_event",
     "pg_create_interface_v3",
     "sw_interface_add_del_address",
     "ip_neighbor_add_del",
@@ -50,13 +56,16 @@ const PACKET_PATH: [&str; 9] = [
     "sw_interface_ip6nd_ra_config",
     "sw_interface_set_table",
     "ip_route_add_del",
+    "want_ping_finished_events",
+    "ping_finished_event",
 ];
 
 fn announced(module: &str, message: &str) -> bool {
-    DYNAMIC[..4].contains(&module)
-        || PACKET_PATH
-            .iter()
-            .any(|m| message == *m || message.strip_suffix("_reply") == Some(m))
+    if matches!(module, "vpe" | "vlib" | "demo") || message == "sw_interface_details" {
+        return true;
+    }
+    let request = message.strip_suffix("_reply").unwrap_or(message);
+    IMPLEMENTED.contains(&request)
 }
 
 /// The `.api.json` files of what the stand-in implements, for `get_api_json`.

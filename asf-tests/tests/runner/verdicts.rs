@@ -275,7 +275,7 @@ fn subtests_run_every_case_and_name_each_failing_one() {
 #[test]
 fn a_capture_that_is_not_what_the_test_expects_names_the_interface_and_keeps_the_files() {
     let r = Run::new();
-    let (out, text) = r.run_fixtures(&["pg_faults::"], &[]);
+    let (out, text) = r.run_fixtures(&["pg_faults::"], &[("FIXTURE_PG_FAULTS", "1")]);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let dir = r.class_dir("fixtures.pg_faults");
     let kept = dir.join("test_count_mismatch.pg1.count-mismatch-1.pcap");
