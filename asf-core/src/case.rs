@@ -49,8 +49,10 @@ pub struct TestCase {
     pub(crate) workers: u32,
     pub(crate) registry: Vec<(String, Remover)>,
     pub(crate) stats: Option<crate::stats::StatsClient>,
-    /// The packet generator's interfaces and streams.
-    pub(crate) pg: crate::pg::PgState,
+    /// State that helper modules keep per class, by type (the packet
+    /// generator's interfaces and streams, say), so the test case need not
+    /// know them.
+    pub(crate) ext: std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send>>,
     /// How the stats socket found VPP's end gone, if it did.
     pub(crate) stats_hangup: Option<crate::errors::Hangup>,
     pub(crate) rng: fastrand::Rng,
@@ -452,6 +454,22 @@ impl TestCase {
             self.stats = Some(client);
         }
         Ok(self.stats.as_mut().expect("connected above"))
+    }
+
+    /// The class's state of type `T`, made on first use.
+    pub(crate) fn ext<T: std::any::Any + Send + Default>(&mut self) -> &mut T {
+        self.ext
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut()
+            .expect("stored under its own type")
+    }
+
+    /// The class's state of type `T`, if there is one.
+    pub(crate) fn ext_ref<T: std::any::Any + Send>(&self) -> Option<&T> {
+        self.ext
+            .get(&std::any::TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref())
     }
 
     /// How VPP's end of its API or stats socket went away, if it has (end

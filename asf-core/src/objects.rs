@@ -339,3 +339,274 @@ impl VppObject for IpRoute {
         Ok(r.retval == 0)
     }
 }
+
+/// A bridge domain (`VppBridgeDomain`): learning, forwarding, flooding
+/// and unknown-unicast flooding on by default, as VPP's framework has them.
+#[derive(Clone, Debug)]
+pub struct BridgeDomain {
+    /// Its id.
+    pub bd_id: u32,
+    /// Flood broadcasts.
+    pub flood: bool,
+    /// Flood unknown unicasts.
+    pub uu_flood: bool,
+    /// Forward.
+    pub forward: bool,
+    /// Learn source MACs.
+    pub learn: bool,
+    /// Terminate ARP.
+    pub arp_term: bool,
+    /// MAC age in minutes (0: none).
+    pub mac_age: u8,
+}
+
+impl BridgeDomain {
+    /// Bridge domain `bd_id` with the defaults.
+    pub fn new(bd_id: u32) -> BridgeDomain {
+        BridgeDomain {
+            bd_id,
+            flood: true,
+            uu_flood: true,
+            forward: true,
+            learn: true,
+            arp_term: false,
+            mac_age: 0,
+        }
+    }
+
+    fn request(&self, is_add: bool) -> crate::api::vpp::l2::BridgeDomainAddDel {
+        crate::api::vpp::l2::BridgeDomainAddDel {
+            bd_id: self.bd_id,
+            flood: self.flood,
+            uu_flood: self.uu_flood,
+            forward: self.forward,
+            learn: self.learn,
+            arp_term: self.arp_term,
+            mac_age: self.mac_age,
+            is_add,
+            ..Default::default()
+        }
+    }
+}
+
+impl fmt::Display for BridgeDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bridge-domain-{}", self.bd_id)
+    }
+}
+
+impl VppObject for BridgeDomain {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
+            bd_id: self.bd_id,
+            sw_if_index: u32::MAX,
+        })?;
+        Ok(found.iter().any(|d| d.bd_id == self.bd_id))
+    }
+}
+
+/// An interface in a bridge domain (`VppBridgeDomainPort`).
+#[derive(Clone, Debug)]
+pub struct BridgeDomainPort {
+    /// The bridge domain.
+    pub bd_id: u32,
+    /// The interface.
+    pub sw_if_index: u32,
+    /// Its split-horizon group.
+    pub shg: u8,
+    /// A BVI rather than a normal port.
+    pub bvi: bool,
+}
+
+impl BridgeDomainPort {
+    /// `sw_if_index` in `bd_id`, a normal port.
+    pub fn new(bd_id: u32, sw_if_index: u32) -> BridgeDomainPort {
+        BridgeDomainPort {
+            bd_id,
+            sw_if_index,
+            shg: 0,
+            bvi: false,
+        }
+    }
+
+    fn request(&self, enable: bool) -> crate::api::vpp::l2::SwInterfaceSetL2Bridge {
+        use crate::api::vpp::l2::L2PortType;
+        crate::api::vpp::l2::SwInterfaceSetL2Bridge {
+            rx_sw_if_index: self.sw_if_index,
+            bd_id: self.bd_id,
+            port_type: if self.bvi {
+                L2PortType::Bvi
+            } else {
+                L2PortType::Normal
+            },
+            shg: self.shg,
+            enable,
+        }
+    }
+}
+
+impl fmt::Display for BridgeDomainPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BD-Port-{}-{}", self.bd_id, self.sw_if_index)
+    }
+}
+
+impl VppObject for BridgeDomainPort {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
+            bd_id: self.bd_id,
+            sw_if_index: u32::MAX,
+        })?;
+        Ok(found.iter().any(|d| {
+            d.sw_if_details
+                .iter()
+                .any(|s| s.sw_if_index == self.sw_if_index)
+        }))
+    }
+}
+
+/// An L2 FIB entry (`VppL2FibEntry`).
+#[derive(Clone, Debug)]
+pub struct L2FibEntry {
+    /// The bridge domain.
+    pub bd_id: u32,
+    /// The MAC.
+    pub mac: [u8; 6],
+    /// The interface it is behind.
+    pub sw_if_index: u32,
+    /// Static (never learned over).
+    pub static_mac: bool,
+    /// Drop frames to it.
+    pub filter_mac: bool,
+    /// A BVI's MAC.
+    pub bvi_mac: bool,
+}
+
+impl L2FibEntry {
+    /// `mac` behind `sw_if_index` in `bd_id`, static.
+    pub fn new(bd_id: u32, mac: [u8; 6], sw_if_index: u32) -> L2FibEntry {
+        L2FibEntry {
+            bd_id,
+            mac,
+            sw_if_index,
+            static_mac: true,
+            filter_mac: false,
+            bvi_mac: false,
+        }
+    }
+
+    fn request(&self, is_add: bool) -> crate::api::vpp::l2::L2fibAddDel {
+        crate::api::vpp::l2::L2fibAddDel {
+            mac: self.mac,
+            bd_id: self.bd_id,
+            sw_if_index: self.sw_if_index,
+            is_add,
+            static_mac: self.static_mac,
+            filter_mac: self.filter_mac,
+            bvi_mac: self.bvi_mac,
+        }
+    }
+}
+
+impl fmt::Display for L2FibEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "L2FibEntry-{}-{}-{}",
+            self.bd_id,
+            crate::api::values::mac_ntop(&self.mac),
+            self.sw_if_index
+        )
+    }
+}
+
+impl VppObject for L2FibEntry {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let found = t
+            .api()
+            .dump(&crate::api::vpp::l2::L2FibTableDump { bd_id: self.bd_id })?;
+        Ok(found
+            .iter()
+            .any(|d| d.mac == self.mac && d.sw_if_index == self.sw_if_index))
+    }
+}
+
+/// A one-way layer-2 cross-connect (`sw_interface_set_l2_xconnect`).
+#[derive(Clone, Debug)]
+pub struct L2Xconnect {
+    /// What comes in here ...
+    pub rx_sw_if_index: u32,
+    /// ... goes out there.
+    pub tx_sw_if_index: u32,
+}
+
+impl L2Xconnect {
+    fn request(&self, enable: bool) -> crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
+        crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
+            rx_sw_if_index: self.rx_sw_if_index,
+            tx_sw_if_index: self.tx_sw_if_index,
+            enable,
+        }
+    }
+}
+
+impl fmt::Display for L2Xconnect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "l2xc-{}-{}", self.rx_sw_if_index, self.tx_sw_if_index)
+    }
+}
+
+impl VppObject for L2Xconnect {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let out = t.cli("show l2patch")?;
+        let name = |t: &mut TestCase, i: u32| -> TestResult<String> {
+            let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+                sw_if_index: i,
+                ..Default::default()
+            })?;
+            Ok(d.first()
+                .map(|d| d.interface_name.to_string())
+                .unwrap_or_default())
+        };
+        let (rx, tx) = (name(t, self.rx_sw_if_index)?, name(t, self.tx_sw_if_index)?);
+        Ok(out
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == [rx.as_str(), "->", tx.as_str()]))
+    }
+}

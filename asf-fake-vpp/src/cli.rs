@@ -229,6 +229,24 @@ impl Cli<'_> {
                 Ok(String::new())
             }
             ["ping", rest @ ..] => self.ping(rest).ok_or_else(unknown),
+            ["show", "ip" | "ip4" | "ip6", "fib", ..] => {
+                let v6 = words[1] == "ip6";
+                let st = self.state();
+                let mut out = format!("ipv{}-VRF:0, fib_index:0, flow hash:[src dst sport dport proto flowlabel ] epoch:0 flags:none locks:[default-route:1, ]\n", if v6 { 6 } else { 4 });
+                for addrs in st.dp.addresses.values() {
+                    for (a, len) in addrs.iter().filter(|(a, _)| a.is_ipv6() == v6) {
+                        out.push_str(&format!("{a}/{len}\n  connected\n"));
+                    }
+                }
+                for (net, len, paths) in st.dp.routes.iter().filter(|r| r.0.is_ipv6() == v6) {
+                    out.push_str(&format!("{net}/{len}\n"));
+                    for (nh, sw) in paths {
+                        let via = nh.map_or("-".to_string(), |a| a.to_string());
+                        out.push_str(&format!("  path via {via} sw_if_index {sw}\n"));
+                    }
+                }
+                Ok(out)
+            }
             ["show", "l2patch"] => {
                 let st = self.state();
                 let name = |i: &u32| st.interfaces.get(i).map_or(format!("sw_if_index {i}"), |x| x.name.clone());

@@ -51,8 +51,9 @@ pub struct Dataplane {
     pub neighbors: BTreeMap<(u32, IpAddr), Mac>,
     /// Layer-2 cross-connects: rx -> tx.
     pub xconnect: BTreeMap<u32, u32>,
-    /// Static routes: (prefix, length, next hop, sw_if_index).
-    pub routes: Vec<(IpAddr, u8, Option<IpAddr>, u32)>,
+    /// Static routes: prefix, length, and the paths (next hop,
+    /// sw_if_index) a flow is hashed over.
+    pub routes: Vec<(IpAddr, u8, Vec<(Option<IpAddr>, u32)>)>,
     /// Streams by name.
     pub streams: BTreeMap<String, Stream>,
     /// Captures: sw_if_index -> file.
@@ -173,9 +174,15 @@ impl Dataplane {
             .map(|(a, _)| *a)
     }
 
-    /// Where `dst` goes: the interface and the next hop (connected routes
-    /// first, then static ones, longest prefix).
+    /// Where `dst` goes: the interface and the next hop (the longest
+    /// prefix, connected routes before static ones of the same length).
     pub fn lookup(&self, dst: IpAddr) -> Option<(u32, IpAddr)> {
+        self.lookup_flow(dst, dst)
+    }
+
+    /// The same for a flow from `src`: a route with several paths spreads
+    /// flows over them by a hash of the addresses (ECMP).
+    pub fn lookup_flow(&self, src: IpAddr, dst: IpAddr) -> Option<(u32, IpAddr)> {
         let mut best: Option<(u8, u32, IpAddr)> = None;
         for (sw, addrs) in &self.addresses {
             for (a, len) in addrs {
@@ -184,10 +191,13 @@ impl Dataplane {
                 }
             }
         }
-        for (net, len, via, sw) in &self.routes {
-            if in_prefix(dst, *net, *len) && best.is_none_or(|b| *len > b.0) {
-                best = Some((*len, *sw, via.unwrap_or(dst)));
+        for (net, len, paths) in &self.routes {
+            if paths.is_empty() || !in_prefix(dst, *net, *len) || best.is_some_and(|b| *len <= b.0)
+            {
+                continue;
             }
+            let (via, sw) = paths[flow_hash(src, dst) % paths.len()];
+            best = Some((*len, sw, via.unwrap_or(dst)));
         }
         best.map(|(_, sw, nh)| (sw, nh))
     }
@@ -235,12 +245,12 @@ impl Dataplane {
     /// Sends an IP packet towards `dst` (routed, with the neighbour's MAC
     /// on an Ethernet interface).
     fn route(&mut self, ports: &BTreeMap<u32, Port>, ip: Packet) {
-        let dst = match ip.layers().first() {
-            Some(Layer::Ipv4(h)) => IpAddr::V4(h.dst),
-            Some(Layer::Ipv6(h)) => IpAddr::V6(h.dst),
+        let (src, dst) = match ip.layers().first() {
+            Some(Layer::Ipv4(h)) => (IpAddr::V4(h.src), IpAddr::V4(h.dst)),
+            Some(Layer::Ipv6(h)) => (IpAddr::V6(h.src), IpAddr::V6(h.dst)),
             _ => return self.drop("not IP"),
         };
-        let Some((sw, nh)) = self.lookup(dst) else {
+        let Some((sw, nh)) = self.lookup_flow(src, dst) else {
             return self.drop("no route");
         };
         let Some(port) = ports.get(&sw).copied() else {
@@ -480,6 +490,14 @@ impl Dataplane {
     }
 }
 
+/// A hash of a flow's addresses, to pick one of equal-cost paths.
+fn flow_hash(src: IpAddr, dst: IpAddr) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (src, dst).hash(&mut h);
+    h.finish() as usize
+}
+
 fn summary(mode: Mode, bytes: &[u8]) -> String {
     let link = match mode {
         Mode::Ethernet => Link::Ethernet,
@@ -500,10 +518,10 @@ mod tests {
         d.routes.push((
             "10.0.0.0".parse().unwrap(),
             8,
-            Some("172.16.1.2".parse().unwrap()),
-            1,
+            vec![(Some("172.16.1.2".parse().unwrap()), 1)],
         ));
-        d.routes.push(("10.1.0.0".parse().unwrap(), 16, None, 2));
+        d.routes
+            .push(("10.1.0.0".parse().unwrap(), 16, vec![(None, 2)]));
         assert_eq!(
             d.lookup("172.16.1.9".parse().unwrap()),
             Some((1, "172.16.1.9".parse().unwrap()))

@@ -695,30 +695,36 @@ impl Server {
                 };
                 let mut st = self.state();
                 st.dp.routes.retain(|r| !(r.0 == net && r.1 == len));
-                if is_add != 0 && n_paths > 0 {
-                    // The first path: sw_if_index, then table, rpf, weight,
-                    // preference, type, flags, proto, and the next hop.
-                    let sw = p.u32().unwrap_or(u32::MAX);
-                    let _ = p.take(4 + 4 + 1 + 1 + 4 + 4);
-                    let proto = p.u32().unwrap_or(0);
-                    let nh = p.take(16).map(|b| {
-                        if proto == 1 {
-                            IpAddr::V6(std::net::Ipv6Addr::from(
-                                <[u8; 16]>::try_from(b).unwrap_or([0; 16]),
-                            ))
+                if is_add != 0 {
+                    let mut paths = Vec::new();
+                    for _ in 0..n_paths {
+                        // sw_if_index, then table, rpf, weight, preference,
+                        // type, flags, proto, the next hop (16 bytes and three
+                        // words), the label count and 16 labels of 7 bytes.
+                        let Some(sw) = p.u32() else { break };
+                        let _ = p.take(4 + 4 + 1 + 1 + 4 + 4);
+                        let proto = p.u32().unwrap_or(0);
+                        let nh = p.take(16).map(|b| {
+                            if proto == 1 {
+                                IpAddr::V6(std::net::Ipv6Addr::from(
+                                    <[u8; 16]>::try_from(b).unwrap_or([0; 16]),
+                                ))
+                            } else {
+                                IpAddr::V4(std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]))
+                            }
+                        });
+                        let _ = p.take(12 + 1 + 16 * 7);
+                        let nh = nh.filter(|a| !a.is_unspecified());
+                        // A path without an interface goes where its next hop goes.
+                        let sw = if sw == u32::MAX {
+                            nh.and_then(|a| st.dp.lookup(a))
+                                .map_or(u32::MAX, |(s, _)| s)
                         } else {
-                            IpAddr::V4(std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]))
-                        }
-                    });
-                    let nh = nh.filter(|a| !a.is_unspecified());
-                    // A path without an interface goes where its next hop goes.
-                    let sw = if sw == u32::MAX {
-                        nh.and_then(|a| st.dp.lookup(a))
-                            .map_or(u32::MAX, |(s, _)| s)
-                    } else {
-                        sw
-                    };
-                    st.dp.routes.push((net, len, nh, sw));
+                            sw
+                        };
+                        paths.push((nh, sw));
+                    }
+                    st.dp.routes.push((net, len, paths));
                 }
                 let mut out = 0i32.to_be_bytes().to_vec();
                 out.extend_from_slice(&0u32.to_be_bytes());

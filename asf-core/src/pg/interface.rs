@@ -4,9 +4,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use asf_packet::{Arp, Ether, Ipv6, Mac, Nd, NdOpt, NdOption, Packet};
+use asf_packet::Mac;
 
 use crate::api::vpp::interface::{
     IfStatusFlags, SwInterfaceAddDelAddress, SwInterfaceDump, SwInterfaceSetFlags,
@@ -188,7 +187,7 @@ pub fn create_interfaces_with(
             config.mode,
             intf.local_mac()
         );
-        let pg = &mut t.pg.interfaces;
+        let pg = &mut t.ext::<PgState>().interfaces;
         pg.retain(|i| i.pg_index() != pg_index);
         pg.push(intf.clone());
         out.push(intf);
@@ -198,20 +197,26 @@ pub fn create_interfaces_with(
 
 /// The class's pg interfaces, in creation order (`self.pg_interfaces`).
 pub fn interfaces(t: &TestCase) -> TestResult<Vec<PgInterface>> {
-    if t.pg.interfaces.is_empty() {
+    let all = created(t);
+    if all.is_empty() {
         return Err("the class has no pg interfaces: create them with pg::create_interfaces (in set_up_class)".into());
     }
-    Ok(t.pg.interfaces.clone())
+    Ok(all.to_vec())
+}
+
+fn created(t: &TestCase) -> &[PgInterface] {
+    t.ext_ref::<PgState>()
+        .map_or(&[], |s| s.interfaces.as_slice())
 }
 
 /// The class's pg interface of this name (`pg0`).
 pub fn interface(t: &TestCase, name: &str) -> TestResult<PgInterface> {
-    t.pg.interfaces
-        .iter()
+    let all = created(t);
+    all.iter()
         .find(|i| i.name() == name)
         .cloned()
         .ok_or_else(|| {
-            let have: Vec<&str> = t.pg.interfaces.iter().map(|i| i.name()).collect();
+            let have: Vec<&str> = all.iter().map(|i| i.name()).collect();
             format!("no pg interface {name} in this class (it has {have:?})").into()
         })
 }
@@ -244,6 +249,11 @@ impl PgInterface {
     /// VPP's MAC on the interface.
     pub fn local_mac(&self) -> Mac {
         self.state().local_mac
+    }
+
+    /// Records the MAC VPP answered with (ARP, ND).
+    pub(crate) fn set_local_mac(&self, mac: Mac) {
+        self.state().local_mac = mac;
     }
 
     /// VPP's IPv4 address: `172.16.<sw_if_index>.1`.
@@ -467,83 +477,23 @@ impl PgInterface {
     pub fn configure_ipv6_neighbors(&self, t: &mut TestCase) -> TestResult<&Self> {
         self.neighbors(t, true)
     }
+}
 
-    /// The ARP request the remote host sends for VPP's address.
-    pub fn create_arp_req(&self) -> Packet {
-        Ether::new(self.remote_mac(), Mac::BROADCAST)
-            / Arp::who_has(self.remote_mac(), self.remote_ip4(), self.local_ip4())
-    }
-
-    /// The neighbour solicitation the remote host sends for `addr`
-    /// (VPP's address by default).
-    pub fn create_ndp_req(&self, addr: Option<Ipv6Addr>) -> Packet {
-        let addr = addr.unwrap_or_else(|| self.local_ip6());
-        let o = addr.octets();
-        let nsma = Ipv6Addr::from([
-            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, o[13], o[14], o[15],
-        ]);
-        Ether::new(self.remote_mac(), Mac::ipv6_multicast(nsma))
-            / Ipv6::new(self.remote_ip6(), nsma).hlim(255)
-            / Nd::ns(addr)
-            / NdOpt::src_ll(self.remote_mac())
-    }
-
-    /// Asks VPP for its MAC by ARP and keeps the answer; no answer is
-    /// logged and not an error, as in VPP's framework (`resolve_arp`).
-    pub fn resolve_arp(&self, t: &mut TestCase) -> TestResult<&Self> {
-        tracing::info!(
-            "Sending ARP request for {} on port {}",
-            self.local_ip4(),
-            self.name()
-        );
-        self.add_stream(t, &[self.create_arp_req()])?;
-        self.enable_capture(t)?;
-        super::start(t)?;
-        let trace = t.cli("show trace").unwrap_or_default();
-        tracing::info!("{trace}");
-        match self.wait_for_packet(t, Duration::from_secs(1)) {
-            Ok(p) => match p.get::<Arp>() {
-                Some(a) if a.op == Arp::IS_AT => self.state().local_mac = a.hwsrc,
-                Some(_) => tracing::info!("No ARP received on port {}", self.name()),
-                None => {
-                    return Err(format!("Unexpected response to ARP request:\n{}", p.show()).into())
-                }
-            },
-            Err(_) => tracing::info!("No ARP received on port {}", self.name()),
-        }
-        Ok(self)
-    }
-
-    /// Asks VPP for its MAC by neighbour discovery and keeps the answer
-    /// (`resolve_ndp`); no answer within `timeout` is an error.
-    pub fn resolve_ndp(&self, t: &mut TestCase, timeout: Duration) -> TestResult<&Self> {
-        tracing::info!(
-            "Sending NDP request for {} on port {}",
-            self.local_ip6(),
-            self.name()
-        );
-        self.add_stream(t, &[self.create_ndp_req(None)])?;
-        self.enable_capture(t)?;
-        super::start(t)?;
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let p = self.wait_for_packet_filtered(t, left, None)?;
-            let na = p.get::<Nd>().is_some_and(|n| n.ty() == 136);
-            let ll = p.layers().iter().find_map(|l| match l {
-                asf_packet::Layer::NdOpt(NdOpt {
-                    opt: NdOption::DstLl(m),
-                    ..
-                }) => Some(*m),
-                _ => None,
-            });
-            if let (true, Some(mac)) = (na, ll) {
-                self.state().local_mac = mac;
-                return Ok(self);
-            }
-            tracing::info!("Unexpected response to NDP request:\n{}", p.show());
-        }
-    }
+/// What the packet generator of a class keeps between calls (VPP's
+/// framework keeps it on the class).
+#[derive(Debug, Default)]
+pub(crate) struct PgState {
+    /// The class's pg interfaces, in creation order.
+    pub interfaces: Vec<PgInterface>,
+    /// Streams added since the last start: (interface, worker).
+    pub pcaps: Vec<(PgInterface, Option<u32>)>,
+    /// Streams of the last start, whose input files go at the next.
+    pub old_pcaps: Vec<(PgInterface, Option<u32>)>,
+    /// Records of each interface's capture already returned by
+    /// `wait_for_packet`, by pg index.
+    pub read: std::collections::HashMap<u32, usize>,
+    /// Numbers the kept files of failed captures.
+    pub kept: u32,
 }
 
 #[cfg(test)]

@@ -36,20 +36,3 @@ pub use traffic::{
     send_and_expect_some, send_and_expect_with, start, start_with, CaptureError, Expect, Filter,
     Send, SendOptions,
 };
-
-/// What the packet generator of a class keeps between calls (VPP's
-/// framework keeps it on the class).
-#[derive(Debug, Default)]
-pub(crate) struct PgState {
-    /// The class's pg interfaces, in creation order.
-    pub interfaces: Vec<PgInterface>,
-    /// Streams added since the last start: (interface, worker).
-    pub pcaps: Vec<(PgInterface, Option<u32>)>,
-    /// Streams of the last start, whose input files go at the next.
-    pub old_pcaps: Vec<(PgInterface, Option<u32>)>,
-    /// Records of each interface's capture already returned by
-    /// `wait_for_packet`, by pg index.
-    pub read: std::collections::HashMap<u32, usize>,
-    /// Numbers the kept files of failed captures.
-    pub kept: u32,
-}

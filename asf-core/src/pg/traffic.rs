@@ -1,14 +1,16 @@
 //! Streams, captures and the send-and-expect helpers of VPP's
 //! `framework.py`, with its CLI and files.
 
+use std::net::Ipv6Addr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use asf_packet::pcap::{self, LinkType, PcapError};
 use asf_packet::{HopByHop, Ipv6, Nd, NdMsg, Packet};
 
-use super::interface::{PgInterface, PgMode};
+use super::interface::{PgInterface, PgMode, PgState};
 use crate::case::{StatsDiff, TestCase, TestResult};
+use asf_packet::{Arp, Ether, Mac, NdOpt, NdOption};
 
 /// How long the packet generator may run before a test gives up waiting
 /// (VPP's framework's limit).
@@ -238,12 +240,12 @@ impl PgInterface {
         })?;
         let entry = (self.clone(), o.worker);
         if !t
-            .pg
+            .ext::<PgState>()
             .pcaps
             .iter()
             .any(|(i, w)| i.pg_index() == self.pg_index() && *w == o.worker)
         {
-            t.pg.pcaps.push(entry);
+            t.ext::<PgState>().pcaps.push(entry);
         }
         tracing::debug!(
             "stream of {} packets into {}: {}",
@@ -269,13 +271,32 @@ impl PgInterface {
         wait_for_pg_stop(t)?;
         remove_file(&self.out_path())?;
         t.cli(&self.capture_cli())?;
-        t.pg.read.remove(&self.pg_index());
+        t.ext::<PgState>().read.remove(&self.pg_index());
         Ok(self)
     }
 
     /// Stops capturing.
     pub fn disable_capture(&self, t: &mut TestCase) -> TestResult<&Self> {
         t.cli(&format!("{} disable", self.capture_cli()))?;
+        Ok(self)
+    }
+
+    /// What the interface captured, once the generator stopped, with the
+    /// default filter and no count expected (`_get_capture`; empty when
+    /// nothing came).
+    pub fn capture(&self, t: &mut TestCase) -> TestResult<Vec<Packet>> {
+        Ok(self.read_capture(t, Filter::default())?.unwrap_or_default())
+    }
+
+    /// Fails if VPP sent anything on the interface, saying `remark`.
+    pub fn assert_nothing_captured_remark(
+        &self,
+        t: &mut TestCase,
+        remark: &str,
+    ) -> TestResult<&Self> {
+        let mut e = Expect::new(self, 0);
+        e.remark = Some(remark.to_string());
+        self.get_capture_with(t, &e)?;
         Ok(self)
     }
 
@@ -409,7 +430,7 @@ impl PgInterface {
             if let Ok(bytes) = std::fs::read(&path) {
                 if let Ok(cap) = pcap::parse(&bytes, &path) {
                     let link = cap.link.link();
-                    let done = t.pg.read.entry(self.pg_index()).or_insert(0);
+                    let done = t.ext::<PgState>().read.entry(self.pg_index()).or_insert(0);
                     while *done < cap.records.len() {
                         let p = Packet::dissect(&cap.records[*done].data, link);
                         *done += 1;
@@ -430,6 +451,85 @@ impl PgInterface {
                 .into());
             }
             std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl PgInterface {
+    /// The ARP request the remote host sends for VPP's address.
+    pub fn create_arp_req(&self) -> Packet {
+        Ether::new(self.remote_mac(), Mac::BROADCAST)
+            / Arp::who_has(self.remote_mac(), self.remote_ip4(), self.local_ip4())
+    }
+
+    /// The neighbour solicitation the remote host sends for `addr`
+    /// (VPP's address by default).
+    pub fn create_ndp_req(&self, addr: Option<Ipv6Addr>) -> Packet {
+        let addr = addr.unwrap_or_else(|| self.local_ip6());
+        let o = addr.octets();
+        let nsma = Ipv6Addr::from([
+            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, o[13], o[14], o[15],
+        ]);
+        Ether::new(self.remote_mac(), Mac::ipv6_multicast(nsma))
+            / Ipv6::new(self.remote_ip6(), nsma).hlim(255)
+            / Nd::ns(addr)
+            / NdOpt::src_ll(self.remote_mac())
+    }
+
+    /// Asks VPP for its MAC by ARP and keeps the answer; no answer is
+    /// logged and not an error, as in VPP's framework (`resolve_arp`).
+    pub fn resolve_arp(&self, t: &mut TestCase) -> TestResult<&Self> {
+        tracing::info!(
+            "Sending ARP request for {} on port {}",
+            self.local_ip4(),
+            self.name()
+        );
+        self.add_stream(t, &[self.create_arp_req()])?;
+        self.enable_capture(t)?;
+        start(t)?;
+        let trace = t.cli("show trace").unwrap_or_default();
+        tracing::info!("{trace}");
+        match self.wait_for_packet(t, Duration::from_secs(1)) {
+            Ok(p) => match p.get::<Arp>() {
+                Some(a) if a.op == Arp::IS_AT => self.set_local_mac(a.hwsrc),
+                Some(_) => tracing::info!("No ARP received on port {}", self.name()),
+                None => {
+                    return Err(format!("Unexpected response to ARP request:\n{}", p.show()).into())
+                }
+            },
+            Err(_) => tracing::info!("No ARP received on port {}", self.name()),
+        }
+        Ok(self)
+    }
+
+    /// Asks VPP for its MAC by neighbour discovery and keeps the answer
+    /// (`resolve_ndp`); no answer within `timeout` is an error.
+    pub fn resolve_ndp(&self, t: &mut TestCase, timeout: Duration) -> TestResult<&Self> {
+        tracing::info!(
+            "Sending NDP request for {} on port {}",
+            self.local_ip6(),
+            self.name()
+        );
+        self.add_stream(t, &[self.create_ndp_req(None)])?;
+        self.enable_capture(t)?;
+        start(t)?;
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let p = self.wait_for_packet_filtered(t, left, None)?;
+            let na = p.get::<Nd>().is_some_and(|n| n.ty() == 136);
+            let ll = p.layers().iter().find_map(|l| match l {
+                asf_packet::Layer::NdOpt(NdOpt {
+                    opt: NdOption::DstLl(m),
+                    ..
+                }) => Some(*m),
+                _ => None,
+            });
+            if let (true, Some(mac)) = (na, ll) {
+                self.set_local_mac(mac);
+                return Ok(self);
+            }
+            tracing::info!("Unexpected response to NDP request:\n{}", p.show());
         }
     }
 }
@@ -465,8 +565,8 @@ fn keep(
     packets: &[Packet],
     kind: &str,
 ) -> TestResult<PathBuf> {
-    t.pg.kept += 1;
-    let n = t.pg.kept;
+    t.ext::<PgState>().kept += 1;
+    let n = t.ext::<PgState>().kept;
     let test = t.test_name().unwrap_or("class");
     let dir = t.tempdir().to_path_buf();
     let kept = dir.join(format!("{test}.{}.{kind}-{n}.pcap", intf.name()));
@@ -478,7 +578,7 @@ fn keep(
             packets,
         ),
     )?;
-    for (i, w) in t.pg.old_pcaps.clone() {
+    for (i, w) in t.ext::<PgState>().old_pcaps.clone() {
         let src = i.in_path(w);
         let Ok(cap) = pcap::read(&src) else { continue };
         let copy = dir.join(format!("{test}.{}.in-{n}.pcap", i.name()));
@@ -518,7 +618,7 @@ pub fn start(t: &mut TestCase) -> TestResult {
 
 /// The same, with the packet trace on or off.
 pub fn start_with(t: &mut TestCase, trace: bool) -> TestResult {
-    for (i, w) in std::mem::take(&mut t.pg.old_pcaps) {
+    for (i, w) in std::mem::take(&mut t.ext::<PgState>().old_pcaps) {
         let path = i.in_path(w);
         if path.exists() {
             wait_for_pg_stop(t)?;
@@ -531,11 +631,11 @@ pub fn start_with(t: &mut TestCase, trace: bool) -> TestResult {
     }
     t.cli("packet-generator enable")?;
     wait_for_pg_stop(t)?;
-    let started = std::mem::take(&mut t.pg.pcaps);
+    let started = std::mem::take(&mut t.ext::<PgState>().pcaps);
     for (i, w) in &started {
         t.cli(&format!("packet-generator delete {}", i.stream_name(*w)))?;
     }
-    t.pg.old_pcaps = started;
+    t.ext::<PgState>().old_pcaps = started;
     Ok(())
 }
 
@@ -618,7 +718,7 @@ pub fn pg_send(
     worker: Option<u32>,
 ) -> TestResult {
     intf.add_stream_on(t, packets, worker)?;
-    let all = t.pg.interfaces.clone();
+    let all = t.ext::<PgState>().interfaces.clone();
     enable_capture(t, &all)?;
     start(t)
 }
@@ -665,7 +765,7 @@ pub fn send_and_expect_multi(
     for s in sends {
         s.interface.add_stream_on(t, &s.packets, s.worker)?;
     }
-    let all = t.pg.interfaces.clone();
+    let all = t.ext::<PgState>().interfaces.clone();
     enable_capture(t, &all)?;
     start_with(t, !o.no_trace)?;
     let deadline = o.timeout.map(|d| Instant::now() + d);
@@ -705,7 +805,7 @@ pub fn send_and_expect_only(
 ) -> TestResult<Vec<Packet>> {
     pg_send(t, input, packets, None)?;
     let rx = output.get_capture(t, packets.len())?;
-    for i in t.pg.interfaces.clone() {
+    for i in t.ext::<PgState>().interfaces.clone() {
         if i.pg_index() != output.pg_index() {
             i.assert_nothing_captured(t)?;
         }
@@ -779,7 +879,7 @@ pub fn send_and_assert_no_replies(
     remark: &str,
 ) -> TestResult {
     pg_send(t, input, packets, None)?;
-    for i in t.pg.interfaces.clone() {
+    for i in t.ext::<PgState>().interfaces.clone() {
         let mut e = Expect::new(&i, 0);
         if !remark.is_empty() {
             e.remark = Some(remark.to_string());

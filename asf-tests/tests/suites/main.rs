@@ -34,6 +34,7 @@ mod test_endian;
 mod test_fib;
 mod test_http;
 mod test_http_static;
+mod test_ip_ecmp;
 mod test_l2xc;
 mod test_lb_api;
 mod test_mactime;

@@ -102,6 +102,31 @@ impl ApiClient {
         Self::decode_reply::<E>(&frame)
     }
 
+    /// Takes every queued event of type `E` (`collect_events` of VPP's
+    /// framework, for one type): what VPP has sent so far is read first;
+    /// events of other types stay queued.
+    pub fn collect_events_typed<E: Message>(&mut self) -> Result<Vec<E>, ApiError> {
+        let id = self.msg_id::<E>()?;
+        self.usable()?;
+        loop {
+            let soon = std::time::Instant::now() + Duration::from_millis(1);
+            match self.recv_frame(Some(soon), E::NAME) {
+                Ok(f) => {
+                    if self.pending.len() == MAX_PENDING {
+                        self.pending.pop_front();
+                    }
+                    self.pending.push_back(f);
+                }
+                Err(ApiError::Timeout { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        let (ours, rest): (Vec<Frame>, Vec<Frame>) =
+            self.pending.drain(..).partition(|f| f.id == id);
+        self.pending.extend(rest);
+        ours.iter().map(Self::decode_reply::<E>).collect()
+    }
+
     /// `control_ping`.
     pub fn control_ping(&mut self) -> Result<ControlPingReply, ApiError> {
         self.request(&ControlPing)

@@ -250,7 +250,7 @@ impl ClassRun<'_> {
             registry: Vec::new(),
             stats: None,
             stats_hangup: None,
-            pg: Default::default(),
+            ext: Default::default(),
             rng: fastrand::Rng::with_seed(self.seed),
             seed: self.seed,
             vpp_bin: self.config.vpp_bin.clone(),
