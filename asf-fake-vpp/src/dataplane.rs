@@ -40,6 +40,10 @@ pub struct Stream {
     pub enabled: bool,
 }
 
+/// A path of a route: the next hop (None: the destination itself) and the
+/// interface.
+pub type Path = (Option<IpAddr>, u32);
+
 /// The forwarding state.
 #[derive(Debug, Default)]
 pub struct Dataplane {
@@ -53,7 +57,7 @@ pub struct Dataplane {
     pub xconnect: BTreeMap<u32, u32>,
     /// Static routes: prefix, length, and the paths (next hop,
     /// sw_if_index) a flow is hashed over.
-    pub routes: Vec<(IpAddr, u8, Vec<(Option<IpAddr>, u32)>)>,
+    pub routes: Vec<(IpAddr, u8, Vec<Path>)>,
     /// Streams by name.
     pub streams: BTreeMap<String, Stream>,
     /// Captures: sw_if_index -> file.
