@@ -20,6 +20,7 @@ mod asf_interface;
 mod asf_solo;
 mod asf_stats;
 mod asf_workers;
+mod bench_pg;
 mod test_adl;
 mod test_api_client;
 mod test_api_trace;
