@@ -23,6 +23,7 @@
 
 mod info;
 mod interface;
+mod sub;
 mod traffic;
 
 pub use info::{extend_packet, PacketInfo, PacketInfos};
@@ -30,6 +31,7 @@ pub use interface::{
     create_interfaces, create_interfaces_with, interface, interfaces, Host, PgConfig, PgInterface,
     PgMode,
 };
+pub use sub::{SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{
     enable_capture, is_ipv6_misc, pg_send, send_and_assert_no_replies, send_and_expect,
     send_and_expect_load_balancing, send_and_expect_multi, send_and_expect_only,

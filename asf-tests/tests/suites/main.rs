@@ -37,6 +37,7 @@ mod test_http;
 mod test_http_static;
 mod test_ip_ecmp;
 mod test_l2_fib;
+mod test_l2bd;
 mod test_l2xc;
 mod test_lb_api;
 mod test_mactime;
