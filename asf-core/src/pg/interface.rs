@@ -55,6 +55,8 @@ pub struct Host {
 
 #[derive(Debug)]
 struct Inner {
+    /// The pg index; None for a BVI.
+    pg: Option<u32>,
     pg_index: u32,
     sw_if_index: u32,
     name: String,
@@ -169,6 +171,7 @@ pub fn create_interfaces_with(
                 format!("pg{pg_index} (sw_if_index {sw_if_index}) is not in VPP's interface dump")
             })?;
         let intf = PgInterface(Arc::new(Inner {
+            pg: Some(pg_index),
             pg_index,
             sw_if_index,
             name: d.interface_name.trim_end_matches('\0').trim().to_string(),
@@ -191,6 +194,48 @@ pub fn create_interfaces_with(
         pg.retain(|i| i.pg_index() != pg_index);
         pg.push(intf.clone());
         out.push(intf);
+    }
+    Ok(out)
+}
+
+/// Creates `n` BVI interfaces (`create_bvi_interfaces`): interfaces with
+/// VPP's addressing convention and configuration calls, for a bridge
+/// domain's routed port; no streams or captures of their own.
+pub fn create_bvi_interfaces(t: &mut TestCase, n: usize) -> TestResult<Vec<PgInterface>> {
+    use crate::api::vpp::l2::BviCreate;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let sw_if_index = t
+            .api()
+            .request(&BviCreate {
+                user_instance: u32::MAX,
+                mac: [0; 6],
+            })?
+            .sw_if_index;
+        let details = t.api().dump(&SwInterfaceDump {
+            sw_if_index,
+            ..SwInterfaceDump::default()
+        })?;
+        let d = details
+            .iter()
+            .find(|d| d.sw_if_index == sw_if_index)
+            .ok_or_else(|| {
+                format!("BVI sw_if_index {sw_if_index} is not in VPP's interface dump")
+            })?;
+        out.push(PgInterface(Arc::new(Inner {
+            pg: None,
+            pg_index: u32::MAX,
+            sw_if_index,
+            name: d.interface_name.trim_end_matches('\0').trim().to_string(),
+            mode: PgMode::Ethernet,
+            tempdir: t.tempdir().to_path_buf(),
+            state: Mutex::new(State {
+                local_mac: Mac(d.l2_address),
+                hosts: hosts(sw_if_index, 1),
+                has_ip4: false,
+                has_ip6: false,
+            }),
+        })));
     }
     Ok(out)
 }
@@ -306,6 +351,29 @@ impl PgInterface {
     /// The first remote host's link-local address.
     pub fn remote_ip6_ll(&self) -> Ipv6Addr {
         self.remote_host().ip6_ll
+    }
+
+    /// True for a packet-generator interface (not a BVI).
+    pub fn is_pg(&self) -> bool {
+        self.0.pg.is_some()
+    }
+
+    /// Gives the interface these remote hosts (`intf.remote_hosts = ...`).
+    pub fn set_remote_hosts(&self, hosts: Vec<Host>) {
+        if !hosts.is_empty() {
+            self.state().hosts = hosts;
+        }
+    }
+
+    /// Sets VPP's MAC on the interface (`set_mac`).
+    pub fn set_mac(&self, t: &mut TestCase, mac: Mac) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::interface::SwInterfaceSetMacAddress {
+                sw_if_index: self.sw_if_index(),
+                mac_address: mac.0,
+            })?;
+        self.set_local_mac(mac);
+        Ok(self)
     }
 
     /// Replaces the remote hosts with `count` of them, from `.2` on.

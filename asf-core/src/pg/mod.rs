@@ -28,8 +28,8 @@ mod traffic;
 
 pub use info::{extend_packet, PacketInfo, PacketInfos};
 pub use interface::{
-    create_interfaces, create_interfaces_with, interface, interfaces, Host, PgConfig, PgInterface,
-    PgMode,
+    create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interfaces, Host,
+    PgConfig, PgInterface, PgMode,
 };
 pub use sub::{SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{

@@ -216,6 +216,7 @@ impl PgInterface {
     }
 
     fn stream(&self, t: &mut TestCase, packets: &[Packet], o: StreamOptions) -> TestResult<&Self> {
+        self.must_be_pg()?;
         let path = self.in_path(o.worker);
         if path.exists() {
             wait_for_pg_stop(t)?;
@@ -256,6 +257,18 @@ impl PgInterface {
         Ok(self)
     }
 
+    fn must_be_pg(&self) -> TestResult {
+        if self.is_pg() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} is not a packet-generator interface: it has no streams or captures",
+                self.name()
+            )
+            .into())
+        }
+    }
+
     fn capture_cli(&self) -> String {
         format!(
             "packet-generator capture {} pcap {}",
@@ -267,6 +280,7 @@ impl PgInterface {
     /// Starts capturing what VPP sends on the interface into a new
     /// `pg<N>_out.pcap` (`enable_capture`).
     pub fn enable_capture(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.must_be_pg()?;
         self.disable_capture(t)?;
         wait_for_pg_stop(t)?;
         remove_file(&self.out_path())?;
