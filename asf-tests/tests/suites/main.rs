@@ -39,6 +39,7 @@ mod test_ip4_irb;
 mod test_ip_ecmp;
 mod test_l2_fib;
 mod test_l2bd;
+mod test_l2bd_multi_instance;
 mod test_l2xc;
 mod test_lb_api;
 mod test_mactime;
