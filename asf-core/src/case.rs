@@ -456,6 +456,14 @@ impl TestCase {
         Ok(self.stats.as_mut().expect("connected above"))
     }
 
+    /// The class's own data of type `T`, made with `Default` on first use
+    /// and kept for the class's later tests (what a Python class keeps in
+    /// class attributes, `cls.vrf_list`): set it in `set_up_class`, read
+    /// and change it in the tests.
+    pub fn class_data<T: std::any::Any + Send + Default>(&mut self) -> &mut T {
+        self.ext()
+    }
+
     /// The class's state of type `T`, made on first use.
     pub(crate) fn ext<T: std::any::Any + Send + Default>(&mut self) -> &mut T {
         self.ext

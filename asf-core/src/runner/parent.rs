@@ -56,8 +56,41 @@ fn trial(test: &TestDesc, with_kind: bool) -> Trial {
     t
 }
 
+/// A FILTER with commas is a list of filters, any of which selects a test
+/// (`test_l2xc,test_ping`, as VPP's `run.sh --filter=`): a test name never
+/// holds a comma. Returns them, and libtest's arguments without the filter.
+fn split_filter(args: &libtest_mimic::Arguments) -> (Vec<String>, libtest_mimic::Arguments) {
+    match args.filter.as_deref() {
+        Some(f) if f.contains(',') => {
+            let mut rest = args.clone();
+            rest.filter = None;
+            let alternatives = f
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+            (alternatives, rest)
+        }
+        _ => (Vec::new(), args.clone()),
+    }
+}
+
+/// Whether a test's name is selected by one of the alternatives.
+fn matches_any(name: &str, alternatives: &[String], exact: bool) -> bool {
+    alternatives.is_empty()
+        || alternatives.iter().any(|f| {
+            if exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        })
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let args = &cli.libtest;
+    let (alternatives, args) = split_filter(&cli.libtest);
+    let args = &args;
     let classes = model::registry();
     let pretty = !matches!(
         args.format,
@@ -77,7 +110,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         .flat_map(|c| c.tests.iter().copied())
         .collect();
     let selected = |t: &TestDesc| {
-        selected_by_tags(t, &tags, &skip_tags) && !args.is_filtered_out(&trial(t, false))
+        selected_by_tags(t, &tags, &skip_tags)
+            && !args.is_filtered_out(&trial(t, false))
+            && matches_any(&t.full_name(), &alternatives, args.exact)
     };
     let filtered_out = all.iter().filter(|t| !selected(t)).count() as u64;
 
@@ -102,6 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         let trials: Vec<Trial> = all
             .iter()
             .filter(|t| selected_by_tags(t, &tags, &skip_tags))
+            .filter(|t| matches_any(&t.full_name(), &alternatives, args.exact))
             .filter(|t| shard.contains(t.class.module_path))
             .map(|t| trial(t, pretty))
             .collect();
@@ -293,5 +329,39 @@ fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Cl
             .unwrap_or_default(),
         cpus_available: pool.len(),
         default_workers: config.default_workers,
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_with_commas_is_a_list_of_filters() {
+        let args = libtest_mimic::Arguments {
+            filter: Some("test_l2xc,test_ping, ".into()),
+            ..Default::default()
+        };
+        let (alts, rest) = split_filter(&args);
+        assert_eq!(alts, ["test_l2xc", "test_ping"]);
+        assert_eq!(rest.filter, None);
+        assert!(matches_any(
+            "test_ping::ping::test_ping_basic",
+            &alts,
+            false
+        ));
+        assert!(!matches_any("test_pg::pg_test::test_pg_tun", &alts, false));
+        assert!(!matches_any(
+            "test_ping::ping::test_ping_basic",
+            &alts,
+            true
+        ));
+        let one = libtest_mimic::Arguments {
+            filter: Some("test_pg".into()),
+            ..Default::default()
+        };
+        let (alts, rest) = split_filter(&one);
+        assert!(alts.is_empty() && rest.filter.as_deref() == Some("test_pg"));
+        assert!(matches_any("anything", &alts, false));
     }
 }
