@@ -340,8 +340,9 @@ impl VppObject for IpRoute {
     }
 }
 
-/// A bridge domain (`VppBridgeDomain`): learning, forwarding, flooding
-/// and unknown-unicast flooding on by default, as VPP's framework has them.
+/// A bridge domain (`VppBridgeDomain`): learning, forwarding, flooding,
+/// unknown-unicast flooding and ARP termination on by default, as VPP's
+/// framework has them.
 #[derive(Clone, Debug)]
 pub struct BridgeDomain {
     /// Its id.
@@ -369,13 +370,13 @@ impl BridgeDomain {
             uu_flood: true,
             forward: true,
             learn: true,
-            arp_term: false,
+            arp_term: true,
             mac_age: 0,
         }
     }
 
-    fn request(&self, is_add: bool) -> crate::api::vpp::l2::BridgeDomainAddDel {
-        crate::api::vpp::l2::BridgeDomainAddDel {
+    fn request(&self, is_add: bool) -> crate::api::vpp::l2::BridgeDomainAddDelV2 {
+        crate::api::vpp::l2::BridgeDomainAddDelV2 {
             bd_id: self.bd_id,
             flood: self.flood,
             uu_flood: self.uu_flood,
@@ -390,6 +391,7 @@ impl BridgeDomain {
 }
 
 impl fmt::Display for BridgeDomain {
+    // `bridge-domain-<id>`, VPP's framework's object id.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "bridge-domain-{}", self.bd_id)
     }
@@ -558,6 +560,55 @@ impl VppObject for L2FibEntry {
     }
 }
 
+/// A loopback interface (`VppLoInterface`), admin down as created.
+#[derive(Clone, Debug)]
+pub struct Loopback {
+    /// Its `sw_if_index`, once created.
+    pub sw_if_index: u32,
+}
+
+impl Loopback {
+    /// Creates a loopback and registers its removal (`VppLoInterface(self)`).
+    pub fn create(t: &mut TestCase) -> TestResult<Loopback> {
+        let sw_if_index = t
+            .api()
+            .request(&crate::api::vpp::interface::CreateLoopback::default())?
+            .sw_if_index;
+        let lo = Loopback { sw_if_index };
+        let removal = lo.clone();
+        t.register(lo.to_string(), move |api| removal.remove_vpp_config(api));
+        Ok(lo)
+    }
+}
+
+impl fmt::Display for Loopback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "loopback-{}", self.sw_if_index)
+    }
+}
+
+impl VppObject for Loopback {
+    /// A loopback is made by [`Loopback::create`], which learns its index.
+    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
+        Err("a loopback is created with Loopback::create".into())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&crate::api::vpp::interface::DeleteLoopback {
+            sw_if_index: self.sw_if_index,
+        })
+        .map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+            sw_if_index: self.sw_if_index,
+            ..Default::default()
+        })?;
+        Ok(d.iter().any(|i| i.sw_if_index == self.sw_if_index))
+    }
+}
+
 /// A one-way layer-2 cross-connect (`sw_interface_set_l2_xconnect`).
 #[derive(Clone, Debug)]
 pub struct L2Xconnect {
@@ -593,8 +644,8 @@ impl VppObject for L2Xconnect {
         api.request(&self.request(false)).map(drop)
     }
 
+    /// From `show mode <rx>`: `l2 xconnect <rx> <tx>`.
     fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
-        let out = t.cli("show l2patch")?;
         let name = |t: &mut TestCase, i: u32| -> TestResult<String> {
             let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
                 sw_if_index: i,
@@ -605,8 +656,9 @@ impl VppObject for L2Xconnect {
                 .unwrap_or_default())
         };
         let (rx, tx) = (name(t, self.rx_sw_if_index)?, name(t, self.tx_sw_if_index)?);
-        Ok(out
-            .lines()
-            .any(|l| l.split_whitespace().collect::<Vec<_>>() == [rx.as_str(), "->", tx.as_str()]))
+        let out = t.cli(&format!("show mode {rx}"))?;
+        Ok(out.lines().any(|l| {
+            l.split_whitespace().collect::<Vec<_>>() == ["l2", "xconnect", rx.as_str(), tx.as_str()]
+        }))
     }
 }

@@ -21,6 +21,7 @@ mod asf_solo;
 mod asf_stats;
 mod asf_workers;
 mod bench_pg;
+mod lib_objects;
 mod test_adl;
 mod test_api_client;
 mod test_api_trace;
