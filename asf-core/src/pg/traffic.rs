@@ -77,8 +77,8 @@ pub enum CaptureError {
         #[source]
         source: PcapError,
     },
-    /// VPP refused a stream.
-    #[error("VPP refused the stream of {intf} ({file}): {why}", file = file.display())]
+    /// A stream that cannot be sent: VPP refused it, or it is empty.
+    #[error("the stream of {intf} ({file}) cannot be sent: {why}", file = file.display())]
     Stream {
         /// The interface.
         intf: String,
@@ -217,6 +217,16 @@ impl PgInterface {
 
     fn stream(&self, t: &mut TestCase, packets: &[Packet], o: StreamOptions) -> TestResult<&Self> {
         self.must_be_pg()?;
+        if packets.is_empty() {
+            // VPP takes a pcap of no packets as a stream without a limit,
+            // which never ends.
+            return Err(CaptureError::Stream {
+                intf: self.name().to_string(),
+                file: self.in_path(o.worker),
+                why: "no packets to send (VPP would run an empty stream without end)".into(),
+            }
+            .into());
+        }
         let path = self.in_path(o.worker);
         if path.exists() {
             wait_for_pg_stop(t)?;
@@ -237,7 +247,7 @@ impl PgInterface {
         t.cli(&cli).map_err(|e| CaptureError::Stream {
             intf: self.name().to_string(),
             file: path.clone(),
-            why: e.to_string(),
+            why: format!("VPP refused it: {e}"),
         })?;
         let entry = (self.clone(), o.worker);
         if !t
