@@ -41,6 +41,15 @@ pub fn add<O: VppObject>(t: &mut TestCase, o: O) -> TestResult<O> {
     Ok(o)
 }
 
+/// Registers the removal of `o`, already in VPP, at the test's tear-down
+/// (for objects that are made by a call returning their index: loopbacks,
+/// BVIs, sub-interfaces). Class-level objects are not registered: VPP's
+/// framework's registry would remove them after the first test.
+pub fn register<O: VppObject>(t: &mut TestCase, o: &O) {
+    let removal = o.clone();
+    t.register(o.to_string(), move |api| removal.remove_vpp_config(api));
+}
+
 fn prefix(s: &str) -> TestResult<Prefix> {
     Ok(s.parse().map_err(|e: String| format!("{s:?}: {e}"))?)
 }
@@ -575,8 +584,7 @@ impl Loopback {
             .request(&crate::api::vpp::interface::CreateLoopback::default())?
             .sw_if_index;
         let lo = Loopback { sw_if_index };
-        let removal = lo.clone();
-        t.register(lo.to_string(), move |api| removal.remove_vpp_config(api));
+        register(t, &lo);
         Ok(lo)
     }
 }

@@ -547,6 +547,46 @@ impl PgInterface {
     }
 }
 
+impl std::fmt::Display for PgInterface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl crate::objects::VppObject for PgInterface {
+    /// pg interfaces and BVIs are made by [`create_interfaces`] and
+    /// [`create_bvi_interfaces`], which learn their index.
+    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
+        Err("a pg interface or BVI is created with pg::create_interfaces or pg::create_bvi_interfaces".into())
+    }
+
+    /// `pg_delete_interface`, or `bvi_delete` for a BVI.
+    fn remove_vpp_config(
+        &self,
+        api: &mut crate::api::client::ApiClient,
+    ) -> Result<(), crate::errors::ApiError> {
+        let sw_if_index = self.sw_if_index();
+        if self.is_pg() {
+            api.request(&crate::api::vpp::pg::PgDeleteInterface { sw_if_index })
+                .map(drop)
+        } else {
+            api.request(&crate::api::vpp::l2::BviDelete { sw_if_index })
+                .map(drop)
+        }
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let d = t.api().dump(&SwInterfaceDump {
+            sw_if_index: self.sw_if_index(),
+            ..SwInterfaceDump::default()
+        })?;
+        Ok(d.iter().any(|i| {
+            i.sw_if_index == self.sw_if_index()
+                && i.interface_name.trim_end_matches('\0').trim() == self.name()
+        }))
+    }
+}
+
 /// What the packet generator of a class keeps between calls (VPP's
 /// framework keeps it on the class).
 #[derive(Debug, Default)]

@@ -275,6 +275,38 @@ fn remove_tag(p: Packet, vlan: u16, tag_type: u16) -> TestResult<Packet> {
     Ok(Packet::from_layers(layers))
 }
 
+impl std::fmt::Display for SubInterface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl crate::objects::VppObject for SubInterface {
+    /// A sub-interface is made by [`SubInterface::dot1q`] or
+    /// [`SubInterface::dot1ad`], which learn its index.
+    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
+        Err("a sub-interface is created with SubInterface::dot1q or ::dot1ad".into())
+    }
+
+    fn remove_vpp_config(
+        &self,
+        api: &mut crate::api::client::ApiClient,
+    ) -> Result<(), crate::errors::ApiError> {
+        api.request(&DeleteSubif {
+            sw_if_index: self.sw_if_index,
+        })
+        .map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+            sw_if_index: self.sw_if_index,
+            ..Default::default()
+        })?;
+        Ok(d.iter().any(|i| i.sw_if_index == self.sw_if_index))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,25 @@ fn round_trip<O: VppObject>(t: &mut TestCase, o: O) -> TestResult {
     Ok(())
 }
 
+/// An object to query and remove through a `dyn` reference.
+trait Gone {
+    fn there(&self, t: &mut TestCase) -> TestResult<bool>;
+    fn remove(&self, t: &mut TestCase) -> TestResult;
+    fn what(&self) -> String;
+}
+
+impl<O: VppObject> Gone for O {
+    fn there(&self, t: &mut TestCase) -> TestResult<bool> {
+        self.query_vpp_config(t)
+    }
+    fn remove(&self, t: &mut TestCase) -> TestResult {
+        Ok(self.remove_vpp_config(t.api())?)
+    }
+    fn what(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// VPP objects
 #[vpp_test(
     name = "TestObjects",
@@ -54,6 +73,25 @@ mod objects_test {
             },
         )?;
         assert_eq!(lo.to_string(), format!("loopback-{sw}"));
+        Ok(())
+    }
+
+    /// pg interfaces, BVIs and sub-interfaces are there until removed
+    #[vpp_test]
+    fn test_interfaces(t: &mut TestCase) -> TestResult {
+        let pg9 = asf_core::pg::create_interfaces(t, [9])?.remove(0);
+        let bvi = asf_core::pg::create_bvi_interfaces(t, 1)?.remove(0);
+        let sub = asf_core::pg::SubInterface::dot1q(t, &pg9, 99)?;
+        for o in [&sub as &dyn Gone, &bvi, &pg9] {
+            assert!(o.there(t)?, "{} not in VPP", o.what());
+            o.remove(t)?;
+            assert!(!o.there(t)?, "{} still in VPP", o.what());
+        }
+        // Registered, a sub-interface goes at the test's tear-down.
+        let pg8 = asf_core::pg::create_interfaces(t, [8])?.remove(0);
+        let again = asf_core::pg::SubInterface::dot1q(t, &pg8, 98)?;
+        objects::register(t, &again);
+        assert_eq!(again.to_string(), "pg8.98");
         Ok(())
     }
 

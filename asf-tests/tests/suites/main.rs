@@ -22,6 +22,7 @@ mod asf_stats;
 mod asf_workers;
 mod bench_pg;
 mod lib_objects;
+mod lib_pg;
 mod test_adl;
 mod test_api_client;
 mod test_api_trace;
