@@ -670,3 +670,128 @@ impl VppObject for L2Xconnect {
         }))
     }
 }
+
+/// A path of a multicast route (`VppMRoutePath`): an interface and its
+/// `MFIB_API_ITF_FLAG_*` bits (1 negate-signal, 2 accept, 4 forward, 8
+/// signal-present, 16 don't-preserve).
+#[derive(Clone, Debug)]
+pub struct MRoutePath {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The flags.
+    pub itf_flags: u32,
+}
+
+/// A multicast route (`VppIpMRoute`): (source, group/length) in a table.
+#[derive(Clone, Debug)]
+pub struct IpMRoute {
+    /// The table.
+    pub table_id: u32,
+    /// The source (unspecified: `*`).
+    pub src: IpAddr,
+    /// The group.
+    pub grp: IpAddr,
+    /// The group's prefix length.
+    pub grp_len: u16,
+    /// `MFIB_API_ENTRY_FLAG_*` bits.
+    pub entry_flags: u32,
+    /// RPF id.
+    pub rpf_id: u32,
+    /// The paths.
+    pub paths: Vec<MRoutePath>,
+}
+
+impl IpMRoute {
+    fn encode(&self) -> crate::api::vpp::ip::IpMroute {
+        use crate::api::vpp::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
+        let union = |a: IpAddr| match a {
+            IpAddr::V4(a) => AddressUnion::from_ip4(&a.octets()),
+            IpAddr::V6(a) => AddressUnion::from_ip6(&a.octets()),
+        };
+        let v6 = self.grp.is_ipv6();
+        let any: IpAddr = if v6 {
+            std::net::Ipv6Addr::UNSPECIFIED.into()
+        } else {
+            std::net::Ipv4Addr::UNSPECIFIED.into()
+        };
+        IpMroute {
+            table_id: self.table_id,
+            entry_flags: MfibEntryFlags::from_value(self.entry_flags),
+            rpf_id: self.rpf_id,
+            prefix: Mprefix {
+                af: if v6 {
+                    AddressFamily::Ip6
+                } else {
+                    AddressFamily::Ip4
+                },
+                grp_address_length: self.grp_len,
+                grp_address: union(self.grp),
+                src_address: union(self.src),
+            },
+            paths: self
+                .paths
+                .iter()
+                .map(|p| MfibPath {
+                    itf_flags: MfibItfFlags::from_value(p.itf_flags),
+                    path: RoutePath::via(any, p.sw_if_index).encode(),
+                })
+                .collect(),
+        }
+    }
+
+    fn request(&self, is_add: bool) -> crate::api::vpp::ip::IpMrouteAddDel {
+        crate::api::vpp::ip::IpMrouteAddDel {
+            is_add,
+            is_multipath: true,
+            route: self.encode(),
+        }
+    }
+}
+
+impl fmt::Display for IpMRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:({},{}/{})",
+            self.table_id, self.src, self.grp, self.grp_len
+        )
+    }
+}
+
+impl VppObject for IpMRoute {
+    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
+        t.api().request(&self.request(true))?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        let found = t.api().dump(&crate::api::vpp::ip::IpMrouteDump {
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: self.grp.is_ipv6(),
+                ..ApiTable::default()
+            },
+        })?;
+        let want = self.encode().prefix;
+        // Only the family's bytes of an address union mean anything; an
+        // (S,G) entry comes back with the source's bits in the length
+        // (232.1.1.1/32 from 1.1.1.1: 64).
+        let n = if self.grp.is_ipv6() { 16 } else { 4 };
+        let len = if self.src.is_unspecified() {
+            want.grp_address_length
+        } else {
+            want.grp_address_length + 8 * n as u16
+        };
+        Ok(found.iter().any(|d| {
+            let p = &d.route.prefix;
+            d.route.table_id == self.table_id
+                && p.grp_address_length == len
+                && p.grp_address.0[..n] == want.grp_address.0[..n]
+                && p.src_address.0[..n] == want.src_address.0[..n]
+        }))
+    }
+}

@@ -3,8 +3,8 @@
 
 use asf_core::api::vpp::interface::{IfStatusFlags, SwInterfaceSetFlags};
 use asf_core::objects::{
-    self, BridgeDomain, BridgeDomainPort, IpInterfaceAddress, IpRoute, IpTable, L2FibEntry,
-    L2Xconnect, Loopback, Neighbor, RoutePath, VppObject,
+    self, BridgeDomain, BridgeDomainPort, IpInterfaceAddress, IpMRoute, IpRoute, IpTable,
+    L2FibEntry, L2Xconnect, Loopback, MRoutePath, Neighbor, RoutePath, VppObject,
 };
 use asf_core::{vpp_test, TestCase, TestResult};
 
@@ -72,6 +72,19 @@ mod objects_test {
                 is_ip6: false,
             },
         )?;
+        let mroute = IpMRoute {
+            table_id: 0,
+            src: "1.1.1.1".parse()?,
+            grp: "232.1.1.1".parse()?,
+            grp_len: 32,
+            entry_flags: 0,
+            rpf_id: 0,
+            paths: vec![MRoutePath {
+                sw_if_index: sw,
+                itf_flags: 2,
+            }],
+        };
+        round_trip(t, mroute)?;
         assert_eq!(lo.to_string(), format!("loopback-{sw}"));
         Ok(())
     }
