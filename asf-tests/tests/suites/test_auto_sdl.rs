@@ -19,9 +19,10 @@ use asf_core::host::{HostInterface, Netns};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    af_packet_to_vpp, interface_address, ip6_table, ip_table, ip_table_add_del, namespace_on,
-    session_engine, session_off, session_on,
+    af_packet_to_vpp, interface_address, ip6_table, ip_table, namespace_on, session_engine,
+    session_off, session_on,
 };
+use asf_core::objects::{IpTable, VppObject};
 
 const VPP_TAP_IP4: &str = "8.8.8.1";
 const VPP_TAP_IP6: &str = "2001::1";
@@ -318,8 +319,12 @@ mod auto_sdl {
         let table_id = 1;
         ip_table(t, table_id, true)?;
         t.register("ip table 1", move |api| {
-            api.request(&ip_table_add_del(table_id, false, false))
-                .map(drop)
+            IpTable {
+                table_id,
+                is_ip6: false,
+            }
+            .remove_vpp_config(api)
+            .map(drop)
         });
 
         // place tap0 to vrf 1
@@ -394,8 +399,12 @@ mod auto_sdl {
         let table_id = 1;
         ip6_table(t, table_id, true)?;
         t.register("ip6 table 1", move |api| {
-            api.request(&ip_table_add_del(table_id, true, false))
-                .map(drop)
+            IpTable {
+                table_id,
+                is_ip6: true,
+            }
+            .remove_vpp_config(api)
+            .map(drop)
         });
 
         // place tap0 to vrf 1

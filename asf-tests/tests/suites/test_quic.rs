@@ -32,9 +32,9 @@ use asf_core::helper::{Helper, HelperExit, RunningHelper};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
-    admin, config_ip4, ip_table, ip_table_add_del, local_ip4, namespace_on, route_via_table,
-    set_table_ip4,
+    admin, config_ip4, ip_table, local_ip4, namespace_on, route_via_table, set_table_ip4,
 };
+use asf_core::objects::{IpTable, VppObject};
 
 /// `server_appns` of the original.
 const SERVER_APPNS: &str = "server";
@@ -216,7 +216,11 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
             ip_table(t, table_id, true)?;
             let id = table_id;
             t.register(format!("ip table {id}"), move |api| {
-                api.request(&ip_table_add_del(id, false, false)).map(drop)
+                IpTable {
+                    table_id: id,
+                    is_ip6: false,
+                }
+                .remove_vpp_config(api)
             });
         }
         set_table_ip4(t, sw, table_id)?;

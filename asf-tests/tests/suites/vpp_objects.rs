@@ -1,17 +1,14 @@
-//! VPP objects the ported suites configure through typed API calls, as
-//! VPP's Python tests do with `VppIpTable`, `VppIpRoute` and the loopback
-//! helpers of `vpp_interface.py` (not a suite: shared by the suites).
+//! Set-ups the ported `test/asf` suites share (not a suite): the session
+//! layer, application namespaces, two tables with a loopback each, host
+//! interfaces plumbed to VPP. Tables, routes and addresses are asf-core's
+//! objects (`asf_core::objects`).
 
-use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
-use crate::api::ip::{
-    FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpRoute, IpRouteAddDel, IpTable,
-    IpTableAddDel,
-};
+use crate::api::interface::SwInterfaceSetTable;
 use crate::api::session::{
     AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisable, SessionEnableDisableV2,
 };
 use asf_core::api::vpp::interface::{IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags};
-use asf_core::api::vpp::ip_types::Prefix;
+use asf_core::objects::{IpInterfaceAddress, IpRoute, IpTable, RoutePath, VppObject};
 use asf_core::{TestCase, TestResult};
 
 /// `session_enable_disable(is_enable=True)`: the set-up of the session
@@ -33,23 +30,14 @@ pub fn local_ip4(sw_if_index: u32) -> String {
     format!("172.16.{sw_if_index}.1")
 }
 
-/// `ip_table_add_del` of table `table_id` (a request, for removers that
-/// get the API client rather than the test case).
-pub fn ip_table_add_del(table_id: u32, is_ip6: bool, is_add: bool) -> IpTableAddDel {
-    IpTableAddDel {
-        is_add,
-        table: IpTable {
-            table_id,
-            is_ip6,
-            ..IpTable::default()
-        },
-    }
-}
-
+/// `VppIpTable(table_id, is_ip6)` added or removed (asf-core's object).
 fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
-    t.api()
-        .request(&ip_table_add_del(table_id, is_ip6, is_add))?;
-    Ok(())
+    let table = IpTable { table_id, is_ip6 };
+    if is_add {
+        table.add_vpp_config(t)
+    } else {
+        Ok(table.remove_vpp_config(t.api())?)
+    }
 }
 
 fn set_table(t: &mut TestCase, sw_if_index: u32, is_ipv6: bool, vrf_id: u32) -> TestResult {
@@ -62,20 +50,22 @@ fn set_table(t: &mut TestCase, sw_if_index: u32, is_ipv6: bool, vrf_id: u32) -> 
 }
 
 /// `sw_interface_add_del_address`: `prefix` added to or removed from an
-/// interface.
+/// interface (asf-core's `IpInterfaceAddress`).
 pub fn interface_address(
     t: &mut TestCase,
     sw_if_index: u32,
     prefix: &str,
     is_add: bool,
 ) -> TestResult {
-    t.api().request(&SwInterfaceAddDelAddress {
+    let address = IpInterfaceAddress {
         sw_if_index,
-        is_add,
         prefix: prefix.parse()?,
-        ..SwInterfaceAddDelAddress::default()
-    })?;
-    Ok(())
+    };
+    if is_add {
+        address.add_vpp_config(t)
+    } else {
+        Ok(address.remove_vpp_config(t.api())?)
+    }
 }
 
 /// `VppIpTable(table_id).add_vpp_config()` / `remove_vpp_config()`.
@@ -113,7 +103,7 @@ pub fn admin(t: &mut TestCase, sw_if_index: u32, up: bool) -> TestResult {
 
 /// `VppIpRoute(dst/len, [VppRoutePath("0.0.0.0", 0xffffffff, nh_table_id)], table_id)`:
 /// a route resolved through another table (IPv4, or IPv6 with `::` as the
-/// path's address when `dst` is an IPv6 address).
+/// path's address when `dst` is an IPv6 address); asf-core's `IpRoute`.
 pub fn route_via_table(
     t: &mut TestCase,
     dst: &str,
@@ -122,42 +112,25 @@ pub fn route_via_table(
     nh_table_id: u32,
     is_add: bool,
 ) -> TestResult {
-    let prefix: Prefix = format!("{dst}/{len}").parse()?;
-    let proto = if dst.contains(':') {
-        FibPathNhProto::Ip6
+    let any: std::net::IpAddr = if dst.contains(':') {
+        std::net::Ipv6Addr::UNSPECIFIED.into()
     } else {
-        FibPathNhProto::Ip4
+        std::net::Ipv4Addr::UNSPECIFIED.into()
     };
-    let path = FibPath {
-        sw_if_index: u32::MAX,
-        table_id: nh_table_id,
-        rpf_id: 0,
-        weight: 1,
-        preference: 0,
-        r#type: FibPathType::Normal,
-        flags: FibPathFlags::from_value(0),
-        proto,
-        // The all-zero address (0.0.0.0 or ::) of a path through a table.
-        nh: FibPathNh {
-            via_label: 0x100000,
-            obj_id: u32::MAX,
-            classify_table_index: u32::MAX,
-            ..FibPathNh::default()
-        },
-        n_labels: 0,
-        ..FibPath::default()
+    let route = IpRoute {
+        table_id,
+        prefix: format!("{dst}/{len}").parse()?,
+        paths: vec![RoutePath {
+            nh: any,
+            sw_if_index: u32::MAX,
+            nh_table_id,
+        }],
     };
-    t.api().request(&IpRouteAddDel {
-        is_add,
-        is_multipath: false,
-        route: IpRoute {
-            table_id,
-            prefix,
-            paths: vec![path],
-            ..IpRoute::default()
-        },
-    })?;
-    Ok(())
+    if is_add {
+        route.add_vpp_config(t)
+    } else {
+        Ok(route.remove_vpp_config(t.api())?)
+    }
 }
 
 /// `app_namespace_add_del_v4(namespace_id, sw_if_index, is_add)`.
