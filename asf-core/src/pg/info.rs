@@ -79,11 +79,25 @@ impl PacketInfo {
 }
 
 /// The packet infos of a test (`_packet_infos` and
-/// `_packet_count_for_dst_if_idx` of VPP's framework).
+/// `_packet_count_for_dst_if_idx` of VPP's framework), with the packet each
+/// stands for (`pkt_info.data`) once [`PacketInfos::set_data`] gave it.
 #[derive(Clone, Debug, Default)]
 pub struct PacketInfos {
     infos: Vec<PacketInfo>,
     counts: HashMap<u32, usize>,
+    data: HashMap<i32, Packet>,
+}
+
+/// Where a capture's check stands: the last info matched from each source
+/// (`last_info` of VPP's suites).
+#[derive(Clone, Debug, Default)]
+pub struct InfoCursor(HashMap<i32, PacketInfo>);
+
+impl InfoCursor {
+    /// The last info matched from `src`, if any.
+    pub fn last(&self, src: u32) -> Option<&PacketInfo> {
+        self.0.get(&(src as i32))
+    }
 }
 
 impl PacketInfos {
@@ -164,6 +178,54 @@ impl PacketInfos {
         }
     }
 
+    /// Keeps the packet an info stands for, as sent (`info.data = p.copy()`).
+    pub fn set_data(&mut self, info: &PacketInfo, p: Packet) {
+        self.data.insert(info.index, p);
+    }
+
+    /// The packet the info of this index stands for.
+    pub fn data(&self, index: i32) -> Option<&Packet> {
+        self.data.get(&index)
+    }
+
+    /// The next info from `src` to `dst` after the last one `cursor` holds
+    /// for `src`, which it then holds (`last_info[src] =
+    /// get_next_packet_info_for_interface2(src, dst, last_info[src])`).
+    pub fn next_in(&self, cursor: &mut InfoCursor, src: u32, dst: u32) -> Option<PacketInfo> {
+        let key = src as i32;
+        let next = self.next_for_interface2(src, dst, cursor.0.get(&key));
+        match next {
+            Some(n) => cursor.0.insert(key, n),
+            None => cursor.0.remove(&key),
+        };
+        next
+    }
+
+    /// Checks a packet captured on `dst` as VPP's suites do: its info says
+    /// `dst`, and is the next one expected from its source. Returns the
+    /// info and the packet it stands for.
+    #[track_caller]
+    pub fn expect_next(
+        &self,
+        cursor: &mut InfoCursor,
+        p: &Packet,
+        dst: u32,
+    ) -> crate::case::TestResult<(PacketInfo, &Packet)> {
+        let info = PacketInfo::of(p)?;
+        assert_eq!(
+            info.dst, dst as i32,
+            "the packet's info names another output"
+        );
+        let next = self
+            .next_in(cursor, info.src as u32, dst)
+            .ok_or_else(|| format!("no packet info left from {} to {dst}", info.src))?;
+        assert_eq!(info.index, next.index, "packets arrived out of order");
+        let data = self
+            .data(next.index)
+            .ok_or_else(|| format!("no packet kept for info {}", next.index))?;
+        Ok((info, data))
+    }
+
     /// Forgets every info (`reset_packet_infos`).
     pub fn reset(&mut self) {
         *self = PacketInfos::default();
@@ -226,6 +288,56 @@ mod tests {
         assert_eq!(infos.next_for_interface(1, Some(&a)), Some(c));
         assert_eq!(infos.next_for_interface2(1, 3, None), Some(c));
         assert_eq!(infos.next_for_interface2(2, 3, None), None);
+    }
+
+    #[test]
+    fn a_cursor_walks_each_source_in_order_and_finds_the_packet_sent() {
+        use asf_packet::{Ether, Ipv4, Udp};
+        let mut infos = PacketInfos::new();
+        let mut sent = Vec::new();
+        for src in [1, 2, 1] {
+            let info = infos.create_for(src, 3, 3);
+            let p = Ether::default()
+                / Ipv4::default()
+                / Udp::new(src as u16, 9)
+                / Raw::new(info.to_payload());
+            infos.set_data(&info, p.clone());
+            sent.push(p);
+        }
+        let mut cursor = InfoCursor::default();
+        // From 1: index 0 then 2; from 2: index 1.
+        let (i, p) = infos
+            .expect_next(&mut cursor, &Packet::ether(&sent[0].build()), 3)
+            .unwrap();
+        assert_eq!((i.index, p.expect::<Udp>().sport), (0, 1));
+        assert_eq!(
+            infos.expect_next(&mut cursor, &sent[1], 3).unwrap().0.index,
+            1
+        );
+        assert_eq!(cursor.last(1).map(|i| i.index), Some(0));
+        assert_eq!(
+            infos.expect_next(&mut cursor, &sent[2], 3).unwrap().0.index,
+            2
+        );
+        assert_eq!(
+            infos.next_in(&mut cursor, 1, 3),
+            None,
+            "nothing more from 1"
+        );
+        assert_eq!(cursor.last(1), None, "and the cursor starts over");
+    }
+
+    #[test]
+    #[should_panic(expected = "packets arrived out of order")]
+    fn a_packet_out_of_order_fails_the_check() {
+        use asf_packet::Ether;
+        let mut infos = PacketInfos::new();
+        let a = infos.create_for(1, 3, 3);
+        let b = infos.create_for(1, 3, 3);
+        infos.set_data(&a, Ether::default() / Raw::new(a.to_payload()));
+        infos.set_data(&b, Ether::default() / Raw::new(b.to_payload()));
+        let second = Ether::default() / Raw::new(b.to_payload());
+        let _ = infos.expect_next(&mut InfoCursor::default(), &second, 3);
     }
 
     #[test]

@@ -26,7 +26,7 @@ mod interface;
 mod sub;
 mod traffic;
 
-pub use info::{extend_packet, PacketInfo, PacketInfos};
+pub use info::{extend_packet, InfoCursor, PacketInfo, PacketInfos};
 pub use interface::{
     create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interfaces, Host,
     PgConfig, PgInterface, PgMode,

@@ -21,6 +21,7 @@ mod asf_solo;
 mod asf_stats;
 mod asf_workers;
 mod bench_pg;
+mod flows;
 mod lib_objects;
 mod lib_pg;
 mod test_adl;

@@ -1,11 +1,9 @@
 //! Port of `test/test_ip4_irb.py`: integrated routing and bridging, a BVI
 //! routing between a bridge domain (pg0, pg1) and a routed pg2.
 
-use std::collections::HashMap;
-
 use asf_core::api::vpp::l2::{L2PortType, SwInterfaceSetL2Bridge};
 use asf_core::packet::{mac, Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface};
+use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfo, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 const BD_ID: u32 = 10;
@@ -64,7 +62,6 @@ fn create_stream(
     src_ip_if: &PgInterface,
     dst_ip_if: &PgInterface,
     infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
 ) -> Vec<Packet> {
     (0..257)
         .map(|i| {
@@ -75,7 +72,7 @@ fn create_stream(
                 / Ipv4::new(src_ip_if.remote_ip4(), dst.ip4)
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             extend_packet(&mut p, SIZES[(i / 2) % SIZES.len()], b" ");
             p
         })
@@ -88,7 +85,6 @@ fn create_stream_l2_to_ip(
     src_ip_if: &PgInterface,
     dst_ip_if: &PgInterface,
     infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
 ) -> Vec<Packet> {
     (0..257)
         .map(|i| {
@@ -99,7 +95,7 @@ fn create_stream_l2_to_ip(
                 / Ipv4::new(host.ip4, dst_ip_if.remote_ip4())
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             extend_packet(&mut p, SIZES[(i / 2) % SIZES.len()], b" ");
             p
         })
@@ -111,20 +107,11 @@ fn verify_capture(
     src_ip_if: &PgInterface,
     capture: &[Packet],
     infos: &PacketInfos,
-    sent: &HashMap<i32, Packet>,
 ) -> TestResult {
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
+    let mut cursor = InfoCursor::default();
     for packet in capture {
         let (ip, udp) = (packet.expect::<Ipv4>(), packet.expect::<Udp>());
-        let info = PacketInfo::of(packet)?;
-        assert_eq!(info.dst, dst_ip_if.sw_if_index() as i32);
-        let prev = last.get(&info.src).copied().flatten();
-        let next = infos
-            .next_for_interface2(info.src as u32, dst_ip_if.sw_if_index(), prev.as_ref())
-            .ok_or("no packet info left for it")?;
-        last.insert(info.src, Some(next));
-        assert_eq!(info.index, next.index);
-        let saved = &sent[&next.index];
+        let (_, saved) = infos.expect_next(&mut cursor, packet, dst_ip_if.sw_if_index())?;
         let eth = packet.expect::<Ether>();
         assert_eq!(eth.src, dst_ip_if.local_mac());
         let host = dst_ip_if
@@ -144,20 +131,17 @@ fn verify_capture_l2_to_ip(
     src_ip_if: &PgInterface,
     capture: &[Packet],
     infos: &PacketInfos,
-    sent: &HashMap<i32, Packet>,
 ) -> TestResult {
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
+    let mut cursor = InfoCursor::default();
     for packet in capture {
         let (ip, udp) = (packet.expect::<Ipv4>(), packet.expect::<Udp>());
         let info = PacketInfo::of(packet)?;
         assert_eq!(info.dst, dst_ip_if.sw_if_index() as i32);
-        let prev = last.get(&info.src).copied().flatten();
         // As the original: the packet's own index is not compared here.
         let next = infos
-            .next_for_interface2(info.src as u32, dst_ip_if.sw_if_index(), prev.as_ref())
+            .next_in(&mut cursor, info.src as u32, dst_ip_if.sw_if_index())
             .ok_or("no packet info left for it")?;
-        last.insert(info.src, Some(next));
-        let saved = &sent[&next.index];
+        let saved = infos.data(next.index).ok_or("no packet kept for it")?;
         let eth = packet.expect::<Ether>();
         assert_eq!(eth.src, dst_ip_if.local_mac());
         assert_eq!(eth.dst, dst_ip_if.remote_mac());
@@ -174,22 +158,18 @@ fn verify_capture_l2_to_ip(
     Ok(())
 }
 
-fn send_and_verify_l2_to_ip(
-    t: &mut TestCase,
-    infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
-) -> TestResult {
+fn send_and_verify_l2_to_ip(t: &mut TestCase, infos: &mut PacketInfos) -> TestResult {
     let pgs = pg::interfaces(t)?;
     let bvi = bvi0()?;
-    let stream1 = create_stream_l2_to_ip(t, &pgs[0], &bvi, &pgs[2], infos, sent);
-    let stream2 = create_stream_l2_to_ip(t, &pgs[1], &bvi, &pgs[2], infos, sent);
+    let stream1 = create_stream_l2_to_ip(t, &pgs[0], &bvi, &pgs[2], infos);
+    let stream2 = create_stream_l2_to_ip(t, &pgs[1], &bvi, &pgs[2], infos);
     t.cli("clear trace")?;
     pgs[0].add_stream(t, &stream1)?;
     pgs[1].add_stream(t, &stream2)?;
     pg::enable_capture(t, &pgs)?;
     pg::start(t)?;
     let rcvd = pgs[2].get_capture(t, 514)?;
-    verify_capture_l2_to_ip(&pgs[2], &bvi, &rcvd, infos, sent)
+    verify_capture_l2_to_ip(&pgs[2], &bvi, &rcvd, infos)
 }
 
 /// IRB Test Case
@@ -215,16 +195,15 @@ mod irb {
         let pgs = pg::interfaces(t)?;
         let bvi = bvi0()?;
         let mut infos = PacketInfos::new();
-        let mut sent = HashMap::new();
-        let stream = create_stream(t, &pgs[2], &bvi, &mut infos, &mut sent);
+        let stream = create_stream(t, &pgs[2], &bvi, &mut infos);
         pgs[2].add_stream(t, &stream)?;
         pg::enable_capture(t, &pgs)?;
         pg::start(t)?;
         let packet_count = infos.count_for(bvi.sw_if_index());
         let rcvd1 = pgs[0].get_capture(t, packet_count)?;
         let rcvd2 = pgs[1].get_capture(t, packet_count)?;
-        verify_capture(&bvi, &pgs[2], &rcvd1, &infos, &sent)?;
-        verify_capture(&bvi, &pgs[2], &rcvd2, &infos, &sent)?;
+        verify_capture(&bvi, &pgs[2], &rcvd1, &infos)?;
+        verify_capture(&bvi, &pgs[2], &rcvd2, &infos)?;
         let bytes = |c: &[Packet]| c.iter().map(Packet::build).collect::<Vec<_>>();
         assert!(
             bytes(&rcvd1) == bytes(&rcvd2),
@@ -237,10 +216,9 @@ mod irb {
     #[vpp_test]
     fn test_ip4_irb_2(t: &mut TestCase) -> TestResult {
         let mut infos = PacketInfos::new();
-        let mut sent = HashMap::new();
-        send_and_verify_l2_to_ip(t, &mut infos, &mut sent)?;
+        send_and_verify_l2_to_ip(t, &mut infos)?;
         bvi0()?.set_mac(t, mac("00:00:00:11:11:33"))?;
-        send_and_verify_l2_to_ip(t, &mut infos, &mut sent)?;
+        send_and_verify_l2_to_ip(t, &mut infos)?;
         pg::interface(t, "pg1")?.assert_nothing_captured_remark(t, "UU Flood")?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use asf_core::api::vpp::l2::{
     WantL2MacsEvents, WantL2MacsEvents2,
 };
 use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, Expect, PacketInfo, PacketInfos, PgInterface};
+use asf_core::pg::{self, extend_packet, Expect, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 const N_BRS: [u32; 2] = [1, 2];
@@ -145,18 +145,13 @@ fn l2fib(
     Ok(())
 }
 
-struct Streams {
-    infos: PacketInfos,
-    sent: HashMap<i32, Packet>,
-}
-
 fn create_stream(
     t: &mut TestCase,
     pgs: &[PgInterface],
     i: usize,
     src_hosts: &Hosts,
     dst_hosts: &Hosts,
-    s: &mut Streams,
+    infos: &mut PacketInfos,
 ) -> Vec<Packet> {
     let src_if = &pgs[i];
     let srcs = &src_hosts[&src_if.sw_if_index()];
@@ -170,12 +165,12 @@ fn create_stream(
         };
         for (dmac, dip) in dsts {
             let (smac, sip) = srcs[t.rng().usize(..srcs.len())];
-            let info = s.infos.create(src_if, &dst_if);
+            let info = infos.create(src_if, &dst_if);
             let mut p = Ether::new(smac, *dmac)
                 / Ipv4::new(sip, *dip)
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            s.sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             extend_packet(&mut p, SIZES[t.rng().usize(..SIZES.len())], b" ");
             pkts.push(p);
         }
@@ -183,52 +178,17 @@ fn create_stream(
     pkts
 }
 
-fn verify_capture(pg_if: &PgInterface, capture: &[Packet], s: &Streams) -> TestResult {
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
-    for p in capture {
-        let mut check = || -> TestResult {
-            let info = PacketInfo::of(p)?;
-            let (ip, udp) = (
-                p.get::<Ipv4>().ok_or("no IP")?,
-                p.get::<Udp>().ok_or("no UDP")?,
-            );
-            assert_eq!(info.dst, pg_if.sw_if_index() as i32);
-            let prev = last.get(&info.src).copied().flatten();
-            let next = s
-                .infos
-                .next_for_interface2(info.src as u32, pg_if.sw_if_index(), prev.as_ref())
-                .ok_or("no packet info left for it")?;
-            last.insert(info.src, Some(next));
-            assert_eq!(info.index, next.index);
-            let saved = &s.sent[&next.index];
-            assert_eq!(ip.src, saved.expect::<Ipv4>().src);
-            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst);
-            assert_eq!(udp.sport, saved.expect::<Udp>().sport);
-            assert_eq!(udp.dport, saved.expect::<Udp>().dport);
-            Ok(())
-        };
-        if let Err(e) = check() {
-            tracing::error!("Unexpected or invalid packet:\n{}", p.show());
-            return Err(e);
-        }
-    }
-    Ok(())
-}
-
 fn send(
     t: &mut TestCase,
     bd_id: u32,
     src_hosts: &Hosts,
     dst_hosts: &Hosts,
-) -> TestResult<(Vec<PgInterface>, Streams)> {
+) -> TestResult<(Vec<PgInterface>, PacketInfos)> {
     let pgs = pg::interfaces(t)?;
-    let mut s = Streams {
-        infos: PacketInfos::new(),
-        sent: HashMap::new(),
-    };
+    let mut infos = PacketInfos::new();
     let ifs: Vec<PgInterface> = bd_ifs(bd_id).map(|i| pgs[i].clone()).collect();
     for i in bd_ifs(bd_id) {
-        let pkts = create_stream(t, &pgs, i, src_hosts, dst_hosts, &mut s);
+        let pkts = create_stream(t, &pgs, i, src_hosts, dst_hosts, &mut infos);
         if !pkts.is_empty() {
             pgs[i].add_stream(t, &pkts)?;
         }
@@ -236,7 +196,7 @@ fn send(
     bridge_learn(t, bd_id, false)?;
     pg::enable_capture(t, &ifs)?;
     pg::start(t)?;
-    Ok((ifs, s))
+    Ok((ifs, infos))
 }
 
 fn run_verify_test(
@@ -245,14 +205,14 @@ fn run_verify_test(
     src_hosts: &Hosts,
     dst_hosts: &Hosts,
 ) -> TestResult {
-    let (ifs, s) = send(t, bd_id, src_hosts, dst_hosts)?;
+    let (ifs, infos) = send(t, bd_id, src_hosts, dst_hosts)?;
     for i in &ifs {
         if dst_hosts[&i.sw_if_index()].is_empty() {
             continue;
         }
-        let capture = i.get_capture(t, s.infos.count_for(i.sw_if_index()))?;
+        let capture = i.get_capture(t, infos.count_for(i.sw_if_index()))?;
         tracing::info!("Verifying capture on interface {}", i.name());
-        verify_capture(i, &capture, &s)?;
+        crate::flows::verify_ip4_udp_capture(i.sw_if_index(), &capture, &infos)?;
     }
     Ok(())
 }

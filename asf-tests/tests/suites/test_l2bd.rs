@@ -134,7 +134,6 @@ fn create_stream(
     i: usize,
     n: usize,
     infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
 ) -> Vec<Packet> {
     let src_if = &f.pgs[i];
     let flows: Vec<&PgInterface> = f
@@ -159,7 +158,7 @@ fn create_stream(
                 / Ipv4::new(sip, dip)
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             if let Some(s) = f.subs.get(&src_if.sw_if_index()) {
                 p = s.add_dot1_layer(p);
             }
@@ -169,17 +168,18 @@ fn create_stream(
         .collect()
 }
 
+/// Takes off each packet the tags its source sub-interface put on (frames
+/// keep them: no tag rewrite), then checks the capture as the other L2
+/// suites do.
 fn verify_capture(
     f: &Fixture,
     pg_if: &PgInterface,
     capture: &[Packet],
     infos: &PacketInfos,
-    sent: &HashMap<i32, Packet>,
 ) -> TestResult {
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
+    let mut untagged = Vec::with_capacity(capture.len());
     for packet in capture {
         let info = PacketInfo::of(packet)?;
-        // Frames keep the tags they came in with (no tag rewrite).
         let packet = match f.subs.get(&(info.src as u32)) {
             Some(s) if info.src as u32 != pg_if.sw_if_index() => {
                 s.remove_dot1_layer(packet.clone())?
@@ -187,39 +187,16 @@ fn verify_capture(
             _ => packet.clone(),
         };
         assert!(!packet.has::<Dot1Q>(), "a tag left:\n{}", packet.show());
-        let mut check = || -> TestResult {
-            let (ip, udp) = (
-                packet.get::<Ipv4>().ok_or("no IP")?,
-                packet.get::<Udp>().ok_or("no UDP")?,
-            );
-            assert_eq!(info.dst, pg_if.sw_if_index() as i32);
-            let prev = last.get(&info.src).copied().flatten();
-            let next = infos
-                .next_for_interface2(info.src as u32, pg_if.sw_if_index(), prev.as_ref())
-                .ok_or("no packet info left for it")?;
-            last.insert(info.src, Some(next));
-            assert_eq!(info.index, next.index);
-            let saved = &sent[&next.index];
-            assert_eq!(ip.src, saved.expect::<Ipv4>().src);
-            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst);
-            assert_eq!(udp.sport, saved.expect::<Udp>().sport);
-            assert_eq!(udp.dport, saved.expect::<Udp>().dport);
-            Ok(())
-        };
-        if let Err(e) = check() {
-            tracing::error!("Unexpected or invalid packet:\n{}", packet.show());
-            return Err(e);
-        }
+        untagged.push(packet);
     }
-    Ok(())
+    crate::flows::verify_ip4_udp_capture(pg_if.sw_if_index(), &untagged, infos).map(drop)
 }
 
 fn run_l2bd_test(t: &mut TestCase, pkts_per_burst: usize) -> TestResult {
     let f = fixture()?;
     let mut infos = PacketInfos::new();
-    let mut sent = HashMap::new();
     for i in 0..f.pgs.len() {
-        let pkts = create_stream(t, &f, i, pkts_per_burst, &mut infos, &mut sent);
+        let pkts = create_stream(t, &f, i, pkts_per_burst, &mut infos);
         f.pgs[i].add_stream(t, &pkts)?;
     }
     pg::enable_capture(t, &f.pgs)?;
@@ -227,7 +204,7 @@ fn run_l2bd_test(t: &mut TestCase, pkts_per_burst: usize) -> TestResult {
     for i in &f.pgs {
         let capture = i.get_capture(t, infos.count_for(i.sw_if_index()))?;
         tracing::info!("Verifying capture on interface {}", i.name());
-        verify_capture(&f, i, &capture, &infos, &sent)?;
+        verify_capture(&f, i, &capture, &infos)?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use asf_core::api::vpp::l2::{
     BdFlags, BridgeDomainAddDelV2, BridgeDomainDump, BridgeFlags, SwInterfaceSetL2Bridge,
 };
 use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface};
+use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 const N_BD: usize = 5;
@@ -165,7 +165,6 @@ fn create_stream(
     pgs: &[PgInterface],
     i: usize,
     infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
 ) -> Vec<Packet> {
     let src_if = &pgs[i];
     let src_hosts = hosts_of(src_if);
@@ -178,7 +177,7 @@ fn create_stream(
                 / Ipv4::new(sip, dip)
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             extend_packet(&mut p, SIZES[t.rng().usize(..SIZES.len())], b" ");
             pkts.push(p);
         }
@@ -196,44 +195,18 @@ fn verify_capture(
     pgs: &[PgInterface],
     i: usize,
     infos: &PacketInfos,
-    sent: &HashMap<i32, Packet>,
 ) -> TestResult {
     let dst_if = &pgs[i];
     let dst = dst_if.sw_if_index();
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
-    for packet in dst_if.get_capture(t, infos.count_for(dst))? {
-        let mut check = || -> TestResult {
-            let (ip, udp) = (
-                packet.get::<Ipv4>().ok_or("no IP")?,
-                packet.get::<Udp>().ok_or("no UDP")?,
-            );
-            let info = PacketInfo::of(&packet)?;
-            assert_eq!(info.dst, dst as i32);
-            let prev = last.get(&info.src).copied().flatten();
-            let next = infos.next_for_interface2(info.src as u32, dst, prev.as_ref());
-            last.insert(info.src, next);
-            let next = next.ok_or("no packet info left for it")?;
-            assert_eq!(info.index, next.index);
-            let saved = &sent[&next.index];
-            assert_eq!(ip.src, saved.expect::<Ipv4>().src);
-            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst);
-            assert_eq!(udp.sport, saved.expect::<Udp>().sport);
-            assert_eq!(udp.dport, saved.expect::<Udp>().dport);
-            Ok(())
-        };
-        if let Err(e) = check() {
-            tracing::error!("Unexpected or invalid packet:\n{}", packet.show());
-            return Err(e);
-        }
-    }
+    let capture = dst_if.get_capture(t, infos.count_for(dst))?;
+    let last = crate::flows::verify_ip4_udp_capture(dst, &capture, infos)?;
     // As the original: every source's packets arrived (the first source
     // at least, the way its check accumulates).
     let mut remaining = 0;
     let mut s = String::new();
     for src in flows(pgs, i) {
-        let prev = last.get(&(src.sw_if_index() as i32)).copied().flatten();
         if infos
-            .next_for_interface2(src.sw_if_index(), dst, prev.as_ref())
+            .next_for_interface2(src.sw_if_index(), dst, last.last(src.sw_if_index()))
             .is_none()
         {
             s.push_str(&format!(
@@ -286,16 +259,15 @@ fn verify_bd(t: &mut TestCase, bd_id: u32, flags: &[(BdFlags, bool)]) -> TestRes
 fn run_verify_test(t: &mut TestCase, bds: &Bds) -> TestResult {
     let pgs = pg::interfaces(t)?;
     let mut infos = PacketInfos::new();
-    let mut sent = HashMap::new();
     for &i in &bds.pg_in_bd {
-        let pkts = create_stream(t, &pgs, i, &mut infos, &mut sent);
+        let pkts = create_stream(t, &pgs, i, &mut infos);
         pgs[i].add_stream(t, &pkts)?;
     }
     let in_bd: Vec<PgInterface> = bds.pg_in_bd.iter().map(|&i| pgs[i].clone()).collect();
     pg::enable_capture(t, &in_bd)?;
     pg::start(t)?;
     for &i in &bds.pg_in_bd {
-        verify_capture(t, &pgs, i, &infos, &sent)?;
+        verify_capture(t, &pgs, i, &infos)?;
     }
     Ok(())
 }

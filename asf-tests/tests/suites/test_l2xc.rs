@@ -1,12 +1,11 @@
 //! Port of `test/test_l2xc.py`: two pairs of pg interfaces cross-connected
 //! at layer 2, with packets of several sizes from ten hosts each way.
 
-use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
 use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface};
+use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 const HOSTS_NR: u32 = 10;
@@ -49,7 +48,6 @@ fn create_stream(
     i: usize,
     n: usize,
     infos: &mut PacketInfos,
-    sent: &mut HashMap<i32, Packet>,
 ) -> Vec<Packet> {
     let src = &pgs[i];
     let dst = peer(pgs, i);
@@ -62,7 +60,7 @@ fn create_stream(
                 / Ipv4::new(sip, dip)
                 / Udp::new(1234, 1234)
                 / Raw::new(info.to_payload());
-            sent.insert(info.index, p.clone());
+            infos.set_data(&info, p.clone());
             let size = SIZES[t.rng().usize(..SIZES.len())];
             extend_packet(&mut p, size, b" ");
             p
@@ -70,46 +68,11 @@ fn create_stream(
         .collect()
 }
 
-fn verify_capture(
-    intf: &PgInterface,
-    capture: &[Packet],
-    infos: &PacketInfos,
-    sent: &HashMap<i32, Packet>,
-) -> TestResult {
-    let mut last: HashMap<i32, Option<PacketInfo>> = HashMap::new();
-    for p in capture {
-        let mut check = || -> TestResult {
-            let ip = p.get::<Ipv4>().ok_or("no IP layer")?;
-            let udp = p.get::<Udp>().ok_or("no UDP layer")?;
-            let info = PacketInfo::of(p)?;
-            assert_eq!(info.dst, intf.sw_if_index() as i32);
-            let prev = last.get(&info.src).copied().flatten();
-            let next = infos
-                .next_for_interface2(info.src as u32, intf.sw_if_index(), prev.as_ref())
-                .ok_or("no packet info left for it")?;
-            last.insert(info.src, Some(next));
-            assert_eq!(info.index, next.index);
-            let saved = &sent[&next.index];
-            assert_eq!(ip.src, saved.expect::<Ipv4>().src);
-            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst);
-            assert_eq!(udp.sport, saved.expect::<Udp>().sport);
-            assert_eq!(udp.dport, saved.expect::<Udp>().dport);
-            Ok(())
-        };
-        if let Err(e) = check() {
-            tracing::error!("Unexpected or invalid packet:\n{}", p.show());
-            return Err(e);
-        }
-    }
-    Ok(())
-}
-
 fn run_l2xc_test(t: &mut TestCase, n: usize) -> TestResult {
     let pgs = pg::interfaces(t)?;
     let mut infos = PacketInfos::new();
-    let mut sent = HashMap::new();
     for i in 0..pgs.len() {
-        let pkts = create_stream(t, &pgs, i, n, &mut infos, &mut sent);
+        let pkts = create_stream(t, &pgs, i, n, &mut infos);
         pgs[i].add_stream(t, &pkts)?;
     }
     pg::enable_capture(t, &pgs)?;
@@ -117,7 +80,7 @@ fn run_l2xc_test(t: &mut TestCase, n: usize) -> TestResult {
     for i in &pgs {
         let capture = i.get_capture(t, infos.count_for(i.sw_if_index()))?;
         tracing::info!("Verifying capture on interface {}", i.name());
-        verify_capture(i, &capture, &infos, &sent)?;
+        crate::flows::verify_ip4_udp_capture(i.sw_if_index(), &capture, &infos)?;
     }
     Ok(())
 }
