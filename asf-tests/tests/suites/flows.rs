@@ -1,5 +1,6 @@
 //! The check VPP's L2 suites make of a capture (not a suite: shared by
-//! `test_l2xc`, `test_l2_fib`, `test_l2bd`, `test_l2bd_multi_instance`):
+//! `test_l2xc`, `test_l2_fib`, `test_l2bd`, `test_l2bd_multi_instance`,
+//! `test_ip4_vrf_multi_instance`):
 //! every packet is the next one expected from its source, with the
 //! addresses and ports it was sent with.
 
@@ -20,10 +21,11 @@ pub fn verify_ip4_udp_capture(
             let ip = p.get::<Ipv4>().ok_or("no IP layer")?;
             let udp = p.get::<Udp>().ok_or("no UDP layer")?;
             let (_, saved) = infos.expect_next(&mut cursor, p, dst)?;
-            assert_eq!(ip.src, saved.expect::<Ipv4>().src);
-            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst);
-            assert_eq!(udp.sport, saved.expect::<Udp>().sport);
-            assert_eq!(udp.dport, saved.expect::<Udp>().dport);
+            let invalid = || format!("Unexpected or invalid packet:\n{}", p.show());
+            assert_eq!(ip.src, saved.expect::<Ipv4>().src, "{}", invalid());
+            assert_eq!(ip.dst, saved.expect::<Ipv4>().dst, "{}", invalid());
+            assert_eq!(udp.sport, saved.expect::<Udp>().sport, "{}", invalid());
+            assert_eq!(udp.dport, saved.expect::<Udp>().dport, "{}", invalid());
             Ok(())
         };
         if let Err(e) = check() {

@@ -62,14 +62,13 @@
 //!
 //! Port of VPP's `test/test_ip4_vrf_multi_instance.py`.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use asf_core::api::vpp::ip::{IpRouteDump, IpTable};
 use asf_core::case::assert_equal;
 use asf_core::packet::{Arp, Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, Expect, Filter, PacketInfo, PacketInfos, PgInterface};
+use asf_core::pg::{self, Expect, Filter, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::api::ip::{IpTableAddDelV2, IpTableAllocate, IpTableFlush};
@@ -122,14 +121,6 @@ fn remove<T: PartialEq>(v: &mut Vec<T>, x: &T) {
     if let Some(i) = v.iter().position(|y| y == x) {
         v.remove(i);
     }
-}
-
-/// The packet infos of a test and the packet each was made for
-/// (`pkt_info.data` of the Python test), by index.
-#[derive(Default)]
-struct Tx {
-    infos: PacketInfos,
-    data: Vec<Packet>,
 }
 
 /// Packet flows mapping pg0 -> pg1, pg2 etc. (`cls.flows[src_if]`).
@@ -307,7 +298,7 @@ fn reset_vrf_and_remove_from_vrf_list(
 /// `dst_if`, of a random size of `packet_sizes`.
 fn create_packet(
     t: &mut TestCase,
-    tx: &mut Tx,
+    tx: &mut PacketInfos,
     src_if: &PgInterface,
     dst_if: &PgInterface,
     dst_ip4: Ipv4Addr,
@@ -315,13 +306,13 @@ fn create_packet(
 ) -> Packet {
     let src_hosts = src_if.remote_hosts();
     let src_host = &src_hosts[t.rng().usize(..src_hosts.len())];
-    let pkt_info = tx.infos.create(src_if, dst_if);
+    let pkt_info = tx.create(src_if, dst_if);
     let payload = pkt_info.to_payload();
     let mut p = Ether::new(src_host.mac, src_if.local_mac())
         / Ipv4::new(src_host.ip4, dst_ip4)
         / Udp::new(1234, 1234)
         / Raw::new(payload);
-    tx.data.push(p.clone());
+    tx.set_data(&pkt_info, p.clone());
     let size = packet_sizes[t.rng().usize(..packet_sizes.len())];
     pg::extend_packet(&mut p, size, b" ");
     p
@@ -330,7 +321,7 @@ fn create_packet(
 /// Create input packet stream for defined interface using hosts list.
 fn create_stream(
     t: &mut TestCase,
-    tx: &mut Tx,
+    tx: &mut PacketInfos,
     src_if: &PgInterface,
     packet_sizes: &[usize],
 ) -> TestResult<Vec<Packet>> {
@@ -363,7 +354,7 @@ fn create_stream(
 fn create_stream_crosswise_vrf(
     t: &mut TestCase,
     s: &ClassState,
-    tx: &mut Tx,
+    tx: &mut PacketInfos,
     src_if: &PgInterface,
     vrf_id: u32,
     packet_sizes: &[usize],
@@ -397,55 +388,12 @@ fn create_stream_crosswise_vrf(
 /// Verify captured input packet stream for defined interface.
 fn verify_capture(
     ifs: &[PgInterface],
-    tx: &Tx,
+    tx: &PacketInfos,
     pg_if: &PgInterface,
     capture: &[Packet],
 ) -> TestResult {
-    let mut last_info: HashMap<i32, Option<PacketInfo>> =
-        ifs.iter().map(|i| (i.sw_if_index() as i32, None)).collect();
     let dst_sw_if_index = pg_if.sw_if_index();
-    for packet in capture {
-        let invalid = || format!("Unexpected or invalid packet:\n{}", packet.show());
-        let ip = packet
-            .get::<Ipv4>()
-            .ok_or_else(|| format!("no IP layer; {}", invalid()))?;
-        let udp = packet
-            .get::<Udp>()
-            .ok_or_else(|| format!("no UDP layer; {}", invalid()))?;
-        let payload_info = PacketInfo::of(packet).map_err(|e| format!("{e}; {}", invalid()))?;
-        let packet_index = payload_info.index;
-        assert_eq!(payload_info.dst, dst_sw_if_index as i32, "{}", invalid());
-        tracing::debug!(
-            "Got packet on port {}: src={} (id={packet_index})",
-            pg_if.name(),
-            payload_info.src
-        );
-        let last = last_info
-            .get(&payload_info.src)
-            .ok_or_else(|| format!("KeyError: {}; {}", payload_info.src, invalid()))?;
-        let next_info =
-            tx.infos
-                .next_for_interface2(payload_info.src as u32, dst_sw_if_index, last.as_ref());
-        last_info.insert(payload_info.src, next_info);
-        let next_info = next_info.unwrap_or_else(|| panic!("unexpectedly None; {}", invalid()));
-        assert_eq!(packet_index, next_info.index, "{}", invalid());
-        let saved_packet = &tx.data[next_info.index as usize];
-        // Check standard fields
-        assert_eq!(ip.src, saved_packet.expect::<Ipv4>().src, "{}", invalid());
-        assert_eq!(ip.dst, saved_packet.expect::<Ipv4>().dst, "{}", invalid());
-        assert_eq!(
-            udp.sport,
-            saved_packet.expect::<Udp>().sport,
-            "{}",
-            invalid()
-        );
-        assert_eq!(
-            udp.dport,
-            saved_packet.expect::<Udp>().dport,
-            "{}",
-            invalid()
-        );
-    }
+    let last_info = crate::flows::verify_ip4_udp_capture(dst_sw_if_index, capture, tx)?;
     for i in ifs {
         // The Python test passes the interface object, not its sw_if_index,
         // as the source here: no packet info's `src` (an int) equals it, so
@@ -453,10 +401,10 @@ fn verify_capture(
         // above passed (as many packets as infos for this output, each
         // matched to its own info in order) it cannot fail either, so it
         // cannot change the verdict.
-        let remaining_packet = tx.infos.next_for_interface2(
+        let remaining_packet = tx.next_for_interface2(
             i.sw_if_index(),
             dst_sw_if_index,
-            last_info[&(i.sw_if_index() as i32)].as_ref(),
+            last_info.last(i.sw_if_index()),
         );
         assert!(
             remaining_packet.is_none(),
@@ -522,7 +470,7 @@ fn verify_vrf(t: &mut TestCase, vrf_id: u32, if_set_id: Option<u32>) -> TestResu
 ///
 /// Fails if no packet captured on pg-ip4 interface assigned to VRF or if
 /// any packet is captured on pg-ip4 interface not assigned to VRF.
-fn run_verify_test(t: &mut TestCase, s: &ClassState, tx: &mut Tx) -> TestResult {
+fn run_verify_test(t: &mut TestCase, s: &ClassState, tx: &mut PacketInfos) -> TestResult {
     let ifs = pg::interfaces(t)?;
     // Test
     // Create incoming packet streams for packet-generator interfaces
@@ -542,7 +490,7 @@ fn run_verify_test(t: &mut TestCase, s: &ClassState, tx: &mut Tx) -> TestResult 
         if s.pg_in_vrf.contains(&sw) {
             // `get_capture()` without a count: as many as the packet infos
             // made for the interface, and none is an error.
-            let count = tx.infos.count_for(sw);
+            let count = tx.count_for(sw);
             if count == 0 {
                 return Err(format!(
                     "Expected packet count for {} (interface is in VRF) is 0!",
@@ -574,7 +522,7 @@ fn run_verify_test(t: &mut TestCase, s: &ClassState, tx: &mut Tx) -> TestResult 
 /// - no packet received on all configured pg-ip4 interfaces
 ///
 /// Fails if any packet is captured on any pg-ip4 interface.
-fn run_crosswise_vrf_test(t: &mut TestCase, s: &ClassState, tx: &mut Tx) -> TestResult {
+fn run_crosswise_vrf_test(t: &mut TestCase, s: &ClassState, tx: &mut PacketInfos) -> TestResult {
     let ifs = pg::interfaces(t)?;
     // Test
     // Create incoming packet streams for packet-generator interfaces
@@ -623,7 +571,7 @@ mod test_ip4_vrf_multi_inst {
     #[vpp_test]
     fn test_ip4_vrf_01(t: &mut TestCase) -> TestResult {
         let mut s = class_state();
-        let mut tx = Tx::default();
+        let mut tx = PacketInfos::new();
         // Config 1
         // Create 4 VRFs
         create_vrf_and_assign_interfaces(t, &mut s, 4, 1)?;
@@ -646,7 +594,7 @@ mod test_ip4_vrf_multi_inst {
     #[vpp_test]
     fn test_ip4_vrf_02(t: &mut TestCase) -> TestResult {
         let mut s = class_state();
-        let mut tx = Tx::default();
+        let mut tx = PacketInfos::new();
         // Config 2
         // Reset 2 VRFs
         reset_vrf_and_remove_from_vrf_list(t, &mut s, 1, None)?;
@@ -673,7 +621,7 @@ mod test_ip4_vrf_multi_inst {
     #[vpp_test]
     fn test_ip4_vrf_03(t: &mut TestCase) -> TestResult {
         let mut s = class_state();
-        let mut tx = Tx::default();
+        let mut tx = PacketInfos::new();
         // Config 3
         // Add 1 of reset VRFs and 1 new VRF
         create_vrf_and_assign_interfaces(t, &mut s, 1, 1)?;
@@ -700,7 +648,7 @@ mod test_ip4_vrf_multi_inst {
     #[vpp_test]
     fn test_ip4_vrf_04(t: &mut TestCase) -> TestResult {
         let mut s = class_state();
-        let mut tx = Tx::default();
+        let mut tx = PacketInfos::new();
         // Config 4
         // Reset all VRFs (i.e. no VRF except VRF=0 configured)
         for _ in 0..s.vrf_list.len() {
@@ -727,7 +675,7 @@ mod test_ip4_vrf_multi_inst {
     #[vpp_test]
     fn test_ip4_vrf_05(t: &mut TestCase) -> TestResult {
         let mut s = class_state();
-        let mut tx = Tx::default();
+        let mut tx = PacketInfos::new();
         // Config 5
         // Create several VRFs
         // Set vrf_id manually first
