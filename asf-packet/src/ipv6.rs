@@ -285,6 +285,11 @@ impl Wire for Routing {
         if hlen > b.len() {
             return None;
         }
+        // A length that is not whole addresses is not this header's: the
+        // bytes stay Raw, so nothing is lost.
+        if (hlen - 8) % 16 != 0 {
+            return None;
+        }
         let addresses = (0..(hlen - 8) / 16).map(|i| ip6(b, 8 + 16 * i)).collect();
         Some(Parsed::new(
             Routing {

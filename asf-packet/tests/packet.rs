@@ -190,6 +190,19 @@ fn neighbour_discovery_builds_as_vpp_expects() {
 }
 
 #[test]
+fn a_routing_header_of_no_whole_addresses_stays_raw_and_loses_nothing() {
+    // Found by the any-bytes property: length 7 is 56 bytes after the
+    // first 8, three addresses and half of a fourth.
+    let mut b = vec![0x60, 0, 0, 0, 0, 64, 43, 64];
+    b.extend_from_slice(&[0; 32]);
+    b.extend_from_slice(&[59, 7, 0, 0, 0, 0, 0, 0]);
+    b.extend_from_slice(&[0xab; 56]);
+    let p = Packet::dissect(&b, Link::Ipv6);
+    assert!(!p.has::<Routing>(), "{p}");
+    assert_eq!(p.build(), b);
+}
+
+#[test]
 fn a_non_first_fragment_is_not_dissected_further() {
     let p = Ether::default()
         / Ipv4 {
