@@ -126,7 +126,7 @@ impl Gen {
     /// extension headers.
     pub fn ip6_packet(&mut self, depth: u32) -> Packet {
         let mut p = Packet::from(self.ipv6());
-        match self.0.u8(..5) {
+        match self.0.u8(..6) {
             0 => p = p / HopByHop::new(HopByHop::router_alert()),
             1 => {
                 p = p / Fragment {
@@ -143,6 +143,14 @@ impl Gen {
                 p = p / Srh::new(segs, left)
             }
             3 => p = p / DestOpts::new([0x1e, 2, 0, 0]),
+            4 => {
+                let addrs = (0..self.0.usize(1..4))
+                    .map(|_| self.ip6())
+                    .collect::<Vec<_>>();
+                let mut r = Routing::new(addrs);
+                r.segleft = self.0.u8(..=r.segleft);
+                p = p / r
+            }
             _ => {}
         }
         match self.0.u8(..7) {
