@@ -12,6 +12,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use crate::api::client::ApiClient;
+use crate::api::message::Request;
 use crate::api::vpp::interface::SwInterfaceAddDelAddress;
 use crate::api::vpp::ip::{
     FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpRoute as ApiRoute,
@@ -24,17 +25,48 @@ use crate::errors::ApiError;
 
 /// A VPP object a test configures.
 pub trait VppObject: fmt::Display + Clone + Send + 'static {
-    /// Configures it in VPP.
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult;
+    /// Configures it in VPP, learning what VPP chose (an interface index).
+    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult;
     /// Removes it from VPP (also at tear-down, with the API client only).
     fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError>;
     /// Whether VPP has it.
     fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool>;
 }
 
+/// An object that one request adds and the same request with `is_add`
+/// false removes, as most of VPP's `*_add_del` messages do. Implementing
+/// it makes the type a [`VppObject`].
+pub trait AddDel: fmt::Display + Clone + Send + 'static {
+    /// The add/del request.
+    type Request: Request;
+    /// The request that adds (`is_add`) or removes the object.
+    fn request(&self, is_add: bool) -> Self::Request;
+    /// Learns what the add's reply says (the index VPP gave a tunnel).
+    fn added(&mut self, _reply: &<Self::Request as Request>::Reply) {}
+    /// Whether VPP has it.
+    fn query(&self, t: &mut TestCase) -> TestResult<bool>;
+}
+
+impl<O: AddDel> VppObject for O {
+    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult {
+        let reply = t.api().request(&self.request(true))?;
+        self.added(&reply);
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+        api.request(&self.request(false)).map(drop)
+    }
+
+    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+        self.query(t)
+    }
+}
+
 /// Adds `o` and registers its removal at the test's tear-down (newest
-/// first), as VPP's framework's object registry does; returns it.
-pub fn add<O: VppObject>(t: &mut TestCase, o: O) -> TestResult<O> {
+/// first), as VPP's framework's object registry does; returns it, with
+/// what VPP chose for it.
+pub fn add<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult<O> {
     o.add_vpp_config(t)?;
     let removal = o.clone();
     t.register(o.to_string(), move |api| removal.remove_vpp_config(api));
@@ -72,14 +104,6 @@ impl IpInterfaceAddress {
         })
     }
 
-    fn request(&self, is_add: bool) -> SwInterfaceAddDelAddress {
-        SwInterfaceAddDelAddress {
-            sw_if_index: self.sw_if_index,
-            is_add,
-            del_all: false,
-            prefix: self.prefix.clone(),
-        }
-    }
 }
 
 impl fmt::Display for IpInterfaceAddress {
@@ -88,17 +112,19 @@ impl fmt::Display for IpInterfaceAddress {
     }
 }
 
-impl VppObject for IpInterfaceAddress {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
+impl AddDel for IpInterfaceAddress {
+    type Request = SwInterfaceAddDelAddress;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        SwInterfaceAddDelAddress {
+            sw_if_index: self.sw_if_index,
+            is_add,
+            del_all: false,
+            prefix: self.prefix.clone(),
+        }
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         // The connected route of the address is there while it is.
         let route = IpRoute {
             table_id: 0,
@@ -133,7 +159,18 @@ impl Neighbor {
         })
     }
 
-    fn request(&self, is_add: bool) -> IpNeighborAddDel {
+}
+
+impl fmt::Display for Neighbor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "neighbor-{}-{}", self.sw_if_index, self.ip)
+    }
+}
+
+impl AddDel for Neighbor {
+    type Request = IpNeighborAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
         IpNeighborAddDel {
             is_add,
             neighbor: IpNeighbor {
@@ -148,25 +185,8 @@ impl Neighbor {
             },
         }
     }
-}
 
-impl fmt::Display for Neighbor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "neighbor-{}-{}", self.sw_if_index, self.ip)
-    }
-}
-
-impl VppObject for Neighbor {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
-    }
-
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let af = if self.ip.is_ipv4() {
             AddressFamily::Ip4
         } else {
@@ -191,19 +211,6 @@ pub struct IpTable {
     pub is_ip6: bool,
 }
 
-impl IpTable {
-    fn request(&self, is_add: bool) -> IpTableAddDel {
-        IpTableAddDel {
-            is_add,
-            table: ApiTable {
-                table_id: self.table_id,
-                is_ip6: self.is_ip6,
-                ..ApiTable::default()
-            },
-        }
-    }
-}
-
 impl fmt::Display for IpTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -215,17 +222,21 @@ impl fmt::Display for IpTable {
     }
 }
 
-impl VppObject for IpTable {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
+impl AddDel for IpTable {
+    type Request = IpTableAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        IpTableAddDel {
+            is_add,
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: self.is_ip6,
+                ..ApiTable::default()
+            },
+        }
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let any: Prefix = prefix(if self.is_ip6 { "::/0" } else { "0.0.0.0/0" })?;
         let r = t.api().expect(crate::api::client::Expect::Any, |api| {
             api.request(&IpRouteLookup {
@@ -307,7 +318,18 @@ impl IpRoute {
         })
     }
 
-    fn request(&self, is_add: bool) -> IpRouteAddDel {
+}
+
+impl fmt::Display for IpRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.table_id, self.prefix)
+    }
+}
+
+impl AddDel for IpRoute {
+    type Request = IpRouteAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
         IpRouteAddDel {
             is_add,
             is_multipath: false,
@@ -319,25 +341,8 @@ impl IpRoute {
             },
         }
     }
-}
 
-impl fmt::Display for IpRoute {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.table_id, self.prefix)
-    }
-}
-
-impl VppObject for IpRoute {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
-    }
-
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let r = t.api().expect(crate::api::client::Expect::Any, |api| {
             api.request(&IpRouteLookup {
                 table_id: self.table_id,
@@ -384,7 +389,19 @@ impl BridgeDomain {
         }
     }
 
-    fn request(&self, is_add: bool) -> crate::api::vpp::l2::BridgeDomainAddDelV2 {
+}
+
+impl fmt::Display for BridgeDomain {
+    // `bridge-domain-<id>`, VPP's framework's object id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bridge-domain-{}", self.bd_id)
+    }
+}
+
+impl AddDel for BridgeDomain {
+    type Request = crate::api::vpp::l2::BridgeDomainAddDelV2;
+
+    fn request(&self, is_add: bool) -> Self::Request {
         crate::api::vpp::l2::BridgeDomainAddDelV2 {
             bd_id: self.bd_id,
             flood: self.flood,
@@ -397,26 +414,8 @@ impl BridgeDomain {
             ..Default::default()
         }
     }
-}
 
-impl fmt::Display for BridgeDomain {
-    // `bridge-domain-<id>`, VPP's framework's object id.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bridge-domain-{}", self.bd_id)
-    }
-}
-
-impl VppObject for BridgeDomain {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
-    }
-
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
@@ -449,7 +448,18 @@ impl BridgeDomainPort {
         }
     }
 
-    fn request(&self, enable: bool) -> crate::api::vpp::l2::SwInterfaceSetL2Bridge {
+}
+
+impl fmt::Display for BridgeDomainPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BD-Port-{}-{}", self.bd_id, self.sw_if_index)
+    }
+}
+
+impl AddDel for BridgeDomainPort {
+    type Request = crate::api::vpp::l2::SwInterfaceSetL2Bridge;
+
+    fn request(&self, enable: bool) -> Self::Request {
         use crate::api::vpp::l2::L2PortType;
         crate::api::vpp::l2::SwInterfaceSetL2Bridge {
             rx_sw_if_index: self.sw_if_index,
@@ -463,25 +473,8 @@ impl BridgeDomainPort {
             enable,
         }
     }
-}
 
-impl fmt::Display for BridgeDomainPort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BD-Port-{}-{}", self.bd_id, self.sw_if_index)
-    }
-}
-
-impl VppObject for BridgeDomainPort {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
-    }
-
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
@@ -524,17 +517,6 @@ impl L2FibEntry {
         }
     }
 
-    fn request(&self, is_add: bool) -> crate::api::vpp::l2::L2fibAddDel {
-        crate::api::vpp::l2::L2fibAddDel {
-            mac: self.mac,
-            bd_id: self.bd_id,
-            sw_if_index: self.sw_if_index,
-            is_add,
-            static_mac: self.static_mac,
-            filter_mac: self.filter_mac,
-            bvi_mac: self.bvi_mac,
-        }
-    }
 }
 
 impl fmt::Display for L2FibEntry {
@@ -549,17 +531,22 @@ impl fmt::Display for L2FibEntry {
     }
 }
 
-impl VppObject for L2FibEntry {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
+impl AddDel for L2FibEntry {
+    type Request = crate::api::vpp::l2::L2fibAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        crate::api::vpp::l2::L2fibAddDel {
+            mac: self.mac,
+            bd_id: self.bd_id,
+            sw_if_index: self.sw_if_index,
+            is_add,
+            static_mac: self.static_mac,
+            filter_mac: self.filter_mac,
+            bvi_mac: self.bvi_mac,
+        }
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let found = t
             .api()
             .dump(&crate::api::vpp::l2::L2FibTableDump { bd_id: self.bd_id })?;
@@ -579,13 +566,7 @@ pub struct Loopback {
 impl Loopback {
     /// Creates a loopback and registers its removal (`VppLoInterface(self)`).
     pub fn create(t: &mut TestCase) -> TestResult<Loopback> {
-        let sw_if_index = t
-            .api()
-            .request(&crate::api::vpp::interface::CreateLoopback::default())?
-            .sw_if_index;
-        let lo = Loopback { sw_if_index };
-        register(t, &lo);
-        Ok(lo)
+        add(t, Loopback { sw_if_index: u32::MAX })
     }
 }
 
@@ -596,9 +577,12 @@ impl fmt::Display for Loopback {
 }
 
 impl VppObject for Loopback {
-    /// A loopback is made by [`Loopback::create`], which learns its index.
-    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
-        Err("a loopback is created with Loopback::create".into())
+    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult {
+        self.sw_if_index = t
+            .api()
+            .request(&crate::api::vpp::interface::CreateLoopback::default())?
+            .sw_if_index;
+        Ok(())
     }
 
     fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
@@ -626,34 +610,25 @@ pub struct L2Xconnect {
     pub tx_sw_if_index: u32,
 }
 
-impl L2Xconnect {
-    fn request(&self, enable: bool) -> crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
-        crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
-            rx_sw_if_index: self.rx_sw_if_index,
-            tx_sw_if_index: self.tx_sw_if_index,
-            enable,
-        }
-    }
-}
-
 impl fmt::Display for L2Xconnect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "l2xc-{}-{}", self.rx_sw_if_index, self.tx_sw_if_index)
     }
 }
 
-impl VppObject for L2Xconnect {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
-    }
+impl AddDel for L2Xconnect {
+    type Request = crate::api::vpp::l2::SwInterfaceSetL2Xconnect;
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
+    fn request(&self, enable: bool) -> Self::Request {
+        crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
+            rx_sw_if_index: self.rx_sw_if_index,
+            tx_sw_if_index: self.tx_sw_if_index,
+            enable,
+        }
     }
 
     /// From `show mode <rx>`: `l2 xconnect <rx> <tx>`.
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let name = |t: &mut TestCase, i: u32| -> TestResult<String> {
             let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
                 sw_if_index: i,
@@ -739,13 +714,6 @@ impl IpMRoute {
         }
     }
 
-    fn request(&self, is_add: bool) -> crate::api::vpp::ip::IpMrouteAddDel {
-        crate::api::vpp::ip::IpMrouteAddDel {
-            is_add,
-            is_multipath: true,
-            route: self.encode(),
-        }
-    }
 }
 
 impl fmt::Display for IpMRoute {
@@ -758,17 +726,18 @@ impl fmt::Display for IpMRoute {
     }
 }
 
-impl VppObject for IpMRoute {
-    fn add_vpp_config(&self, t: &mut TestCase) -> TestResult {
-        t.api().request(&self.request(true))?;
-        Ok(())
+impl AddDel for IpMRoute {
+    type Request = crate::api::vpp::ip::IpMrouteAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        crate::api::vpp::ip::IpMrouteAddDel {
+            is_add,
+            is_multipath: true,
+            route: self.encode(),
+        }
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
-    }
-
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
         let found = t.api().dump(&crate::api::vpp::ip::IpMrouteDump {
             table: ApiTable {
                 table_id: self.table_id,

@@ -556,7 +556,7 @@ impl std::fmt::Display for PgInterface {
 impl crate::objects::VppObject for PgInterface {
     /// pg interfaces and BVIs are made by [`create_interfaces`] and
     /// [`create_bvi_interfaces`], which learn their index.
-    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
+    fn add_vpp_config(&mut self, _t: &mut TestCase) -> TestResult {
         Err("a pg interface or BVI is created with pg::create_interfaces or pg::create_bvi_interfaces".into())
     }
 

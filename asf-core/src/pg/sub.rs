@@ -284,7 +284,7 @@ impl std::fmt::Display for SubInterface {
 impl crate::objects::VppObject for SubInterface {
     /// A sub-interface is made by [`SubInterface::dot1q`] or
     /// [`SubInterface::dot1ad`], which learn its index.
-    fn add_vpp_config(&self, _t: &mut TestCase) -> TestResult {
+    fn add_vpp_config(&mut self, _t: &mut TestCase) -> TestResult {
         Err("a sub-interface is created with SubInterface::dot1q or ::dot1ad".into())
     }
 

@@ -9,7 +9,7 @@ use asf_core::objects::{
 use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Adds `o`, checks VPP has it, removes it, checks it is gone.
-fn round_trip<O: VppObject>(t: &mut TestCase, o: O) -> TestResult {
+fn round_trip<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult {
     o.add_vpp_config(t)?;
     assert!(o.query_vpp_config(t)?, "{o} not in VPP after adding it");
     o.remove_vpp_config(t.api())?;

@@ -32,7 +32,7 @@ pub fn local_ip4(sw_if_index: u32) -> String {
 
 /// `VppIpTable(table_id, is_ip6)` added or removed (asf-core's object).
 fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
-    let table = IpTable { table_id, is_ip6 };
+    let mut table = IpTable { table_id, is_ip6 };
     if is_add {
         table.add_vpp_config(t)
     } else {
@@ -57,7 +57,7 @@ pub fn interface_address(
     prefix: &str,
     is_add: bool,
 ) -> TestResult {
-    let address = IpInterfaceAddress {
+    let mut address = IpInterfaceAddress {
         sw_if_index,
         prefix: prefix.parse()?,
     };
@@ -117,7 +117,7 @@ pub fn route_via_table(
     } else {
         std::net::Ipv4Addr::UNSPECIFIED.into()
     };
-    let route = IpRoute {
+    let mut route = IpRoute {
         table_id,
         prefix: format!("{dst}/{len}").parse()?,
         paths: vec![RoutePath {
