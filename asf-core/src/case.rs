@@ -67,7 +67,7 @@ pub struct TestCase {
 }
 
 /// Removes one configured object from VPP at tear-down.
-pub type Remover = Box<dyn FnOnce(&mut ApiClient) -> Result<(), ApiError> + Send>;
+pub type Remover = Box<dyn FnOnce(&mut ApiClient) -> TestResult + Send>;
 
 impl std::fmt::Debug for TestCase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -230,12 +230,25 @@ impl TestCase {
     /// Registers an object the test configured; at tear-down the registered
     /// objects are removed in reverse order (unless the class sets
     /// `keep_vpp_objects`).
-    pub fn register(
+    pub fn register<E: Into<Box<dyn Error + Send + Sync>>>(
         &mut self,
         what: impl Into<String>,
-        remove: impl FnOnce(&mut ApiClient) -> Result<(), ApiError> + Send + 'static,
+        remove: impl FnOnce(&mut ApiClient) -> Result<(), E> + Send + 'static,
     ) {
-        self.registry.push((what.into(), Box::new(remove)));
+        self.registry
+            .push((what.into(), Box::new(move |api| remove(api).map_err(Into::into))));
+    }
+
+    /// Drops the newest registration named `what` (the test removed the
+    /// object itself); whether there was one.
+    pub fn unregister(&mut self, what: &str) -> bool {
+        match self.registry.iter().rposition(|(w, _)| w == what) {
+            Some(i) => {
+                drop(self.registry.remove(i));
+                true
+            }
+            None => false,
+        }
     }
 
     /// Removes the registered objects, newest first; returns what failed.

@@ -26,11 +26,11 @@ use crate::errors::ApiError;
 /// A VPP object a test configures.
 pub trait VppObject: fmt::Display + Clone + Send + 'static {
     /// Configures it in VPP, learning what VPP chose (an interface index).
-    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult;
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult;
     /// Removes it from VPP (also at tear-down, with the API client only).
     fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError>;
     /// Whether VPP has it.
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool>;
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool>;
 }
 
 /// An object that one request adds and the same request with `is_add`
@@ -44,12 +44,12 @@ pub trait AddDel: fmt::Display + Clone + Send + 'static {
     /// Learns what the add's reply says (the index VPP gave a tunnel).
     fn added(&mut self, _reply: &<Self::Request as Request>::Reply) {}
     /// Whether VPP has it.
-    fn query(&self, t: &mut TestCase) -> TestResult<bool>;
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool>;
 }
 
 impl<O: AddDel> VppObject for O {
-    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult {
-        let reply = t.api().request(&self.request(true))?;
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        let reply = api.request(&self.request(true))?;
         self.added(&reply);
         Ok(())
     }
@@ -58,8 +58,8 @@ impl<O: AddDel> VppObject for O {
         api.request(&self.request(false)).map(drop)
     }
 
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
-        self.query(t)
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        self.query(api)
     }
 }
 
@@ -67,19 +67,35 @@ impl<O: AddDel> VppObject for O {
 /// first), as VPP's framework's object registry does; returns it, with
 /// what VPP chose for it.
 pub fn add<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult<O> {
-    o.add_vpp_config(t)?;
-    let removal = o.clone();
-    t.register(o.to_string(), move |api| removal.remove_vpp_config(api));
+    o.add_vpp_config(t.api())?;
+    register(t, &o);
     Ok(o)
 }
 
 /// Registers the removal of `o`, already in VPP, at the test's tear-down
-/// (for objects that are made by a call returning their index: loopbacks,
-/// BVIs, sub-interfaces). Class-level objects are not registered: VPP's
-/// framework's registry would remove them after the first test.
+/// (for objects made by a call returning their index: BVIs,
+/// sub-interfaces). As VPP's framework's registry, the tear-down removes
+/// only what VPP still has: a test may have removed it another way (a
+/// bridge-domain port goes with its tunnel). Class-level objects are not
+/// registered: the registry would remove them after the first test.
 pub fn register<O: VppObject>(t: &mut TestCase, o: &O) {
     let removal = o.clone();
-    t.register(o.to_string(), move |api| removal.remove_vpp_config(api));
+    t.register(o.to_string(), move |api| {
+        if removal.query_vpp_config(api)? {
+            removal.remove_vpp_config(api)?;
+        } else {
+            tracing::debug!("{removal} is gone already");
+        }
+        TestResult::Ok(())
+    });
+}
+
+/// Removes `o` from VPP now and drops its registration
+/// (`remove_vpp_config()` in a Python test).
+pub fn remove<O: VppObject>(t: &mut TestCase, o: &O) -> TestResult {
+    o.remove_vpp_config(t.api())?;
+    t.unregister(&o.to_string());
+    Ok(())
 }
 
 fn prefix(s: &str) -> TestResult<Prefix> {
@@ -124,14 +140,14 @@ impl AddDel for IpInterfaceAddress {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         // The connected route of the address is there while it is.
         let route = IpRoute {
             table_id: 0,
             prefix: self.prefix.clone(),
             paths: Vec::new(),
         };
-        route.query_vpp_config(t)
+        route.query_vpp_config(api)
     }
 }
 
@@ -186,13 +202,13 @@ impl AddDel for Neighbor {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let af = if self.ip.is_ipv4() {
             AddressFamily::Ip4
         } else {
             AddressFamily::Ip6
         };
-        let found = t.api().dump(&IpNeighborDump {
+        let found = api.dump(&IpNeighborDump {
             sw_if_index: self.sw_if_index,
             af,
         })?;
@@ -236,9 +252,9 @@ impl AddDel for IpTable {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let any: Prefix = prefix(if self.is_ip6 { "::/0" } else { "0.0.0.0/0" })?;
-        let r = t.api().expect(crate::api::client::Expect::Any, |api| {
+        let r = api.expect(crate::api::client::Expect::Any, |api| {
             api.request(&IpRouteLookup {
                 table_id: self.table_id,
                 exact: 1,
@@ -342,8 +358,8 @@ impl AddDel for IpRoute {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let r = t.api().expect(crate::api::client::Expect::Any, |api| {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let r = api.expect(crate::api::client::Expect::Any, |api| {
             api.request(&IpRouteLookup {
                 table_id: self.table_id,
                 exact: 1,
@@ -415,8 +431,8 @@ impl AddDel for BridgeDomain {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
         })?;
@@ -474,8 +490,8 @@ impl AddDel for BridgeDomainPort {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let found = t.api().dump(&crate::api::vpp::l2::BridgeDomainDump {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
         })?;
@@ -546,10 +562,8 @@ impl AddDel for L2FibEntry {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let found = t
-            .api()
-            .dump(&crate::api::vpp::l2::L2FibTableDump { bd_id: self.bd_id })?;
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::l2::L2FibTableDump { bd_id: self.bd_id })?;
         Ok(found
             .iter()
             .any(|d| d.mac == self.mac && d.sw_if_index == self.sw_if_index))
@@ -577,10 +591,8 @@ impl fmt::Display for Loopback {
 }
 
 impl VppObject for Loopback {
-    fn add_vpp_config(&mut self, t: &mut TestCase) -> TestResult {
-        self.sw_if_index = t
-            .api()
-            .request(&crate::api::vpp::interface::CreateLoopback::default())?
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        self.sw_if_index = api.request(&crate::api::vpp::interface::CreateLoopback::default())?
             .sw_if_index;
         Ok(())
     }
@@ -592,8 +604,8 @@ impl VppObject for Loopback {
         .map(drop)
     }
 
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
-        let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
             sw_if_index: self.sw_if_index,
             ..Default::default()
         })?;
@@ -628,9 +640,9 @@ impl AddDel for L2Xconnect {
     }
 
     /// From `show mode <rx>`: `l2 xconnect <rx> <tx>`.
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let name = |t: &mut TestCase, i: u32| -> TestResult<String> {
-            let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let name = |api: &mut ApiClient, i: u32| -> TestResult<String> {
+            let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
                 sw_if_index: i,
                 ..Default::default()
             })?;
@@ -638,8 +650,8 @@ impl AddDel for L2Xconnect {
                 .map(|d| d.interface_name.to_string())
                 .unwrap_or_default())
         };
-        let (rx, tx) = (name(t, self.rx_sw_if_index)?, name(t, self.tx_sw_if_index)?);
-        let out = t.cli(&format!("show mode {rx}"))?;
+        let (rx, tx) = (name(api, self.rx_sw_if_index)?, name(api, self.tx_sw_if_index)?);
+        let out = api.cli(&format!("show mode {rx}"))?;
         Ok(out.lines().any(|l| {
             l.split_whitespace().collect::<Vec<_>>() == ["l2", "xconnect", rx.as_str(), tx.as_str()]
         }))
@@ -737,8 +749,8 @@ impl AddDel for IpMRoute {
         }
     }
 
-    fn query(&self, t: &mut TestCase) -> TestResult<bool> {
-        let found = t.api().dump(&crate::api::vpp::ip::IpMrouteDump {
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::ip::IpMrouteDump {
             table: ApiTable {
                 table_id: self.table_id,
                 is_ip6: self.grp.is_ipv6(),

@@ -144,9 +144,7 @@ pub fn create_interfaces_with(
             PgMode::Ip4 => PgInterfaceMode::Ip4,
             PgMode::Ip6 => PgInterfaceMode::Ip6,
         };
-        let sw_if_index = t
-            .api()
-            .request(&PgCreateInterfaceV3 {
+        let sw_if_index = t.api().request(&PgCreateInterfaceV3 {
                 interface_id: pg_index,
                 pg_flags,
                 gso_size,
@@ -205,9 +203,7 @@ pub fn create_bvi_interfaces(t: &mut TestCase, n: usize) -> TestResult<Vec<PgInt
     use crate::api::vpp::l2::BviCreate;
     let mut out = Vec::new();
     for _ in 0..n {
-        let sw_if_index = t
-            .api()
-            .request(&BviCreate {
+        let sw_if_index = t.api().request(&BviCreate {
                 user_instance: u32::MAX,
                 mac: [0; 6],
             })?
@@ -556,7 +552,7 @@ impl std::fmt::Display for PgInterface {
 impl crate::objects::VppObject for PgInterface {
     /// pg interfaces and BVIs are made by [`create_interfaces`] and
     /// [`create_bvi_interfaces`], which learn their index.
-    fn add_vpp_config(&mut self, _t: &mut TestCase) -> TestResult {
+    fn add_vpp_config(&mut self, _api: &mut crate::api::client::ApiClient) -> TestResult {
         Err("a pg interface or BVI is created with pg::create_interfaces or pg::create_bvi_interfaces".into())
     }
 
@@ -575,8 +571,8 @@ impl crate::objects::VppObject for PgInterface {
         }
     }
 
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
-        let d = t.api().dump(&SwInterfaceDump {
+    fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {
+        let d = api.dump(&SwInterfaceDump {
             sw_if_index: self.sw_if_index(),
             ..SwInterfaceDump::default()
         })?;

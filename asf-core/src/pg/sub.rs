@@ -70,9 +70,7 @@ pub struct SubInterface {
 impl SubInterface {
     /// `<parent>.<vlan>` with one 802.1Q tag (`VppDot1QSubint(parent, vlan)`).
     pub fn dot1q(t: &mut TestCase, parent: &PgInterface, vlan: u16) -> TestResult<SubInterface> {
-        let sw_if_index = t
-            .api()
-            .request(&CreateVlanSubif {
+        let sw_if_index = t.api().request(&CreateVlanSubif {
                 sw_if_index: parent.sw_if_index(),
                 vlan_id: u32::from(vlan),
             })?
@@ -95,9 +93,7 @@ impl SubInterface {
         outer: u16,
         inner: u16,
     ) -> TestResult<SubInterface> {
-        let sw_if_index = t
-            .api()
-            .request(&CreateSubif {
+        let sw_if_index = t.api().request(&CreateSubif {
                 sw_if_index: parent.sw_if_index(),
                 sub_id,
                 sub_if_flags: SubIfFlags(
@@ -284,7 +280,7 @@ impl std::fmt::Display for SubInterface {
 impl crate::objects::VppObject for SubInterface {
     /// A sub-interface is made by [`SubInterface::dot1q`] or
     /// [`SubInterface::dot1ad`], which learn its index.
-    fn add_vpp_config(&mut self, _t: &mut TestCase) -> TestResult {
+    fn add_vpp_config(&mut self, _api: &mut crate::api::client::ApiClient) -> TestResult {
         Err("a sub-interface is created with SubInterface::dot1q or ::dot1ad".into())
     }
 
@@ -298,8 +294,8 @@ impl crate::objects::VppObject for SubInterface {
         .map(drop)
     }
 
-    fn query_vpp_config(&self, t: &mut TestCase) -> TestResult<bool> {
-        let d = t.api().dump(&crate::api::vpp::interface::SwInterfaceDump {
+    fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {
+        let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
             sw_if_index: self.sw_if_index,
             ..Default::default()
         })?;

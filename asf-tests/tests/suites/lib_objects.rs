@@ -10,11 +10,11 @@ use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Adds `o`, checks VPP has it, removes it, checks it is gone.
 fn round_trip<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult {
-    o.add_vpp_config(t)?;
-    assert!(o.query_vpp_config(t)?, "{o} not in VPP after adding it");
+    o.add_vpp_config(t.api())?;
+    assert!(o.query_vpp_config(t.api())?, "{o} not in VPP after adding it");
     o.remove_vpp_config(t.api())?;
     assert!(
-        !o.query_vpp_config(t)?,
+        !o.query_vpp_config(t.api())?,
         "{o} still in VPP after removing it"
     );
     Ok(())
@@ -29,7 +29,7 @@ trait Gone {
 
 impl<O: VppObject> Gone for O {
     fn there(&self, t: &mut TestCase) -> TestResult<bool> {
-        self.query_vpp_config(t)
+        self.query_vpp_config(t.api())
     }
     fn remove(&self, t: &mut TestCase) -> TestResult {
         Ok(self.remove_vpp_config(t.api())?)
@@ -52,7 +52,7 @@ mod objects_test {
     #[vpp_test]
     fn test_ip_objects(t: &mut TestCase) -> TestResult {
         let lo = Loopback::create(t)?;
-        assert!(lo.query_vpp_config(t)?);
+        assert!(lo.query_vpp_config(t.api())?);
         let sw = lo.sw_if_index;
         t.api().request(&SwInterfaceSetFlags {
             sw_if_index: sw,
@@ -114,7 +114,7 @@ mod objects_test {
         let a = Loopback::create(t)?;
         let b = Loopback::create(t)?;
         let bd = objects::add(t, BridgeDomain::new(3))?;
-        assert!(bd.query_vpp_config(t)?);
+        assert!(bd.query_vpp_config(t.api())?);
         round_trip(t, BridgeDomainPort::new(3, a.sw_if_index))?;
         objects::add(t, BridgeDomainPort::new(3, a.sw_if_index))?;
         round_trip(t, L2FibEntry::new(3, [0, 1, 2, 3, 4, 5], a.sw_if_index))?;
@@ -126,6 +126,23 @@ mod objects_test {
             },
         )?;
         assert_eq!(bd.to_string(), "bridge-domain-3");
+        Ok(())
+    }
+
+    /// what the test removed itself, or VPP removed with another object, is
+    /// not removed again at tear-down
+    #[vpp_test]
+    fn test_removed_before_tear_down(t: &mut TestCase) -> TestResult {
+        let lo = Loopback::create(t)?;
+        objects::add(t, BridgeDomain::new(4))?;
+        let port = objects::add(t, BridgeDomainPort::new(4, lo.sw_if_index))?;
+        // Removed by the test: its registration goes too.
+        objects::remove(t, &port)?;
+        assert!(!port.query_vpp_config(t.api())?);
+        objects::add(t, BridgeDomainPort::new(4, lo.sw_if_index))?;
+        // The port goes with its interface, behind the registry's back;
+        // the tear-down finds the port and the loopback gone and carries on.
+        lo.remove_vpp_config(t.api())?;
         Ok(())
     }
 }

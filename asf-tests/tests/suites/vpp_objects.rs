@@ -34,7 +34,7 @@ pub fn local_ip4(sw_if_index: u32) -> String {
 fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestResult {
     let mut table = IpTable { table_id, is_ip6 };
     if is_add {
-        table.add_vpp_config(t)
+        table.add_vpp_config(t.api())
     } else {
         Ok(table.remove_vpp_config(t.api())?)
     }
@@ -62,7 +62,7 @@ pub fn interface_address(
         prefix: prefix.parse()?,
     };
     if is_add {
-        address.add_vpp_config(t)
+        address.add_vpp_config(t.api())
     } else {
         Ok(address.remove_vpp_config(t.api())?)
     }
@@ -127,7 +127,7 @@ pub fn route_via_table(
         }],
     };
     if is_add {
-        route.add_vpp_config(t)
+        route.add_vpp_config(t.api())
     } else {
         Ok(route.remove_vpp_config(t.api())?)
     }
