@@ -76,17 +76,22 @@ pub fn add<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult<O> {
 /// (for objects made by a call returning their index: BVIs,
 /// sub-interfaces). As VPP's framework's registry, the tear-down removes
 /// only what VPP still has: a test may have removed it another way (a
-/// bridge-domain port goes with its tunnel). Class-level objects are not
+/// bridge-domain port goes with its tunnel; a query that cannot be made
+/// removes it). Class-level objects are not
 /// registered: the registry would remove them after the first test.
 pub fn register<O: VppObject>(t: &mut TestCase, o: &O) {
     let removal = o.clone();
-    t.register(o.to_string(), move |api| {
-        if removal.query_vpp_config(api)? {
-            removal.remove_vpp_config(api)?;
-        } else {
+    t.register(o.to_string(), move |api| match removal.query_vpp_config(api) {
+        Ok(false) => {
             tracing::debug!("{removal} is gone already");
+            Ok(())
         }
-        TestResult::Ok(())
+        Ok(true) => removal.remove_vpp_config(api),
+        Err(e) => {
+            // A query VPP cannot answer must not leave the object behind.
+            tracing::debug!("cannot ask whether VPP has {removal} ({e}): removing it");
+            removal.remove_vpp_config(api)
+        }
     });
 }
 
