@@ -128,6 +128,8 @@ layers! {
     Tcp(crate::Tcp) = "TCP";
     /// GRE.
     Gre(crate::Gre) = "GRE";
+    /// ERSPAN type II.
+    Erspan(crate::Erspan) = "ERSPAN II";
     /// VXLAN.
     Vxlan(crate::Vxlan) = "VXLAN";
     /// One MPLS label stack entry.
@@ -149,6 +151,7 @@ impl Layer {
             Layer::Ipv6(_) => 0x86dd,
             Layer::Mpls(_) => 0x8847,
             Layer::Ether(_) => 0x6558,
+            Layer::Erspan(_) => 0x88be,
             _ => return None,
         })
     }

@@ -128,6 +128,15 @@ impl Packet {
         }
     }
 
+    /// The packet after the first `T` layer (scapy's `p[T].payload`), e.g.
+    /// the frame a tunnel carries.
+    pub fn after<T: Header>(&self) -> Option<Packet> {
+        let i = self.own_layers().iter().position(|l| T::of(l).is_some())?;
+        Some(Packet {
+            layers: self.layers[i + 1..].to_vec(),
+        })
+    }
+
     /// The bytes of everything after the first `T` layer (a layer's
     /// payload as scapy's `bytes(p[T].payload)`).
     pub fn payload_of<T: Header>(&self) -> Option<Vec<u8>> {
@@ -182,6 +191,11 @@ impl Packet {
     /// (a truncated header, an unknown protocol) stays as [`Raw`] bytes,
     /// and bytes beyond a length field are [`Padding`]; never a panic.
     pub fn dissect(bytes: &[u8], link: Link) -> Packet {
+        Packet::dissect_with(bytes, link, &Bindings::default())
+    }
+
+    /// The same, with these bindings of ports to layers on top of scapy's.
+    pub fn dissect_with(bytes: &[u8], link: Link, bindings: &Bindings) -> Packet {
         let first = match link {
             Link::Ethernet => Next::Ether,
             Link::Ipv4 => Next::EtherType(0x0800),
@@ -191,7 +205,7 @@ impl Packet {
                 _ => Next::EtherType(0x0800),
             },
         };
-        dissect_from(bytes, first)
+        dissect_from(bytes, first, bindings)
     }
 
     /// Dissects an Ethernet frame.
@@ -418,7 +432,7 @@ fn parse_as<T: Wire + Into<Layer>>(b: &[u8]) -> Option<(Layer, usize, Next, Opti
     Some((header.into(), len, next, total))
 }
 
-fn parse_one(next: Next, b: &[u8]) -> Option<(Layer, usize, Next, Option<usize>)> {
+fn parse_one(next: Next, b: &[u8], bindings: &Bindings) -> Option<(Layer, usize, Next, Option<usize>)> {
     use crate::*;
     match next {
         Next::Ether => parse_as::<Ether>(b),
@@ -454,6 +468,12 @@ fn parse_one(next: Next, b: &[u8]) -> Option<(Layer, usize, Next, Option<usize>)
             _ => None,
         },
         Next::Udp { sport, dport } => {
+            if let Some(layer) = bindings.udp_dport(dport) {
+                return match layer {
+                    UdpLayer::Vxlan => parse_as::<Vxlan>(b),
+                    UdpLayer::Mpls => parse_as::<Mpls>(b),
+                };
+            }
             // scapy's bindings: the VXLAN, VXLAN-GPE, NSH and Linux ports.
             if matches!(dport, 4789 | 4790 | 6633 | 8472 | 48879)
                 || matches!(sport, 4789 | 4790 | 6633 | 8472)
@@ -473,6 +493,7 @@ fn parse_one(next: Next, b: &[u8]) -> Option<(Layer, usize, Next, Option<usize>)
             [0, 0, ..] => None,
             _ => parse_as::<Ether>(b),
         },
+        Next::Erspan => parse_as::<Erspan>(b),
         Next::Quoted4 => parse_as::<Ipv4>(b),
         Next::Quoted6 => parse_as::<Ipv6>(b),
         Next::NdOpts => parse_as::<NdOpt>(b),
@@ -480,7 +501,7 @@ fn parse_one(next: Next, b: &[u8]) -> Option<(Layer, usize, Next, Option<usize>)
     }
 }
 
-fn dissect_from(bytes: &[u8], first: Next) -> Packet {
+fn dissect_from(bytes: &[u8], first: Next, bindings: &Bindings) -> Packet {
     let mut layers = Vec::new();
     let mut paddings: Vec<Vec<u8>> = Vec::new();
     let mut pos = 0;
@@ -489,7 +510,7 @@ fn dissect_from(bytes: &[u8], first: Next) -> Packet {
     let mut quoted = false;
     while pos < end {
         let b = &bytes[pos..end];
-        match parse_one(next, b) {
+        match parse_one(next, b, bindings) {
             Some((layer, len, then, total)) if len <= b.len() => {
                 // Inside an ICMP error the quoted packet is cut short: its
                 // length fields say more than is there, and never pad.
@@ -517,4 +538,48 @@ fn dissect_from(bytes: &[u8], first: Next) -> Packet {
         layers.push(Layer::Padding(Padding { load: p }));
     }
     Packet { layers }
+}
+
+/// A layer that can follow UDP, for [`Bindings::udp_dport`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UdpLayer {
+    /// VXLAN (then Ethernet).
+    Vxlan,
+    /// An MPLS label stack (MPLS over UDP).
+    Mpls,
+}
+
+/// Which layer follows which UDP port, beyond the ports scapy knows
+/// (VXLAN on 4789, MPLS on 6635): what `bind_layers(UDP, VXLAN,
+/// dport=1111)` says to scapy. Unlike scapy's, bindings are not global:
+/// they are given to [`Packet::dissect_with`] (and, in a test, set for the
+/// class's captures), so one test's ports cannot change another's packets.
+///
+/// ```
+/// use asf_packet::{Bindings, Link, Packet, UdpLayer, Vxlan};
+/// let mut b = Bindings::default();
+/// b.bind_udp_dport(1111, UdpLayer::Vxlan);
+/// # let bytes = [0u8; 0];
+/// let p = Packet::dissect_with(&bytes, Link::Ethernet, &b);
+/// # let _ = p;
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bindings {
+    udp: Vec<(u16, UdpLayer)>,
+}
+
+impl Bindings {
+    /// Datagrams to UDP port `dport` carry `layer` (the newest binding of a
+    /// port wins, as in scapy).
+    pub fn bind_udp_dport(&mut self, dport: u16, layer: UdpLayer) -> &mut Bindings {
+        self.udp.retain(|(p, _)| *p != dport);
+        self.udp.push((dport, layer));
+        self
+    }
+
+    /// What datagrams to `dport` carry, if bound here.
+    pub fn udp_dport(&self, dport: u16) -> Option<UdpLayer> {
+        self.udp.iter().find(|(p, _)| *p == dport).map(|(_, l)| *l)
+    }
 }

@@ -84,10 +84,15 @@ pub struct Capture {
 impl Capture {
     /// The records dissected.
     pub fn packets(&self) -> Vec<Packet> {
+        self.packets_with(&crate::Bindings::default())
+    }
+
+    /// The records dissected with these bindings of ports to layers.
+    pub fn packets_with(&self, bindings: &crate::Bindings) -> Vec<Packet> {
         let link = self.link.link();
         self.records
             .iter()
-            .map(|r| Packet::dissect(&r.data, link))
+            .map(|r| Packet::dissect_with(&r.data, link, bindings))
             .collect()
     }
 }

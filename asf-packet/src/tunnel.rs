@@ -1,4 +1,4 @@
-//! Encapsulations: GRE, VXLAN and MPLS label stack entries.
+//! Encapsulations: GRE, ERSPAN, VXLAN and MPLS label stack entries.
 
 use crate::field::Value;
 use crate::wire::{be16, be32, internet_checksum, Cx, Next, Parsed, Wire};
@@ -129,6 +129,7 @@ impl Wire for Gre {
         }
         let next = match be16(b, 2) {
             0x6558 => Next::Ether,
+            0x88be => Next::Erspan,
             t => Next::EtherType(t),
         };
         Some(Parsed::new(g, at, next))
@@ -171,6 +172,90 @@ impl Wire for Gre {
 
     fn set_checksum(&mut self, v: Option<u16>) {
         self.chksum = v;
+    }
+}
+
+/// An ERSPAN type II header (scapy's `ERSPAN`, which is `ERSPAN_II`),
+/// after GRE with protocol 0x88be; an Ethernet frame follows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Erspan {
+    /// Version (4 bits; 1 for type II).
+    pub ver: u8,
+    /// VLAN of the mirrored frame (12 bits).
+    pub vlan: u16,
+    /// Class of service (3 bits).
+    pub cos: u8,
+    /// Trunk encapsulation type (2 bits).
+    pub en: u8,
+    /// Truncated (1 bit).
+    pub t: u8,
+    /// Session id (10 bits).
+    pub session_id: u16,
+    /// Reserved (12 bits).
+    pub reserved: u16,
+    /// Port index (20 bits).
+    pub index: u32,
+}
+
+impl Erspan {
+    /// A type II header of this session (scapy's defaults are all 0).
+    pub fn new(session_id: u16) -> Erspan {
+        Erspan {
+            ver: 1,
+            session_id,
+            ..Erspan::default()
+        }
+    }
+}
+
+impl Wire for Erspan {
+    fn build(&self, _cx: &Cx, payload: Vec<u8>) -> Vec<u8> {
+        let w0 = u32::from(self.ver & 0xf) << 28
+            | u32::from(self.vlan & 0xfff) << 16
+            | u32::from(self.cos & 7) << 13
+            | u32::from(self.en & 3) << 11
+            | u32::from(self.t & 1) << 10
+            | u32::from(self.session_id & 0x3ff);
+        let w1 = u32::from(self.reserved & 0xfff) << 20 | (self.index & 0xf_ffff);
+        let mut out = Vec::with_capacity(8 + payload.len());
+        out.extend_from_slice(&w0.to_be_bytes());
+        out.extend_from_slice(&w1.to_be_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    fn parse(b: &[u8]) -> Option<Parsed<Erspan>> {
+        if b.len() < 8 {
+            return None;
+        }
+        let (w0, w1) = (be32(b, 0), be32(b, 4));
+        Some(Parsed::new(
+            Erspan {
+                ver: (w0 >> 28) as u8,
+                vlan: (w0 >> 16 & 0xfff) as u16,
+                cos: (w0 >> 13 & 7) as u8,
+                en: (w0 >> 11 & 3) as u8,
+                t: (w0 >> 10 & 1) as u8,
+                session_id: (w0 & 0x3ff) as u16,
+                reserved: (w1 >> 20) as u16,
+                index: w1 & 0xf_ffff,
+            },
+            8,
+            Next::Ether,
+        ))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("ver", Value::Int(self.ver.into())),
+            ("vlan", Value::Int(self.vlan.into())),
+            ("cos", Value::Int(self.cos.into())),
+            ("en", Value::Int(self.en.into())),
+            ("t", Value::Int(self.t.into())),
+            ("session_id", Value::Int(self.session_id.into())),
+            ("reserved", Value::Int(self.reserved.into())),
+            ("index", Value::Int(self.index.into())),
+        ]
     }
 }
 

@@ -95,6 +95,8 @@ pub(crate) enum Next {
         sport: u16,
         dport: u16,
     },
+    /// After GRE with protocol 0x88be.
+    Erspan,
     /// After an MPLS entry that is not the bottom of the stack, or after it.
     Mpls {
         bottom: bool,

@@ -215,6 +215,53 @@ fn a_non_first_fragment_is_not_dissected_further() {
     assert!(matches!(back.layers()[2], Layer::Raw(_)));
 }
 
+#[test]
+fn a_port_bound_to_vxlan_dissects_as_vxlan_only_where_bound() {
+    let inner = Ether::new(mac("00:00:00:00:00:02"), mac("00:00:00:00:00:01"))
+        / Ipv4::new(ip4("4.3.2.1"), ip4("1.2.3.4"))
+        / Udp::new(20000, 10000)
+        / Raw::new([0xa5; 10]);
+    let p = Ether::default()
+        / Ipv4::new(ip4("1.1.1.1"), ip4("2.2.2.2"))
+        / Udp::new(1111, 1111)
+        / Vxlan::new(0x12345)
+        / inner.clone();
+    let bytes = p.build();
+    // Unbound, as scapy without bind_layers: the rest is Raw.
+    assert!(!Packet::ether(&bytes).has::<Vxlan>());
+    let mut b = Bindings::default();
+    b.bind_udp_dport(1111, UdpLayer::Vxlan);
+    let back = Packet::dissect_with(&bytes, Link::Ethernet, &b);
+    assert_eq!(back.expect::<Vxlan>().vni, 0x12345);
+    assert_eq!(back.payload_of::<Vxlan>(), Some(inner.build()));
+    assert_eq!(back.after::<Vxlan>().map(|p| p.build()), Some(inner.build()));
+    // The newest binding of a port wins.
+    b.bind_udp_dport(1111, UdpLayer::Mpls);
+    assert!(!Packet::dissect_with(&bytes, Link::Ethernet, &b).has::<Vxlan>());
+}
+
+#[test]
+fn erspan_follows_gre_0x88be_and_carries_a_frame() {
+    let frame = Ether::new(mac("00:00:00:00:00:02"), mac("00:00:00:00:00:01"))
+        / Ipv4::new(ip4("4.3.2.1"), ip4("1.2.3.4"))
+        / Raw::new([1, 2, 3]);
+    let gre = Gre {
+        seqnum_present: true,
+        sequence_number: 7,
+        ..Gre::new()
+    };
+    let p = Ether::default()
+        / Ipv4::new(ip4("1.1.1.1"), ip4("2.2.2.2"))
+        / gre
+        / Erspan::new(543)
+        / frame.clone();
+    let back = Packet::ether(&p.build());
+    assert_eq!(back.expect::<Gre>().proto, Some(0x88be));
+    let e = back.expect::<Erspan>();
+    assert_eq!((e.ver, e.session_id), (1, 543));
+    assert_eq!(back.payload_of::<Erspan>(), Some(frame.build()));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 

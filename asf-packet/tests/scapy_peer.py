@@ -21,6 +21,7 @@ from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, GRE,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrSegmentRouting, Padding,
                        Raw, RouterAlert, UDPerror, conf)
+from scapy.contrib.erspan import ERSPAN
 from scapy.contrib.mpls import MPLS
 from scapy.fields import ConditionalField
 from scapy.layers.vxlan import VXLAN
@@ -148,6 +149,16 @@ def ip4(r, depth=0):
             sport=r.randrange(10000, 30000), dport=r.randrange(10000, 30000)) / payload(r)
     if k == 4 and depth == 0:
         g = GRE(key_present=1, key=r.randrange(2**32)) if r.randrange(2) else GRE()
+        k = r.randrange(3)
+        if k == 0:
+            g.seqnum_present = 1
+            g.sequence_number = r.randrange(2**32)
+            e = ERSPAN(ver=r.randrange(16), vlan=r.randrange(1 << 12), cos=r.randrange(8),
+                       en=r.randrange(4), t=r.randrange(2), session_id=r.randrange(1 << 10),
+                       reserved=r.randrange(1 << 12), index=r.randrange(1 << 20))
+            return ip / g / e / Ether(src=rmac(r), dst=rmac(r)) / ip4(r, 1)
+        if k == 1:
+            return ip / g / Ether(src=rmac(r), dst=rmac(r)) / ip4(r, 1)
         return ip / g / ip4(r, 1)
     return ip / payload(r)
 

@@ -114,7 +114,27 @@ impl Gen {
                 if self.0.bool() {
                     g.chksum_present = true;
                 }
-                ip / g / self.ip4_packet(depth + 1)
+                match self.0.u8(..3) {
+                    // ERSPAN type II, as VPP's SPAN sends it.
+                    0 => {
+                        g.seqnum_present = true;
+                        g.sequence_number = self.0.u32(..);
+                        let e = Erspan {
+                            ver: self.0.u8(..16),
+                            vlan: self.0.u16(..1 << 12),
+                            cos: self.0.u8(..8),
+                            en: self.0.u8(..4),
+                            t: self.0.u8(..2),
+                            session_id: self.0.u16(..1 << 10),
+                            reserved: self.0.u16(..1 << 12),
+                            index: self.0.u32(..1 << 20),
+                        };
+                        ip / g / e / self.ether() / self.ip4_packet(depth + 1)
+                    }
+                    // Transparent Ethernet bridging.
+                    1 => ip / g / self.ether() / self.ip4_packet(depth + 1),
+                    _ => ip / g / self.ip4_packet(depth + 1),
+                }
             }
             5 if depth < 2 => ip / self.ip4_packet(depth + 1),
             6 if depth < 2 => ip / self.ip6_packet(depth + 1),
