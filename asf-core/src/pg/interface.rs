@@ -55,8 +55,10 @@ pub struct Host {
 
 #[derive(Debug)]
 struct Inner {
-    /// The pg index; None for a BVI.
+    /// The pg index; None for a BVI or another interface.
     pg: Option<u32>,
+    /// A BVI (made by `create_bvi_interfaces`).
+    bvi: bool,
     pg_index: u32,
     sw_if_index: u32,
     name: String,
@@ -170,6 +172,7 @@ pub fn create_interfaces_with(
             })?;
         let intf = PgInterface(Arc::new(Inner {
             pg: Some(pg_index),
+            bvi: false,
             pg_index,
             sw_if_index,
             name: d.interface_name.trim_end_matches('\0').trim().to_string(),
@@ -203,37 +206,48 @@ pub fn create_bvi_interfaces(t: &mut TestCase, n: usize) -> TestResult<Vec<PgInt
     use crate::api::vpp::l2::BviCreate;
     let mut out = Vec::new();
     for _ in 0..n {
-        let sw_if_index = t.api().request(&BviCreate {
+        let sw_if_index = t
+            .api()
+            .request(&BviCreate {
                 user_instance: u32::MAX,
                 mac: [0; 6],
             })?
             .sw_if_index;
-        let details = t.api().dump(&SwInterfaceDump {
-            sw_if_index,
-            ..SwInterfaceDump::default()
-        })?;
-        let d = details
-            .iter()
-            .find(|d| d.sw_if_index == sw_if_index)
-            .ok_or_else(|| {
-                format!("BVI sw_if_index {sw_if_index} is not in VPP's interface dump")
-            })?;
-        out.push(PgInterface(Arc::new(Inner {
-            pg: None,
-            pg_index: u32::MAX,
-            sw_if_index,
-            name: d.interface_name.trim_end_matches('\0').trim().to_string(),
-            mode: PgMode::Ethernet,
-            tempdir: t.tempdir().to_path_buf(),
-            state: Mutex::new(State {
-                local_mac: Mac(d.l2_address),
-                hosts: hosts(sw_if_index, 1),
-                has_ip4: false,
-                has_ip6: false,
-            }),
-        })));
+        let mut bvi = interface_of(t, sw_if_index)?;
+        Arc::get_mut(&mut bvi.0).expect("just made").bvi = true;
+        out.push(bvi);
     }
     Ok(out)
+}
+
+/// A handle on another VPP interface (a BVI, a tunnel, a loopback) with
+/// VPP's addressing convention and the configuration calls of a pg
+/// interface (`VppInterface`): `config_ip4`, `admin_up`, remote hosts. It
+/// has no streams or captures of its own.
+pub fn interface_of(t: &mut TestCase, sw_if_index: u32) -> TestResult<PgInterface> {
+    let details = t.api().dump(&SwInterfaceDump {
+        sw_if_index,
+        ..SwInterfaceDump::default()
+    })?;
+    let d = details
+        .iter()
+        .find(|d| d.sw_if_index == sw_if_index)
+        .ok_or_else(|| format!("sw_if_index {sw_if_index} is not in VPP's interface dump"))?;
+    Ok(PgInterface(Arc::new(Inner {
+        pg: None,
+        bvi: false,
+        pg_index: u32::MAX,
+        sw_if_index,
+        name: d.interface_name.trim_end_matches('\0').trim().to_string(),
+        mode: PgMode::Ethernet,
+        tempdir: t.tempdir().to_path_buf(),
+        state: Mutex::new(State {
+            local_mac: Mac(d.l2_address),
+            hosts: hosts(sw_if_index, 1),
+            has_ip4: false,
+            has_ip6: false,
+        }),
+    })))
 }
 
 /// The class's pg interfaces, in creation order (`self.pg_interfaces`).
@@ -556,19 +570,22 @@ impl crate::objects::VppObject for PgInterface {
         Err("a pg interface or BVI is created with pg::create_interfaces or pg::create_bvi_interfaces".into())
     }
 
-    /// `pg_delete_interface`, or `bvi_delete` for a BVI.
-    fn remove_vpp_config(
-        &self,
-        api: &mut crate::api::client::ApiClient,
-    ) -> Result<(), crate::errors::ApiError> {
+    /// `pg_delete_interface`, or `bvi_delete` for a BVI; a handle made by
+    /// [`interface_of`] is removed with the object that made the interface.
+    fn remove_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult {
         let sw_if_index = self.sw_if_index();
         if self.is_pg() {
-            api.request(&crate::api::vpp::pg::PgDeleteInterface { sw_if_index })
-                .map(drop)
+            api.request(&crate::api::vpp::pg::PgDeleteInterface { sw_if_index })?;
+        } else if self.0.bvi {
+            api.request(&crate::api::vpp::l2::BviDelete { sw_if_index })?;
         } else {
-            api.request(&crate::api::vpp::l2::BviDelete { sw_if_index })
-                .map(drop)
+            return Err(format!(
+                "{} is removed with the object that made it (a tunnel, a loopback), not with its handle",
+                self.name()
+            )
+            .into());
         }
+        Ok(())
     }
 
     fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {
@@ -598,6 +615,8 @@ pub(crate) struct PgState {
     pub read: std::collections::HashMap<u32, usize>,
     /// Numbers the kept files of failed captures.
     pub kept: u32,
+    /// Which layer follows which port in the class's captures.
+    pub bindings: asf_packet::Bindings,
 }
 
 #[cfg(test)]

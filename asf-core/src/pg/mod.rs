@@ -28,12 +28,13 @@ mod traffic;
 
 pub use info::{extend_packet, InfoCursor, PacketInfo, PacketInfos};
 pub use interface::{
-    create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interfaces, Host,
+    create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interface_of,
+    interfaces, Host,
     PgConfig, PgInterface, PgMode,
 };
-pub use sub::{SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
+pub use sub::{remove_tag, SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{
-    enable_capture, is_ipv6_misc, pg_send, send_and_assert_no_replies, send_and_expect,
+    bind_udp_dport, enable_capture, is_ipv6_misc, pg_send, send_and_assert_no_replies, send_and_expect,
     send_and_expect_load_balancing, send_and_expect_multi, send_and_expect_only,
     send_and_expect_some, send_and_expect_with, start, start_with, CaptureError, Expect, Filter,
     Send, SendOptions,

@@ -230,8 +230,9 @@ fn add_tag(p: Packet, vlan: u16, tag_type: u16) -> Packet {
 }
 
 /// Takes the tag after the Ethernet header off, checking the Ethernet
-/// header's EtherType and the tag's VLAN.
-fn remove_tag(p: Packet, vlan: u16, tag_type: u16) -> TestResult<Packet> {
+/// header's EtherType (`tag_type`) and the tag's VLAN; the Ethernet header
+/// gets the tag's EtherType (`_remove_tag` of VPP's tests).
+pub fn remove_tag(p: Packet, vlan: u16, tag_type: u16) -> TestResult<Packet> {
     let mut layers = p.layers().to_vec();
     let (eth_ty, tag) = match (layers.first(), layers.get(1)) {
         (Some(Layer::Ether(e)), Some(Layer::Dot1Q(t))) => (e.ty, t.clone()),
@@ -284,14 +285,11 @@ impl crate::objects::VppObject for SubInterface {
         Err("a sub-interface is created with SubInterface::dot1q or ::dot1ad".into())
     }
 
-    fn remove_vpp_config(
-        &self,
-        api: &mut crate::api::client::ApiClient,
-    ) -> Result<(), crate::errors::ApiError> {
+    fn remove_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult {
         api.request(&DeleteSubif {
             sw_if_index: self.sw_if_index,
-        })
-        .map(drop)
+        })?;
+        Ok(())
     }
 
     fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use asf_packet::pcap::{self, LinkType, PcapError};
-use asf_packet::{HopByHop, Ipv6, Nd, NdMsg, Packet};
+use asf_packet::{Bindings, HopByHop, Ipv6, Nd, NdMsg, Packet, UdpLayer};
 
 use super::interface::{PgInterface, PgMode, PgState};
 use crate::case::{StatsDiff, TestCase, TestResult};
@@ -336,7 +336,7 @@ impl PgInterface {
             intf: self.name().to_string(),
             source,
         })?;
-        let all = cap.packets();
+        let all = cap.packets_with(&bindings(t));
         let n = all.len();
         let kept: Vec<Packet> = all.into_iter().filter(|p| !filter.drops(p)).collect();
         tracing::debug!("Capture has {n} packets; {} filtered out", n - kept.len());
@@ -454,9 +454,10 @@ impl PgInterface {
             if let Ok(bytes) = std::fs::read(&path) {
                 if let Ok(cap) = pcap::parse(&bytes, &path) {
                     let link = cap.link.link();
-                    let done = t.ext::<PgState>().read.entry(self.pg_index()).or_insert(0);
+                    let state = t.ext::<PgState>();
+                    let done = state.read.entry(self.pg_index()).or_insert(0);
                     while *done < cap.records.len() {
-                        let p = Packet::dissect(&cap.records[*done].data, link);
+                        let p = Packet::dissect_with(&cap.records[*done].data, link, &state.bindings);
                         *done += 1;
                         if filter.drops(&p) {
                             tracing::debug!("a packet on {} was filtered out", self.name());
@@ -611,7 +612,7 @@ fn keep(
             copy.with_extension("pcap.txt"),
             decoded(
                 &format!("{} packets sent into {}:", cap.records.len(), i.name()),
-                &cap.packets(),
+                &cap.packets_with(&bindings(t)),
             ),
         )?;
     }
@@ -624,6 +625,17 @@ fn log_trace(t: &mut TestCase) {
         Ok(trace) => tracing::info!("show trace:\n{trace}"),
         Err(e) => tracing::warn!("show trace: {e}"),
     }
+}
+
+/// From now on, the class's captures read datagrams to UDP port `dport`
+/// as `layer` (scapy's `bind_layers(UDP, VXLAN, dport=1111)`). The binding
+/// holds for the class, not for other classes running beside it.
+pub fn bind_udp_dport(t: &mut TestCase, dport: u16, layer: UdpLayer) {
+    t.ext::<PgState>().bindings.bind_udp_dport(dport, layer);
+}
+
+fn bindings(t: &mut TestCase) -> Bindings {
+    t.ext::<PgState>().bindings.clone()
 }
 
 /// Captures on `interfaces` (`pg_enable_capture`).

@@ -58,6 +58,7 @@ mod test_prom;
 mod test_quic;
 mod test_session;
 mod test_session_sdl;
+mod test_span;
 mod test_sparse_vec;
 mod test_string;
 mod test_tap;

@@ -8,6 +8,10 @@
 //! assert!(route.query(t)?);
 //! ```
 
+mod tunnel;
+
+pub use tunnel::{GreTunnel, Span, VxlanTunnel, VXLAN_PORT};
+
 use std::fmt;
 use std::net::IpAddr;
 
@@ -21,14 +25,13 @@ use crate::api::vpp::ip::{
 use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
 use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
 use crate::case::{TestCase, TestResult};
-use crate::errors::ApiError;
 
 /// A VPP object a test configures.
 pub trait VppObject: fmt::Display + Clone + Send + 'static {
     /// Configures it in VPP, learning what VPP chose (an interface index).
     fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult;
     /// Removes it from VPP (also at tear-down, with the API client only).
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError>;
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult;
     /// Whether VPP has it.
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool>;
 }
@@ -54,8 +57,9 @@ impl<O: AddDel> VppObject for O {
         Ok(())
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
-        api.request(&self.request(false)).map(drop)
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&self.request(false))?;
+        Ok(())
     }
 
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
@@ -602,11 +606,11 @@ impl VppObject for Loopback {
         Ok(())
     }
 
-    fn remove_vpp_config(&self, api: &mut ApiClient) -> Result<(), ApiError> {
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
         api.request(&crate::api::vpp::interface::DeleteLoopback {
             sw_if_index: self.sw_if_index,
-        })
-        .map(drop)
+        })?;
+        Ok(())
     }
 
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
