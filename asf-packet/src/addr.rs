@@ -13,6 +13,23 @@ impl Mac {
     /// `00:00:00:00:00:00`.
     pub const ZERO: Mac = Mac([0; 6]);
 
+    /// The Ethernet multicast MAC of a multicast address
+    /// (`mcast_ip_to_mac`): `01:00:5e` and its low 23 bits for IPv4,
+    /// `33:33` and its low 32 bits for IPv6; None if `ip` is not multicast.
+    pub fn multicast(ip: std::net::IpAddr) -> Option<Mac> {
+        match ip {
+            std::net::IpAddr::V4(a) if a.is_multicast() => {
+                let o = a.octets();
+                Some(Mac([0x01, 0x00, 0x5e, o[1] & 0x7f, o[2], o[3]]))
+            }
+            std::net::IpAddr::V6(a) if a.is_multicast() => {
+                let o = a.octets();
+                Some(Mac([0x33, 0x33, o[12], o[13], o[14], o[15]]))
+            }
+            _ => None,
+        }
+    }
+
     /// The address's six bytes.
     pub fn octets(&self) -> [u8; 6] {
         self.0

@@ -366,3 +366,42 @@ fn pcap_reads_big_endian_and_nanosecond_files() {
     assert_eq!(cap.records[0].ts, std::time::Duration::new(5, 7));
     assert_eq!(cap.packets()[0].expect::<Icmp>().seq(), 2);
 }
+
+#[test]
+fn fragments_fit_and_reassemble_to_the_packet() {
+    let p = Ether::new(mac("00:00:00:00:00:02"), mac("00:00:00:00:00:01"))
+        / Ipv4::new(ip4("4.3.2.1"), ip4("1.2.3.4")).flags(Ipv4::DF)
+        / Udp::new(20000, 10000)
+        / Raw::new((0..1450u32).map(|i| i as u8).collect::<Vec<_>>());
+    let frags = fragment_rfc791(&p, 600).unwrap();
+    assert_eq!(frags.len(), 3);
+    for (i, f) in frags.iter().enumerate() {
+        assert!(f.len() <= 600, "fragment {i} is {} bytes", f.len());
+        let ip = f.expect::<Ipv4>();
+        let mut unset = f.clone();
+        unset.get_mut::<Ipv4>().unwrap().chksum = None;
+        assert_eq!(Packet::ether(&unset.build()).expect::<Ipv4>().chksum, ip.chksum);
+        let last = i + 1 == frags.len();
+        assert_eq!(ip.flags, if last { Ipv4::DF } else { Ipv4::MF }, "fragment {i}");
+    }
+    // Past the first fragment nothing is dissected beyond IPv4.
+    assert!(!frags[1].has::<Udp>());
+    let whole = reassemble4_ether(&frags).unwrap();
+    let mut want = Packet::ether(&p.build());
+    want.get_mut::<Ipv4>().unwrap().flags = 0;
+    want.get_mut::<Ipv4>().unwrap().chksum = None;
+    assert_eq!(whole.build(), want.build());
+    assert_eq!(reassemble4(&frags).unwrap().build(), want.from_layer::<Ipv4>().unwrap().build());
+    // A packet that fits is not cut.
+    assert_eq!(fragment_rfc791(&p, 1500).unwrap().len(), 1);
+    assert_eq!(fragment_rfc791(&p, 30), Err(FragmentError::TooSmall { fragsize: 30, headers: 34 }));
+}
+
+#[test]
+fn multicast_macs_are_vpps() {
+    let m = |s: &str| Mac::multicast(s.parse().unwrap()).map(|m| m.to_string());
+    assert_eq!(m("239.1.1.1").as_deref(), Some("01:00:5e:01:01:01"));
+    assert_eq!(m("239.255.1.1").as_deref(), Some("01:00:5e:7f:01:01"));
+    assert_eq!(m("ff02::1:ff00:2").as_deref(), Some("33:33:ff:00:00:02"));
+    assert_eq!(m("10.0.0.1"), None);
+}
