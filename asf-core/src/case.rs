@@ -235,8 +235,10 @@ impl TestCase {
         what: impl Into<String>,
         remove: impl FnOnce(&mut ApiClient) -> Result<(), E> + Send + 'static,
     ) {
-        self.registry
-            .push((what.into(), Box::new(move |api| remove(api).map_err(Into::into))));
+        self.registry.push((
+            what.into(),
+            Box::new(move |api| remove(api).map_err(Into::into)),
+        ));
     }
 
     /// Drops the newest registration named `what` (the test removed the

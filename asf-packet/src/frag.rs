@@ -14,7 +14,9 @@ pub enum FragmentError {
     #[error("fragmenting an IPv4 header with options is not implemented")]
     Options,
     /// Not even 8 bytes of payload fit in a fragment.
-    #[error("a fragment of {fragsize} bytes has no room for payload after {headers} bytes of headers")]
+    #[error(
+        "a fragment of {fragsize} bytes has no room for payload after {headers} bytes of headers"
+    )]
     TooSmall {
         /// The fragment size asked for.
         fragsize: usize,
@@ -52,7 +54,11 @@ pub fn fragment_rfc791(p: &Packet, fragsize: usize) -> Result<Vec<Packet>, Fragm
     if bytes.len() <= fragsize {
         return Ok(vec![p]);
     }
-    let ip_part = p.from_layer::<Ipv4>().ok_or(FragmentError::NoIpv4)?.build().len();
+    let ip_part = p
+        .from_layer::<Ipv4>()
+        .ok_or(FragmentError::NoIpv4)?
+        .build()
+        .len();
     let headers = bytes.len() - ip_part + 20;
     let nfb = fragsize.saturating_sub(headers) / 8;
     if nfb == 0 {
@@ -87,7 +93,10 @@ pub fn fragment_rfc791(p: &Packet, fragsize: usize) -> Result<Vec<Packet>, Fragm
 /// recomputed (`reassemble4`): the IPv4 packet.
 pub fn reassemble4(fragments: &[Packet]) -> Option<Packet> {
     let (ip, payload) = reassembled(fragments)?;
-    Some(Packet::dissect(&(Packet::from(ip) / crate::Raw::new(payload)).build(), Link::Ipv4))
+    Some(Packet::dissect(
+        &(Packet::from(ip) / crate::Raw::new(payload)).build(),
+        Link::Ipv4,
+    ))
 }
 
 /// The same under the first fragment's Ethernet header

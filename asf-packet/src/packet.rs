@@ -432,7 +432,11 @@ fn parse_as<T: Wire + Into<Layer>>(b: &[u8]) -> Option<(Layer, usize, Next, Opti
     Some((header.into(), len, next, total))
 }
 
-fn parse_one(next: Next, b: &[u8], bindings: &Bindings) -> Option<(Layer, usize, Next, Option<usize>)> {
+fn parse_one(
+    next: Next,
+    b: &[u8],
+    bindings: &Bindings,
+) -> Option<(Layer, usize, Next, Option<usize>)> {
     use crate::*;
     match next {
         Next::Ether => parse_as::<Ether>(b),

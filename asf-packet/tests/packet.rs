@@ -234,7 +234,10 @@ fn a_port_bound_to_vxlan_dissects_as_vxlan_only_where_bound() {
     let back = Packet::dissect_with(&bytes, Link::Ethernet, &b);
     assert_eq!(back.expect::<Vxlan>().vni, 0x12345);
     assert_eq!(back.payload_of::<Vxlan>(), Some(inner.build()));
-    assert_eq!(back.after::<Vxlan>().map(|p| p.build()), Some(inner.build()));
+    assert_eq!(
+        back.after::<Vxlan>().map(|p| p.build()),
+        Some(inner.build())
+    );
     // The newest binding of a port wins.
     b.bind_udp_dport(1111, UdpLayer::Mpls);
     assert!(!Packet::dissect_with(&bytes, Link::Ethernet, &b).has::<Vxlan>());
@@ -380,9 +383,16 @@ fn fragments_fit_and_reassemble_to_the_packet() {
         let ip = f.expect::<Ipv4>();
         let mut unset = f.clone();
         unset.get_mut::<Ipv4>().unwrap().chksum = None;
-        assert_eq!(Packet::ether(&unset.build()).expect::<Ipv4>().chksum, ip.chksum);
+        assert_eq!(
+            Packet::ether(&unset.build()).expect::<Ipv4>().chksum,
+            ip.chksum
+        );
         let last = i + 1 == frags.len();
-        assert_eq!(ip.flags, if last { Ipv4::DF } else { Ipv4::MF }, "fragment {i}");
+        assert_eq!(
+            ip.flags,
+            if last { Ipv4::DF } else { Ipv4::MF },
+            "fragment {i}"
+        );
     }
     // Past the first fragment nothing is dissected beyond IPv4.
     assert!(!frags[1].has::<Udp>());
@@ -391,10 +401,19 @@ fn fragments_fit_and_reassemble_to_the_packet() {
     want.get_mut::<Ipv4>().unwrap().flags = 0;
     want.get_mut::<Ipv4>().unwrap().chksum = None;
     assert_eq!(whole.build(), want.build());
-    assert_eq!(reassemble4(&frags).unwrap().build(), want.from_layer::<Ipv4>().unwrap().build());
+    assert_eq!(
+        reassemble4(&frags).unwrap().build(),
+        want.from_layer::<Ipv4>().unwrap().build()
+    );
     // A packet that fits is not cut.
     assert_eq!(fragment_rfc791(&p, 1500).unwrap().len(), 1);
-    assert_eq!(fragment_rfc791(&p, 30), Err(FragmentError::TooSmall { fragsize: 30, headers: 34 }));
+    assert_eq!(
+        fragment_rfc791(&p, 30),
+        Err(FragmentError::TooSmall {
+            fragsize: 30,
+            headers: 34
+        })
+    );
 }
 
 #[test]

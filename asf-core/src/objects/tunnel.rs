@@ -13,9 +13,7 @@ use crate::api::vpp::gre::{
     TunnelEncapDecapFlags, TunnelMode,
 };
 use crate::api::vpp::span::{SpanState, SwInterfaceSpanDump, SwInterfaceSpanEnableDisable};
-use crate::api::vpp::vxlan::{
-    VxlanAddDelTunnelV3, VxlanAddDelTunnelV3Reply, VxlanTunnelV2Dump,
-};
+use crate::api::vpp::vxlan::{VxlanAddDelTunnelV3, VxlanAddDelTunnelV3Reply, VxlanTunnelV2Dump};
 use crate::case::TestResult;
 
 /// A GRE tunnel (`VppGreInterface`): layer 3 (the default), transparent

@@ -146,7 +146,9 @@ pub fn create_interfaces_with(
             PgMode::Ip4 => PgInterfaceMode::Ip4,
             PgMode::Ip6 => PgInterfaceMode::Ip6,
         };
-        let sw_if_index = t.api().request(&PgCreateInterfaceV3 {
+        let sw_if_index = t
+            .api()
+            .request(&PgCreateInterfaceV3 {
                 interface_id: pg_index,
                 pg_flags,
                 gso_size,

@@ -70,7 +70,9 @@ pub struct SubInterface {
 impl SubInterface {
     /// `<parent>.<vlan>` with one 802.1Q tag (`VppDot1QSubint(parent, vlan)`).
     pub fn dot1q(t: &mut TestCase, parent: &PgInterface, vlan: u16) -> TestResult<SubInterface> {
-        let sw_if_index = t.api().request(&CreateVlanSubif {
+        let sw_if_index = t
+            .api()
+            .request(&CreateVlanSubif {
                 sw_if_index: parent.sw_if_index(),
                 vlan_id: u32::from(vlan),
             })?
@@ -93,7 +95,9 @@ impl SubInterface {
         outer: u16,
         inner: u16,
     ) -> TestResult<SubInterface> {
-        let sw_if_index = t.api().request(&CreateSubif {
+        let sw_if_index = t
+            .api()
+            .request(&CreateSubif {
                 sw_if_index: parent.sw_if_index(),
                 sub_id,
                 sub_if_flags: SubIfFlags(

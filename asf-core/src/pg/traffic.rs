@@ -457,7 +457,8 @@ impl PgInterface {
                     let state = t.ext::<PgState>();
                     let done = state.read.entry(self.pg_index()).or_insert(0);
                     while *done < cap.records.len() {
-                        let p = Packet::dissect_with(&cap.records[*done].data, link, &state.bindings);
+                        let p =
+                            Packet::dissect_with(&cap.records[*done].data, link, &state.bindings);
                         *done += 1;
                         if filter.drops(&p) {
                             tracing::debug!("a packet on {} was filtered out", self.name());

@@ -72,6 +72,7 @@ mod test_vhost;
 mod test_virtio;
 mod test_vpe_api;
 mod test_vppinfra;
+mod test_vxlan;
 mod vpp_objects;
 
 fn main() -> std::process::ExitCode {

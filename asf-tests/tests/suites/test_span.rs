@@ -117,8 +117,7 @@ fn check_outer(pg2: &PgInterface, p: &Packet) {
 /// The frame a GRE packet carries (`decap_gre`).
 fn decap_gre(pg2: &PgInterface, p: &Packet) -> TestResult<Packet> {
     check_outer(pg2, p);
-    Ok(p.after::<asf_core::packet::Gre>()
-        .ok_or("no GRE layer")?)
+    Ok(p.after::<asf_core::packet::Gre>().ok_or("no GRE layer")?)
 }
 
 /// The frame an ERSPAN packet carries (`decap_erspan`), checking its
@@ -183,8 +182,12 @@ fn create_stream(
 
 /// The flow of a packet: its IPv4 addresses and UDP ports.
 fn flow(p: &Packet) -> TestResult<(String, String, u16, u16)> {
-    let ip = p.get::<Ipv4>().ok_or_else(|| format!("not IPv4:\n{}", p.show()))?;
-    let udp = p.get::<Udp>().ok_or_else(|| format!("not UDP:\n{}", p.show()))?;
+    let ip = p
+        .get::<Ipv4>()
+        .ok_or_else(|| format!("not IPv4:\n{}", p.show()))?;
+    let udp = p
+        .get::<Udp>()
+        .ok_or_else(|| format!("not UDP:\n{}", p.show()))?;
     Ok((ip.src.to_string(), ip.dst.to_string(), udp.sport, udp.dport))
 }
 
@@ -294,7 +297,11 @@ mod span {
     #[vpp_test]
     fn test_span_l2_rx_dst_vxlan(t: &mut TestCase) -> TestResult {
         let pg2 = pg::interface(t, "pg2")?;
-        let vxlan = t.class_data::<Tunnel>().0.clone().ok_or("no VXLAN tunnel from set_up")?;
+        let vxlan = t
+            .class_data::<Tunnel>()
+            .0
+            .clone()
+            .ok_or("no VXLAN tunnel from set_up")?;
         pg::interface_of(t, vxlan.sw_if_index)?.admin_up(t)?;
         l2_rx_mirror(t, vxlan.sw_if_index, |_, p| decap_vxlan(&pg2, p))
     }
@@ -303,8 +310,8 @@ mod span {
     #[vpp_test]
     fn test_span_l2_rx_dst_gre_erspan(t: &mut TestCase) -> TestResult {
         let pg2 = pg::interface(t, "pg2")?;
-        let mut gre = GreTunnel::new(pg2.local_ip4(), pg2.remote_ip4())
-            .of_type(GreTunnelType::Erspan);
+        let mut gre =
+            GreTunnel::new(pg2.local_ip4(), pg2.remote_ip4()).of_type(GreTunnelType::Erspan);
         gre.session_id = 543;
         let gre_if = objects::add(t, gre)?;
         pg::interface_of(t, gre_if.sw_if_index)?.admin_up(t)?;
@@ -316,8 +323,7 @@ mod span {
     #[vpp_test]
     fn test_span_l2_rx_dst_gre_subif_vtr(t: &mut TestCase) -> TestResult {
         let pg2 = pg::interface(t, "pg2")?;
-        let gre =
-            GreTunnel::new(pg2.local_ip4(), pg2.remote_ip4()).of_type(GreTunnelType::Teb);
+        let gre = GreTunnel::new(pg2.local_ip4(), pg2.remote_ip4()).of_type(GreTunnelType::Teb);
         let gre_if = objects::add(t, gre)?;
         let gre_intf = pg::interface_of(t, gre_if.sw_if_index)?;
         gre_intf.admin_up(t)?;

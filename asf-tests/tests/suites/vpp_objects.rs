@@ -36,7 +36,7 @@ fn table(t: &mut TestCase, table_id: u32, is_ip6: bool, is_add: bool) -> TestRes
     if is_add {
         table.add_vpp_config(t.api())
     } else {
-        Ok(table.remove_vpp_config(t.api())?)
+        table.remove_vpp_config(t.api())
     }
 }
 
@@ -64,7 +64,7 @@ pub fn interface_address(
     if is_add {
         address.add_vpp_config(t.api())
     } else {
-        Ok(address.remove_vpp_config(t.api())?)
+        address.remove_vpp_config(t.api())
     }
 }
 
@@ -121,15 +121,14 @@ pub fn route_via_table(
         table_id,
         prefix: format!("{dst}/{len}").parse()?,
         paths: vec![RoutePath {
-            nh: any,
-            sw_if_index: u32::MAX,
             nh_table_id,
+            ..RoutePath::via(any, u32::MAX)
         }],
     };
     if is_add {
         route.add_vpp_config(t.api())
     } else {
-        Ok(route.remove_vpp_config(t.api())?)
+        route.remove_vpp_config(t.api())
     }
 }
 
