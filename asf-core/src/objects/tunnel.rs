@@ -6,7 +6,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::AddDel;
+use super::object::AddDel;
 use crate::api::client::ApiClient;
 use crate::api::vpp::gre::{
     GreTunnelAddDelV2, GreTunnelAddDelV2Reply, GreTunnelType, GreTunnelV2, GreTunnelV2Dump,
