@@ -1,4 +1,5 @@
-//! Tunnels (`vpp_gre_interface.py`, `vpp_vxlan_tunnel.py`) and SPAN
+//! Tunnels (`vpp_gre_interface.py`, `vpp_vxlan_tunnel.py`,
+//! `vpp_mpls_tunnel_interface.py`), TEIB entries (`vpp_teib.py`) and SPAN
 //! mirrors. A tunnel learns its `sw_if_index` when added;
 //! [`crate::pg::interface_of`] gives the handle to configure it
 //! (`config_ip4`, `admin_up`) as a Python test does on the object itself.
@@ -6,13 +7,18 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use super::ip::RoutePath;
 use super::object::AddDel;
 use crate::api::client::ApiClient;
 use crate::api::vpp::gre::{
     GreTunnelAddDelV2, GreTunnelAddDelV2Reply, GreTunnelType, GreTunnelV2, GreTunnelV2Dump,
     TunnelEncapDecapFlags, TunnelMode,
 };
+use crate::api::vpp::mpls::{
+    MplsTunnel as ApiMplsTunnel, MplsTunnelAddDel, MplsTunnelAddDelReply, MplsTunnelDump,
+};
 use crate::api::vpp::span::{SpanState, SwInterfaceSpanDump, SwInterfaceSpanEnableDisable};
+use crate::api::vpp::teib::{TeibDump, TeibEntry, TeibEntryAddDel};
 use crate::api::vpp::vxlan::{VxlanAddDelTunnelV3, VxlanAddDelTunnelV3Reply, VxlanTunnelV2Dump};
 use crate::case::TestResult;
 
@@ -286,5 +292,127 @@ impl AddDel for Span {
         Ok(found
             .iter()
             .any(|d| d.sw_if_index_from == self.from && d.sw_if_index_to == self.to))
+    }
+}
+
+/// An MPLS tunnel (`VppMPLSTunnelInterface`): an interface whose packets
+/// take its paths, with their labels.
+#[derive(Clone, Debug)]
+pub struct MplsTunnel {
+    /// The paths.
+    pub paths: Vec<RoutePath>,
+    /// Multicast.
+    pub is_multicast: bool,
+    /// Carries L2 frames only.
+    pub l2_only: bool,
+    /// Its interface, once added (`u32::MAX` before).
+    pub sw_if_index: u32,
+    /// Its tunnel index, once added.
+    pub tunnel_index: u32,
+}
+
+impl MplsTunnel {
+    /// A unicast L3 tunnel over `paths`.
+    pub fn new(paths: impl IntoIterator<Item = RoutePath>) -> MplsTunnel {
+        MplsTunnel {
+            paths: paths.into_iter().collect(),
+            is_multicast: false,
+            l2_only: false,
+            sw_if_index: u32::MAX,
+            tunnel_index: u32::MAX,
+        }
+    }
+}
+
+impl fmt::Display for MplsTunnel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mpls-tunnel{}-{}", self.tunnel_index, self.sw_if_index)
+    }
+}
+
+impl AddDel for MplsTunnel {
+    type Request = MplsTunnelAddDel;
+
+    fn request(&self, is_add: bool) -> MplsTunnelAddDel {
+        MplsTunnelAddDel {
+            mt_is_add: is_add,
+            mt_tunnel: ApiMplsTunnel {
+                mt_sw_if_index: self.sw_if_index,
+                mt_l2_only: self.l2_only,
+                mt_is_multicast: self.is_multicast,
+                mt_paths: self.paths.iter().map(RoutePath::encode).collect(),
+                ..ApiMplsTunnel::default()
+            },
+        }
+    }
+
+    fn added(&mut self, reply: &MplsTunnelAddDelReply) {
+        self.sw_if_index = reply.sw_if_index;
+        self.tunnel_index = reply.tunnel_index;
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&MplsTunnelDump {
+            sw_if_index: u32::MAX,
+        })?;
+        Ok(found.iter().any(|d| {
+            d.mt_tunnel.mt_sw_if_index == self.sw_if_index
+                && d.mt_tunnel.mt_tunnel_index == self.tunnel_index
+        }))
+    }
+}
+
+/// A TEIB entry (`VppTeib`): the peer `peer` of a multipoint tunnel is
+/// reached at `nh` in table `nh_table_id`.
+#[derive(Clone, Debug)]
+pub struct Teib {
+    /// The tunnel's interface.
+    pub sw_if_index: u32,
+    /// The peer's overlay address.
+    pub peer: IpAddr,
+    /// Its underlay address.
+    pub nh: IpAddr,
+    /// The underlay table.
+    pub nh_table_id: u32,
+}
+
+impl Teib {
+    /// `peer` on the tunnel `sw_if_index` is at `nh` in table 0.
+    pub fn new(sw_if_index: u32, peer: impl Into<IpAddr>, nh: impl Into<IpAddr>) -> Teib {
+        Teib {
+            sw_if_index,
+            peer: peer.into(),
+            nh: nh.into(),
+            nh_table_id: 0,
+        }
+    }
+}
+
+impl fmt::Display for Teib {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "teib-{}-{}", self.sw_if_index, self.peer)
+    }
+}
+
+impl AddDel for Teib {
+    type Request = TeibEntryAddDel;
+
+    fn request(&self, is_add: bool) -> TeibEntryAddDel {
+        TeibEntryAddDel {
+            is_add: u8::from(is_add),
+            entry: TeibEntry {
+                sw_if_index: self.sw_if_index,
+                peer: self.peer.into(),
+                nh: self.nh.into(),
+                nh_table_id: self.nh_table_id,
+            },
+        }
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&TeibDump::default())?;
+        Ok(found
+            .iter()
+            .any(|d| d.entry.sw_if_index == self.sw_if_index && d.entry.peer.ip() == self.peer))
     }
 }

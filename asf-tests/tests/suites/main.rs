@@ -36,6 +36,7 @@ mod test_counters;
 mod test_crypto;
 mod test_endian;
 mod test_fib;
+mod test_gre;
 mod test_http;
 mod test_http_static;
 mod test_ip4_irb;

@@ -1,0 +1,482 @@
+//! IP objects: interface addresses, neighbours, tables, routes and their
+//! paths (`vpp_ip_route.py`, `vpp_neighbor.py`).
+
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::api::client::ApiClient;
+use crate::api::vpp::interface::SwInterfaceAddDelAddress;
+use crate::api::vpp::ip::{
+    FibMplsLabel, FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType,
+    IpRoute as ApiRoute, IpRouteAddDel, IpRouteLookup, IpTable as ApiTable, IpTableAddDel,
+};
+use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
+use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
+use crate::case::TestResult;
+
+use super::object::AddDel;
+
+fn prefix(s: &str) -> TestResult<Prefix> {
+    Ok(s.parse().map_err(|e: String| format!("{s:?}: {e}"))?)
+}
+
+/// An address on an interface (`VppIpInterfaceAddress`).
+#[derive(Clone, Debug)]
+pub struct IpInterfaceAddress {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The address and its length.
+    pub prefix: Prefix,
+}
+
+impl IpInterfaceAddress {
+    /// `address/len` on `sw_if_index`.
+    pub fn new(sw_if_index: u32, address: &str, len: u8) -> TestResult<IpInterfaceAddress> {
+        Ok(IpInterfaceAddress {
+            sw_if_index,
+            prefix: prefix(&format!("{address}/{len}"))?,
+        })
+    }
+}
+
+impl fmt::Display for IpInterfaceAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "interface-address-{}-{}", self.sw_if_index, self.prefix)
+    }
+}
+
+impl AddDel for IpInterfaceAddress {
+    type Request = SwInterfaceAddDelAddress;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        SwInterfaceAddDelAddress {
+            sw_if_index: self.sw_if_index,
+            is_add,
+            del_all: false,
+            prefix: self.prefix.clone(),
+        }
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        // The connected route of the address is there while it is.
+        let route = IpRoute {
+            table_id: 0,
+            prefix: self.prefix.clone(),
+            paths: Vec::new(),
+        };
+        route.query(api)
+    }
+}
+
+/// A static neighbour (`VppNeighbor`).
+#[derive(Clone, Debug)]
+pub struct Neighbor {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// Its MAC.
+    pub mac: [u8; 6],
+    /// Its address.
+    pub ip: IpAddr,
+    /// Static (the default) rather than dynamic.
+    pub is_static: bool,
+}
+
+impl Neighbor {
+    /// `ip` at `mac` on `sw_if_index`, static.
+    pub fn new(sw_if_index: u32, mac: &str, ip: &str) -> TestResult<Neighbor> {
+        Ok(Neighbor {
+            sw_if_index,
+            mac: crate::api::values::mac_pton(mac)?,
+            ip: ip.parse().map_err(|e| format!("{ip:?}: {e}"))?,
+            is_static: true,
+        })
+    }
+}
+
+impl fmt::Display for Neighbor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "neighbor-{}-{}", self.sw_if_index, self.ip)
+    }
+}
+
+impl AddDel for Neighbor {
+    type Request = IpNeighborAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        IpNeighborAddDel {
+            is_add,
+            neighbor: IpNeighbor {
+                sw_if_index: self.sw_if_index,
+                flags: if self.is_static {
+                    IpNeighborFlags::Static
+                } else {
+                    IpNeighborFlags::None
+                },
+                mac_address: self.mac,
+                ip_address: self.ip.into(),
+            },
+        }
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let af = if self.ip.is_ipv4() {
+            AddressFamily::Ip4
+        } else {
+            AddressFamily::Ip6
+        };
+        let found = api.dump(&IpNeighborDump {
+            sw_if_index: self.sw_if_index,
+            af,
+        })?;
+        Ok(found
+            .iter()
+            .any(|d| d.neighbor.ip_address.ip() == self.ip && d.neighbor.mac_address == self.mac))
+    }
+}
+
+/// An IP table (`VppIpTable`).
+#[derive(Clone, Debug)]
+pub struct IpTable {
+    /// Its id.
+    pub table_id: u32,
+    /// IPv6 rather than IPv4.
+    pub is_ip6: bool,
+}
+
+impl fmt::Display for IpTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "table-{}-{}",
+            if self.is_ip6 { "ip6" } else { "ip4" },
+            self.table_id
+        )
+    }
+}
+
+impl AddDel for IpTable {
+    type Request = IpTableAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        IpTableAddDel {
+            is_add,
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: self.is_ip6,
+                ..ApiTable::default()
+            },
+        }
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let any: Prefix = prefix(if self.is_ip6 { "::/0" } else { "0.0.0.0/0" })?;
+        let r = api.expect(crate::api::client::Expect::Any, |api| {
+            api.request(&IpRouteLookup {
+                table_id: self.table_id,
+                exact: 1,
+                prefix: any,
+            })
+        })?;
+        Ok(r.retval == 0)
+    }
+}
+
+/// A path of a route (`VppRoutePath`): through a next hop on an interface.
+#[derive(Clone, Debug)]
+pub struct RoutePath {
+    /// The next hop (unspecified: none).
+    pub nh: IpAddr,
+    /// The interface (`u32::MAX`: resolved through the next hop).
+    pub sw_if_index: u32,
+    /// The table the next hop is looked up in.
+    pub nh_table_id: u32,
+    /// Normal, drop, local …
+    pub path_type: FibPathType,
+    /// The labels pushed on the way out, outermost first.
+    pub labels: Vec<MplsLabel>,
+}
+
+/// An MPLS label a path pushes (`VppMplsLabel`): pipe mode, TTL 64 and
+/// EXP 0 unless set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MplsLabel {
+    /// The label.
+    pub label: u32,
+    /// Uniform mode (the TTL and EXP come from the packet) rather than
+    /// pipe.
+    pub uniform: bool,
+    /// Its TTL.
+    pub ttl: u8,
+    /// Its EXP bits.
+    pub exp: u8,
+}
+
+impl MplsLabel {
+    /// `label` in pipe mode, TTL 64, EXP 0.
+    pub fn new(label: u32) -> MplsLabel {
+        MplsLabel {
+            label,
+            uniform: false,
+            ttl: 64,
+            exp: 0,
+        }
+    }
+}
+
+impl RoutePath {
+    /// Through `nh` on `sw_if_index`.
+    pub fn via(nh: IpAddr, sw_if_index: u32) -> RoutePath {
+        RoutePath {
+            nh,
+            sw_if_index,
+            nh_table_id: 0,
+            path_type: FibPathType::Normal,
+            labels: Vec::new(),
+        }
+    }
+
+    /// The same path, pushing `labels` (outermost first; at most 16).
+    pub fn with_labels(mut self, labels: impl IntoIterator<Item = MplsLabel>) -> RoutePath {
+        self.labels = labels.into_iter().collect();
+        self
+    }
+
+    /// A path that drops (`FIB_PATH_TYPE_DROP`), of `family`'s unspecified
+    /// address.
+    pub fn drop(family: IpAddr) -> RoutePath {
+        let any: IpAddr = match family {
+            IpAddr::V4(_) => std::net::Ipv4Addr::UNSPECIFIED.into(),
+            IpAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+        };
+        RoutePath {
+            path_type: FibPathType::Drop,
+            ..RoutePath::via(any, u32::MAX)
+        }
+    }
+
+    pub(crate) fn encode(&self) -> FibPath {
+        let (proto, address) = match self.nh {
+            IpAddr::V4(a) => (FibPathNhProto::Ip4, AddressUnion::from_ip4(&a.octets())),
+            IpAddr::V6(a) => (FibPathNhProto::Ip6, AddressUnion::from_ip6(&a.octets())),
+        };
+        FibPath {
+            sw_if_index: self.sw_if_index,
+            table_id: self.nh_table_id,
+            rpf_id: 0,
+            weight: 1,
+            preference: 0,
+            r#type: self.path_type,
+            flags: FibPathFlags::from_value(0),
+            proto,
+            nh: FibPathNh {
+                address,
+                // MPLS_LABEL_INVALID: not through a label.
+                via_label: 0x10_0000,
+                obj_id: u32::MAX,
+                classify_table_index: u32::MAX,
+            },
+            n_labels: self.labels.len() as u8,
+            label_stack: std::array::from_fn(|i| {
+                self.labels
+                    .get(i)
+                    .map_or_else(FibMplsLabel::default, |l| FibMplsLabel {
+                        is_uniform: u8::from(l.uniform),
+                        label: l.label,
+                        ttl: l.ttl,
+                        exp: l.exp,
+                    })
+            }),
+        }
+    }
+}
+
+/// A route (`VppIpRoute`).
+#[derive(Clone, Debug)]
+pub struct IpRoute {
+    /// The table.
+    pub table_id: u32,
+    /// The destination.
+    pub prefix: Prefix,
+    /// The paths.
+    pub paths: Vec<RoutePath>,
+}
+
+impl IpRoute {
+    /// A route to `dst` (`10.0.2.0/24`) in table 0.
+    pub fn new(dst: &str, paths: impl IntoIterator<Item = RoutePath>) -> TestResult<IpRoute> {
+        Ok(IpRoute {
+            table_id: 0,
+            prefix: prefix(dst)?,
+            paths: paths.into_iter().collect(),
+        })
+    }
+}
+
+impl fmt::Display for IpRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.table_id, self.prefix)
+    }
+}
+
+impl AddDel for IpRoute {
+    type Request = IpRouteAddDel;
+
+    /// Adding replaces the route's paths with these (as adding again after
+    /// changing `paths` does: `modify`); removing takes the whole route
+    /// (no paths), whatever paths it has now.
+    fn request(&self, is_add: bool) -> Self::Request {
+        let paths = if is_add {
+            self.paths.iter().map(RoutePath::encode).collect()
+        } else {
+            Vec::new()
+        };
+        IpRouteAddDel {
+            is_add,
+            is_multipath: false,
+            route: ApiRoute {
+                table_id: self.table_id,
+                prefix: self.prefix.clone(),
+                paths,
+                ..ApiRoute::default()
+            },
+        }
+    }
+
+    /// In the table's route dump (`find_route` with
+    /// `ignore_default_route`): an entry whose one path drops is there for
+    /// the FIB's sake (a tunnel's tracked destination under a drop route),
+    /// not as this route, unless this route drops.
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::ip::IpRouteDump {
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: matches!(self.prefix.address.af, AddressFamily::Ip6),
+                ..ApiTable::default()
+            },
+        })?;
+        let drops = self.paths.iter().any(|p| p.path_type == FibPathType::Drop);
+        Ok(found.iter().any(|d| {
+            let r = &d.route;
+            let only_drop = r.paths.len() == 1 && r.paths[0].r#type == FibPathType::Drop;
+            r.table_id == self.table_id && r.prefix == self.prefix && (drops || !only_drop)
+        }))
+    }
+}
+
+/// A path of a multicast route (`VppMRoutePath`): an interface and its
+/// `MFIB_API_ITF_FLAG_*` bits (1 negate-signal, 2 accept, 4 forward, 8
+/// signal-present, 16 don't-preserve).
+#[derive(Clone, Debug)]
+pub struct MRoutePath {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The flags.
+    pub itf_flags: u32,
+}
+
+/// A multicast route (`VppIpMRoute`): (source, group/length) in a table.
+#[derive(Clone, Debug)]
+pub struct IpMRoute {
+    /// The table.
+    pub table_id: u32,
+    /// The source (unspecified: `*`).
+    pub src: IpAddr,
+    /// The group.
+    pub grp: IpAddr,
+    /// The group's prefix length.
+    pub grp_len: u16,
+    /// `MFIB_API_ENTRY_FLAG_*` bits.
+    pub entry_flags: u32,
+    /// RPF id.
+    pub rpf_id: u32,
+    /// The paths.
+    pub paths: Vec<MRoutePath>,
+}
+
+impl IpMRoute {
+    fn encode(&self) -> crate::api::vpp::ip::IpMroute {
+        use crate::api::vpp::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
+        let union = |a: IpAddr| match a {
+            IpAddr::V4(a) => AddressUnion::from_ip4(&a.octets()),
+            IpAddr::V6(a) => AddressUnion::from_ip6(&a.octets()),
+        };
+        let v6 = self.grp.is_ipv6();
+        let any: IpAddr = if v6 {
+            std::net::Ipv6Addr::UNSPECIFIED.into()
+        } else {
+            std::net::Ipv4Addr::UNSPECIFIED.into()
+        };
+        IpMroute {
+            table_id: self.table_id,
+            entry_flags: MfibEntryFlags::from_value(self.entry_flags),
+            rpf_id: self.rpf_id,
+            prefix: Mprefix {
+                af: if v6 {
+                    AddressFamily::Ip6
+                } else {
+                    AddressFamily::Ip4
+                },
+                grp_address_length: self.grp_len,
+                grp_address: union(self.grp),
+                src_address: union(self.src),
+            },
+            paths: self
+                .paths
+                .iter()
+                .map(|p| MfibPath {
+                    itf_flags: MfibItfFlags::from_value(p.itf_flags),
+                    path: RoutePath::via(any, p.sw_if_index).encode(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl fmt::Display for IpMRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:({},{}/{})",
+            self.table_id, self.src, self.grp, self.grp_len
+        )
+    }
+}
+
+impl AddDel for IpMRoute {
+    type Request = crate::api::vpp::ip::IpMrouteAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        crate::api::vpp::ip::IpMrouteAddDel {
+            is_add,
+            is_multipath: true,
+            route: self.encode(),
+        }
+    }
+
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::ip::IpMrouteDump {
+            table: ApiTable {
+                table_id: self.table_id,
+                is_ip6: self.grp.is_ipv6(),
+                ..ApiTable::default()
+            },
+        })?;
+        let want = self.encode().prefix;
+        // Only the family's bytes of an address union mean anything; an
+        // (S,G) entry comes back with the source's bits in the length
+        // (232.1.1.1/32 from 1.1.1.1: 64).
+        let n = if self.grp.is_ipv6() { 16 } else { 4 };
+        let len = if self.src.is_unspecified() {
+            want.grp_address_length
+        } else {
+            want.grp_address_length + 8 * n as u16
+        };
+        Ok(found.iter().any(|d| {
+            let p = &d.route.prefix;
+            d.route.table_id == self.table_id
+                && p.grp_address_length == len
+                && p.grp_address.0[..n] == want.grp_address.0[..n]
+                && p.src_address.0[..n] == want.src_address.0[..n]
+        }))
+    }
+}
