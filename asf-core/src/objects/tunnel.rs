@@ -410,7 +410,7 @@ impl AddDel for Teib {
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&TeibDump::default())?;
+        let found = api.dump(&TeibDump)?;
         Ok(found
             .iter()
             .any(|d| d.entry.sw_if_index == self.sw_if_index && d.entry.peer.ip() == self.peer))

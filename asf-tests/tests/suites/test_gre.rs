@@ -957,7 +957,7 @@ mod gre {
                 objects::remove(t, &teib)?;
                 pg::send_and_assert_no_replies(t, pg0, &tx_e, "")?;
                 pg::send_and_assert_no_replies(t, pg0, &tx_i, "")?;
-                let teib = objects::add(t, teib)?;
+                objects::add(t, teib)?;
                 let rx = pg::send_and_expect(t, pg0, &tx_e, itf)?;
                 verify_tunneled_4o4(&rx, &tx_e, itf.local_ip4(), nh, 0, 0);
                 let rx = pg::send_and_expect(t, pg0, &tx_i, pg0)?;
@@ -968,7 +968,6 @@ mod gre {
                 verify_tunneled_4o4(&rx, &tx_e, itf.local_ip4(), nh, 0, 0);
                 let rx = pg::send_and_expect(t, pg0, &tx_i, pg0)?;
                 verify_decapped_4o4(&rx, &tx_i);
-                drop(teib);
             }
             intf.admin_down(t)?;
             intf.unconfig_ip4(t)?;
