@@ -12,7 +12,7 @@ use crate::api::vpp::ip::{
 };
 use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
 use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
-use crate::case::TestResult;
+use crate::case::{TestCase, TestResult};
 
 use super::object::AddDel;
 
@@ -63,6 +63,7 @@ impl AddDel for IpInterfaceAddress {
             table_id: 0,
             prefix: self.prefix.clone(),
             paths: Vec::new(),
+            stats_index: u32::MAX,
         };
         route.query(api)
     }
@@ -194,6 +195,17 @@ pub struct RoutePath {
     pub path_type: FibPathType,
     /// The labels pushed on the way out, outermost first.
     pub labels: Vec<MplsLabel>,
+    /// Resolve through this local label rather than an address
+    /// (`nh_via_label`).
+    pub via_label: Option<u32>,
+    /// `FIB_PATH_FLAG_*` bits: 1 resolve via attached, 2 resolve via host,
+    /// 4 pop the pseudo-wire control word.
+    pub flags: u8,
+    /// The next hop's protocol when it is not the address's family
+    /// (Ethernet for an L2 interface-rx path).
+    pub proto: Option<FibPathNhProto>,
+    /// RPF id (a multicast label's path).
+    pub rpf_id: u32,
 }
 
 /// An MPLS label a path pushes (`VppMplsLabel`): pipe mode, TTL 64 and
@@ -221,6 +233,32 @@ impl MplsLabel {
             exp: 0,
         }
     }
+
+    /// `label` as a bare number in a Python path's `labels`: TTL 255.
+    pub fn bare(label: u32) -> MplsLabel {
+        MplsLabel {
+            ttl: 255,
+            ..MplsLabel::new(label)
+        }
+    }
+
+    /// The same label in uniform mode (`MplsLspMode.UNIFORM`).
+    pub fn uniform(mut self) -> MplsLabel {
+        self.uniform = true;
+        self
+    }
+
+    /// The same label with this TTL.
+    pub fn ttl(mut self, ttl: u8) -> MplsLabel {
+        self.ttl = ttl;
+        self
+    }
+
+    /// The same label with these EXP bits.
+    pub fn exp(mut self, exp: u8) -> MplsLabel {
+        self.exp = exp;
+        self
+    }
 }
 
 impl RoutePath {
@@ -232,7 +270,26 @@ impl RoutePath {
             nh_table_id: 0,
             path_type: FibPathType::Normal,
             labels: Vec::new(),
+            via_label: None,
+            flags: 0,
+            proto: None,
+            rpf_id: 0,
         }
+    }
+
+    /// Through local label `label` (`VppRoutePath("0.0.0.0", 0xffffffff,
+    /// nh_via_label=label)`).
+    pub fn via_label(label: u32) -> RoutePath {
+        RoutePath {
+            via_label: Some(label),
+            ..RoutePath::via(std::net::Ipv4Addr::UNSPECIFIED.into(), u32::MAX)
+        }
+    }
+
+    /// The same path of another type (`FibPathType::InterfaceRx`).
+    pub fn of_type(mut self, path_type: FibPathType) -> RoutePath {
+        self.path_type = path_type;
+        self
     }
 
     /// The same path, pushing `labels` (outermost first; at most 16).
@@ -255,23 +312,25 @@ impl RoutePath {
     }
 
     pub(crate) fn encode(&self) -> FibPath {
-        let (proto, address) = match self.nh {
-            IpAddr::V4(a) => (FibPathNhProto::Ip4, AddressUnion::from_ip4(&a.octets())),
-            IpAddr::V6(a) => (FibPathNhProto::Ip6, AddressUnion::from_ip6(&a.octets())),
+        let (proto, address) = match (self.via_label, self.nh) {
+            (Some(_), _) => (FibPathNhProto::Mpls, AddressUnion::default()),
+            (None, IpAddr::V4(a)) => (FibPathNhProto::Ip4, AddressUnion::from_ip4(&a.octets())),
+            (None, IpAddr::V6(a)) => (FibPathNhProto::Ip6, AddressUnion::from_ip6(&a.octets())),
         };
+        let proto = self.proto.unwrap_or(proto);
         FibPath {
             sw_if_index: self.sw_if_index,
             table_id: self.nh_table_id,
-            rpf_id: 0,
+            rpf_id: self.rpf_id,
             weight: 1,
             preference: 0,
             r#type: self.path_type,
-            flags: FibPathFlags::from_value(0),
+            flags: FibPathFlags::from_value(self.flags.into()),
             proto,
             nh: FibPathNh {
                 address,
                 // MPLS_LABEL_INVALID: not through a label.
-                via_label: 0x10_0000,
+                via_label: self.via_label.unwrap_or(0x10_0000),
                 obj_id: u32::MAX,
                 classify_table_index: u32::MAX,
             },
@@ -299,6 +358,8 @@ pub struct IpRoute {
     pub prefix: Prefix,
     /// The paths.
     pub paths: Vec<RoutePath>,
+    /// Its index in the route counters, once added.
+    pub stats_index: u32,
 }
 
 impl IpRoute {
@@ -308,8 +369,39 @@ impl IpRoute {
             table_id: 0,
             prefix: prefix(dst)?,
             paths: paths.into_iter().collect(),
+            stats_index: u32::MAX,
         })
     }
+
+    /// The same route in table `table_id`.
+    pub fn in_table(mut self, table_id: u32) -> IpRoute {
+        self.table_id = table_id;
+        self
+    }
+
+    /// What traffic to the route has counted (`get_stats_to`).
+    pub fn stats_to(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+        route_counter(t, "/net/route/to", self.stats_index)
+    }
+
+    /// What traffic through the route has counted (`get_stats_via`).
+    pub fn stats_via(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+        route_counter(t, "/net/route/via", self.stats_index)
+    }
+}
+
+/// Cell `stats_index` of a route counter, summed over threads.
+pub(crate) fn route_counter(
+    t: &mut TestCase,
+    counter: &str,
+    stats_index: u32,
+) -> TestResult<crate::stats::Combined> {
+    if stats_index == u32::MAX {
+        return Err(
+            format!("{counter}: the route has no stats index (added with objects::add?)").into(),
+        );
+    }
+    Ok(t.get_counter(counter)?.combined_index(stats_index as usize))
 }
 
 impl fmt::Display for IpRoute {
@@ -340,6 +432,10 @@ impl AddDel for IpRoute {
                 ..ApiRoute::default()
             },
         }
+    }
+
+    fn added(&mut self, reply: &crate::api::vpp::ip::IpRouteAddDelReply) {
+        self.stats_index = reply.stats_index;
     }
 
     /// In the table's route dump (`find_route` with
@@ -394,6 +490,20 @@ pub struct IpMRoute {
 }
 
 impl IpMRoute {
+    /// Sets the entry's RPF id (`update_rpf_id`): the entry is added again
+    /// with no paths, which keeps them.
+    pub fn update_rpf_id(&mut self, t: &mut TestCase, rpf_id: u32) -> TestResult {
+        self.rpf_id = rpf_id;
+        let mut route = self.encode();
+        route.paths.clear();
+        t.api().request(&crate::api::vpp::ip::IpMrouteAddDel {
+            is_add: true,
+            is_multipath: true,
+            route,
+        })?;
+        Ok(())
+    }
+
     fn encode(&self) -> crate::api::vpp::ip::IpMroute {
         use crate::api::vpp::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
         let union = |a: IpAddr| match a {

@@ -11,6 +11,7 @@
 mod ip;
 mod l2;
 mod loopback;
+mod mpls;
 mod object;
 mod tunnel;
 
@@ -19,5 +20,6 @@ pub use ip::{
 };
 pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
 pub use loopback::Loopback;
+pub use mpls::{MplsIpBind, MplsRoute, MplsTable};
 pub use object::{add, register, remove, AddDel, VppObject};
 pub use tunnel::{GreTunnel, MplsTunnel, Span, Teib, VxlanTunnel, VXLAN_PORT};

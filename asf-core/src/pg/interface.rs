@@ -518,6 +518,35 @@ impl PgInterface {
         self.table(t, true, table_id)
     }
 
+    /// Turns MPLS on on the interface (`enable_mpls`).
+    pub fn enable_mpls(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.mpls(t, true)
+    }
+
+    /// Turns it off (`disable_mpls`).
+    pub fn disable_mpls(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.mpls(t, false)
+    }
+
+    fn mpls(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::mpls::SwInterfaceSetMplsEnable {
+                sw_if_index: self.sw_if_index(),
+                enable,
+            })?;
+        Ok(self)
+    }
+
+    /// Sets the interface's L3 MTU (`set_l3_mtu`).
+    pub fn set_l3_mtu(&self, t: &mut TestCase, mtu: u32) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::interface::SwInterfaceSetMtu {
+                sw_if_index: self.sw_if_index(),
+                mtu: [mtu, 0, 0, 0],
+            })?;
+        Ok(self)
+    }
+
     /// Stops router advertisements on the interface (`disable_ipv6_ra`).
     pub fn disable_ipv6_ra(&self, t: &mut TestCase) -> TestResult<&Self> {
         t.api().request(&SwInterfaceIp6ndRaConfig {

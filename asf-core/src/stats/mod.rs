@@ -8,4 +8,4 @@ pub mod memory;
 pub mod value;
 
 pub use client::StatsClient;
-pub use value::StatValue;
+pub use value::{Combined, StatValue};

@@ -49,6 +49,7 @@ mod test_l2xc;
 mod test_lb_api;
 mod test_mactime;
 mod test_mpcap;
+mod test_mpls;
 mod test_mtu;
 mod test_offload;
 mod test_perfmon;

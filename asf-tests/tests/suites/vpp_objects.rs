@@ -117,14 +117,14 @@ pub fn route_via_table(
     } else {
         std::net::Ipv4Addr::UNSPECIFIED.into()
     };
-    let mut route = IpRoute {
-        table_id,
-        prefix: format!("{dst}/{len}").parse()?,
-        paths: vec![RoutePath {
+    let mut route = IpRoute::new(
+        &format!("{dst}/{len}"),
+        [RoutePath {
             nh_table_id,
             ..RoutePath::via(any, u32::MAX)
         }],
-    };
+    )?
+    .in_table(table_id);
     if is_add {
         route.add_vpp_config(t.api())
     } else {
