@@ -17,7 +17,10 @@ const SCHEMA: &str = r#"{
         ["thing_get", ["u16", "_vl_msg_id"], ["u32", "client_index"], ["u32", "context"], ["u32", "cursor"], {"crc": "0x11111111"}],
         ["thing_get_reply", ["u16", "_vl_msg_id"], ["u32", "context"], ["i32", "retval"], ["u32", "cursor"], {"crc": "0x22222222"}],
         ["thing_details", ["u16", "_vl_msg_id"], ["u32", "context"], ["u32", "value"], {"crc": "0x33333333"}],
-        ["thing_event", ["u16", "_vl_msg_id"], ["u32", "client_index"], ["u32", "value"], {"crc": "0x44444444"}]
+        ["thing_event", ["u16", "_vl_msg_id"], ["u32", "client_index"], ["u32", "value"], {"crc": "0x44444444"}],
+        ["thing_set", ["u16", "_vl_msg_id"], ["u32", "client_index"], ["u32", "context"], ["u32", "value"], {"crc": "0x55555555"}],
+        ["thing_set_reply", ["u16", "_vl_msg_id"], ["u32", "context"], ["i32", "retval"], {"crc": "0x66666666"}],
+        ["other_reply", ["u16", "_vl_msg_id"], ["u32", "context"], ["i32", "retval"], {"crc": "0x77777777"}]
     ],
     "services": {"thing_get": {"reply": "thing_get_reply", "stream": true, "stream_msg": "thing_details"}}
 }"#;
@@ -51,6 +54,9 @@ fn handshake_reply(context: &[u8]) -> Vec<u8> {
         (101, "thing_get_reply_22222222"),
         (102, "thing_details_33333333"),
         (103, "thing_event_44444444"),
+        (104, "thing_set_55555555"),
+        (105, "thing_set_reply_66666666"),
+        (106, "other_reply_77777777"),
     ];
     r.extend_from_slice(&(table.len() as u16).to_be_bytes());
     for (id, name) in table {
@@ -151,4 +157,25 @@ fn a_late_reply_does_not_answer_the_next_request() {
     // Both replies arrive now; the stale one (context of the first) is dropped.
     let got = api.call_dump("thing_get", json!({})).unwrap();
     assert!(got.is_empty());
+}
+
+#[test]
+fn a_reply_vpp_misnames_is_taken_by_its_context() {
+    let (_d, mut api) = serve(|c| {
+        let req = read_frame(c);
+        assert_eq!(&req[0..2], &[0, 104]);
+        // First another request's reply (another context): not ours.
+        let mut stale = vec![0, 106, 0xde, 0xad, 0xbe, 0xef];
+        stale.extend_from_slice(&(-1i32).to_be_bytes());
+        c.write_all(&frame(&stale)).unwrap();
+        // Then ours, under another reply's id (as VPP's
+        // acl_stats_intf_counters_enable answers with acl_del_reply).
+        let mut reply = vec![0, 106];
+        reply.extend_from_slice(&req[6..10]);
+        reply.extend_from_slice(&0i32.to_be_bytes());
+        c.write_all(&frame(&reply)).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    });
+    let got = api.call("thing_set", json!({"value": 1})).unwrap();
+    assert_eq!(got["retval"], 0);
 }

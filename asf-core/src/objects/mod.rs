@@ -8,6 +8,7 @@
 //! assert!(route.query(t)?);
 //! ```
 
+mod acl;
 mod ip;
 mod l2;
 mod loopback;
@@ -15,6 +16,7 @@ mod mpls;
 mod object;
 mod tunnel;
 
+pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
 pub use ip::{
     IpInterfaceAddress, IpMRoute, IpRoute, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };

@@ -24,6 +24,7 @@ mod bench_pg;
 mod flows;
 mod lib_objects;
 mod lib_pg;
+mod test_acl_plugin;
 mod test_adl;
 mod test_api_client;
 mod test_api_trace;

@@ -10,12 +10,12 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::api::acl::{AclAction, AclAddReplace, AclDel, AclInterfaceSetAclList, AclRule, IpProto};
 use crate::api::auto_sdl::AutoSdlConfig;
 use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
 use crate::api::session::{RtBackendEngine, SessionSdlV3Details, SessionSdlV3Dump};
 use asf_core::helper::{Helper, HelperExit};
 use asf_core::host::{HostInterface, Netns};
+use asf_core::objects::{self, Acl, AclInterface, AclRule};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{
@@ -125,44 +125,29 @@ fn curl(t: &mut TestCase, ns: &Netns, v6: bool, url: &str, timeout: f64) -> Test
 
 /// `VppAcl(self, rules=[AclRule(is_permit=0, proto=6, src, dst, ports=80)]).add_vpp_config()`
 /// then `VppAclInterface(self, sw_if_index, n_input=0, acls=[acl]).add_vpp_config()`:
-/// a deny ACL on the interface's output. Returns the ACL index.
-fn deny_acl(t: &mut TestCase, sw: u32, src: &str, dst: &str) -> TestResult<u32> {
-    let rule = AclRule {
-        is_permit: AclAction::Deny,
-        proto: IpProto::Tcp,
-        srcport_or_icmptype_first: 80,
-        srcport_or_icmptype_last: 80,
-        src_prefix: src.parse()?,
-        dstport_or_icmpcode_first: 80,
-        dstport_or_icmpcode_last: 80,
-        dst_prefix: dst.parse()?,
-        ..AclRule::default()
-    };
-    let acl = t
-        .api()
-        .request(&AclAddReplace {
-            acl_index: u32::MAX,
-            tag: "".into(),
-            r: vec![rule],
-        })?
-        .acl_index;
-    t.api().request(&AclInterfaceSetAclList {
-        sw_if_index: sw,
-        n_input: 0,
-        acls: vec![acl],
-    })?;
-    Ok(acl)
+/// a deny ACL on the interface's output.
+fn deny_acl(t: &mut TestCase, sw: u32, src: &str, dst: &str) -> TestResult<(Acl, AclInterface)> {
+    let mut rule = AclRule::new(false, 6);
+    rule.src = src.parse()?;
+    rule.dst = dst.parse()?;
+    rule.sport = 80..=80;
+    rule.dport = 80..=80;
+    let acl = objects::add(t, Acl::new([rule], ""))?;
+    let binding = objects::add(
+        t,
+        AclInterface {
+            sw_if_index: sw,
+            n_input: 0,
+            acls: vec![acl.acl_index],
+        },
+    )?;
+    Ok((acl, binding))
 }
 
 /// Removes what [`deny_acl`] made.
-fn remove_acl(t: &mut TestCase, sw: u32, acl: u32) -> TestResult {
-    t.api().request(&AclInterfaceSetAclList {
-        sw_if_index: sw,
-        n_input: 0,
-        acls: vec![],
-    })?;
-    t.api().request(&AclDel { acl_index: acl })?;
-    Ok(())
+fn remove_acl(t: &mut TestCase, (acl, binding): (Acl, AclInterface)) -> TestResult {
+    objects::remove(t, &binding)?;
+    objects::remove(t, &acl)
 }
 
 fn rmt(v: &SessionSdlV3Details) -> Option<String> {
@@ -260,7 +245,7 @@ mod auto_sdl {
         }
         assert!(dump.is_empty(), "{dump:?}");
 
-        remove_acl(t, sw, acl)?;
+        remove_acl(t, acl)?;
         tracing::info!("Test 2 passed");
 
         // Test 3: Do the same for IPv6
@@ -278,7 +263,7 @@ mod auto_sdl {
                 tracing::info!("curl timeout -- as exepcted");
             }
         }
-        remove_acl(t, sw, acl)?;
+        remove_acl(t, acl)?;
 
         // verify the SDL entry is added
         for _ in 0..5 {
@@ -369,7 +354,7 @@ mod auto_sdl {
         assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP4}/32")));
         tracing::info!("Test 6 passed");
 
-        remove_acl(t, sw, acl)?;
+        remove_acl(t, acl)?;
 
         // bring down the cli server
         t.ppcli("http cli server listener del")?;
@@ -455,7 +440,7 @@ mod auto_sdl {
         assert_eq!(rmt(&dump[0]), Some(format!("{HOST_TAP_IP6}/128")));
         tracing::info!("Test 6 passed");
 
-        remove_acl(t, sw, acl)?;
+        remove_acl(t, acl)?;
 
         // bring down the cli server
         t.ppcli("http cli server uri http://::0/80 listener del")?;
@@ -537,7 +522,7 @@ mod auto_sdl {
         let dump = sdl_dump(t)?;
         assert_eq!(dump.len(), 0);
 
-        remove_acl(t, sw, acl)?;
+        remove_acl(t, acl)?;
         tracing::info!("Test 5 passed");
 
         // bring down the cli server

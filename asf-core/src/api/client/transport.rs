@@ -176,6 +176,17 @@ impl ApiClient {
                 );
                 continue;
             }
+            if let (Collect::Single { .. }, Some(other)) =
+                (&collect, self.misnamed_reply(&frame, context))
+            {
+                // VPP's handler named another reply (acl_stats_intf_counters_enable
+                // answers with acl_del_reply's id); VPP's Python client
+                // matches replies by context alone and takes it.
+                tracing::warn!(
+                    "api: VPP answered {name} with {other} (same context): taken as its reply"
+                );
+                return Ok((details, frame));
+            }
             if !self.ids.contains_key(&frame.id) {
                 tracing::warn!(
                     "api: message id {} is not in VPP's message table; kept aside while waiting for {name}",
@@ -187,6 +198,15 @@ impl ApiClient {
             }
             self.pending.push_back(frame);
         }
+    }
+
+    /// The name of `frame` if it is a reply (`*_reply`) that carries
+    /// `context`.
+    fn misnamed_reply(&self, frame: &Frame, context: u32) -> Option<&str> {
+        let name = self.ids.get(&frame.id)?;
+        let ctx = frame.body.get(2..6)?;
+        (name.ends_with("_reply") && u32::from_be_bytes(ctx.try_into().ok()?) == context)
+            .then_some(name.as_str())
     }
 
     pub(super) fn wait_for_frame(
