@@ -9,6 +9,7 @@
 //! ```
 
 mod acl;
+pub mod classify;
 mod ip;
 mod l2;
 mod loopback;
@@ -17,6 +18,7 @@ mod object;
 mod tunnel;
 
 pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
+pub use classify::{ClassifySession, ClassifyTable};
 pub use ip::{
     IpInterfaceAddress, IpMRoute, IpRoute, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };

@@ -32,6 +32,7 @@ mod test_arping;
 mod test_auto_sdl;
 mod test_bihash;
 mod test_buffers;
+mod test_classifier;
 mod test_cli;
 mod test_counters;
 mod test_crypto;
