@@ -78,20 +78,63 @@ pub struct Neighbor {
     pub mac: [u8; 6],
     /// Its address.
     pub ip: IpAddr,
-    /// Static (the default) rather than dynamic.
+    /// Static rather than dynamic (learnt entries are dynamic; a link
+    /// going down flushes them).
     pub is_static: bool,
+    /// No FIB entry for the address (`is_no_fib_entry`).
+    pub no_fib_entry: bool,
+    /// Its adjacency's index in `/net/adjacency`, once added.
+    pub stats_index: u32,
 }
 
 impl Neighbor {
-    /// `ip` at `mac` on `sw_if_index`, static.
+    /// `ip` at `mac` on `sw_if_index`, dynamic, as `VppNeighbor` makes it.
     pub fn new(sw_if_index: u32, mac: &str, ip: &str) -> TestResult<Neighbor> {
         Ok(Neighbor {
             sw_if_index,
             mac: crate::api::values::mac_pton(mac)?,
             ip: ip.parse().map_err(|e| format!("{ip:?}: {e}"))?,
-            is_static: true,
+            is_static: false,
+            no_fib_entry: false,
+            stats_index: u32::MAX,
         })
     }
+
+    /// The same neighbour, static (`is_static=1`).
+    pub fn static_entry(mut self) -> Neighbor {
+        self.is_static = true;
+        self
+    }
+
+    /// What its adjacency counted (`get_stats`; `adj counters enable`
+    /// first).
+    pub fn stats(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+        route_counter(t, "/net/adjacency", self.stats_index)
+    }
+}
+
+/// Whether VPP has a neighbour for `ip` on `sw_if_index`, static or not
+/// as asked, with `mac` if given (`find_nbr`).
+pub fn find_nbr(
+    api: &mut ApiClient,
+    sw_if_index: u32,
+    ip: IpAddr,
+    is_static: bool,
+    mac: Option<[u8; 6]>,
+) -> TestResult<bool> {
+    let af = if ip.is_ipv4() {
+        AddressFamily::Ip4
+    } else {
+        AddressFamily::Ip6
+    };
+    let found = api.dump(&IpNeighborDump { sw_if_index, af })?;
+    Ok(found.iter().any(|d| {
+        let n = &d.neighbor;
+        n.sw_if_index == sw_if_index
+            && n.ip_address.ip() == ip
+            && (n.flags.value() & 1 == 1) == is_static
+            && mac.is_none_or(|m| m == n.mac_address)
+    }))
 }
 
 impl fmt::Display for Neighbor {
@@ -108,15 +151,17 @@ impl AddDel for Neighbor {
             is_add,
             neighbor: IpNeighbor {
                 sw_if_index: self.sw_if_index,
-                flags: if self.is_static {
-                    IpNeighborFlags::Static
-                } else {
-                    IpNeighborFlags::None
-                },
+                flags: IpNeighborFlags::from_value(
+                    u8::from(self.is_static) | u8::from(self.no_fib_entry) << 1,
+                ),
                 mac_address: self.mac,
                 ip_address: self.ip.into(),
             },
         }
+    }
+
+    fn added(&mut self, reply: &crate::api::vpp::ip_neighbor::IpNeighborAddDelReply) {
+        self.stats_index = reply.stats_index;
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {

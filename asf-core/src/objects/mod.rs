@@ -20,7 +20,8 @@ mod tunnel;
 pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
 pub use classify::{ClassifySession, ClassifyTable};
 pub use ip::{
-    IpInterfaceAddress, IpMRoute, IpRoute, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
+    find_nbr, IpInterfaceAddress, IpMRoute, IpRoute, IpTable, MRoutePath, MplsLabel, Neighbor,
+    RoutePath,
 };
 pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
 pub use loopback::Loopback;

@@ -518,6 +518,37 @@ impl PgInterface {
         self.table(t, true, table_id)
     }
 
+    /// Makes the interface unnumbered, borrowing `ip_sw_if_index`'s
+    /// addresses (`set_unnumbered`).
+    pub fn set_unnumbered(&self, t: &mut TestCase, ip_sw_if_index: u32) -> TestResult<&Self> {
+        self.unnumbered(t, ip_sw_if_index, true)
+    }
+
+    /// Undoes it (`unset_unnumbered`).
+    pub fn unset_unnumbered(&self, t: &mut TestCase, ip_sw_if_index: u32) -> TestResult<&Self> {
+        self.unnumbered(t, ip_sw_if_index, false)
+    }
+
+    fn unnumbered(&self, t: &mut TestCase, ip_sw_if_index: u32, is_add: bool) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::interface::SwInterfaceSetUnnumbered {
+                sw_if_index: ip_sw_if_index,
+                unnumbered_sw_if_index: self.sw_if_index(),
+                is_add,
+            })?;
+        Ok(self)
+    }
+
+    /// Turns proxy ARP on or off on the interface (`set_proxy_arp`).
+    pub fn set_proxy_arp(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::arp::ProxyArpIntfcEnableDisable {
+                sw_if_index: self.sw_if_index(),
+                enable,
+            })?;
+        Ok(self)
+    }
+
     /// Turns MPLS on on the interface (`enable_mpls`).
     pub fn enable_mpls(&self, t: &mut TestCase) -> TestResult<&Self> {
         self.mpls(t, true)

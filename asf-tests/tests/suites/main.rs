@@ -53,6 +53,7 @@ mod test_mactime;
 mod test_mpcap;
 mod test_mpls;
 mod test_mtu;
+mod test_neighbor;
 mod test_offload;
 mod test_perfmon;
 mod test_pg;
