@@ -1634,6 +1634,96 @@ fn expect_single(
     Ok(())
 }
 
+/// The eBGP PIC tests, IPv4 or IPv6: many VPN routes through pg2's and
+/// pg3's remote hosts with a local label each; labelled traffic from pg0
+/// splits over both; pg2's connected prefix withdrawn (and, for IPv6, pg2
+/// down so that the ND cache is flushed) with the FIB walk stopped, it all
+/// goes to pg3, also once the FIB converges; and splits again once pg2 is
+/// back.
+fn ebgp_pic(t: &mut TestCase, ipv6: bool) -> TestResult {
+    let p = pg::interfaces(t)?;
+    let (pg0, pg2, pg3) = (&p[0], &p[2], &p[3]);
+    let remote = |i: &PgInterface| -> IpAddr {
+        if ipv6 {
+            i.remote_ip6().into()
+        } else {
+            i.remote_ip4().into()
+        }
+    };
+    // Lot's of VPN routes. We need more the 64 so VPP will build
+    // the fast convergence indirection
+    let mut pkts = Vec::new();
+    for ii in 0..NUM_PKTS {
+        let (dst, len) = if ipv6 {
+            (format!("3000::{ii:x}"), 128)
+        } else {
+            (format!("192.168.1.{ii}"), 32)
+        };
+        let local_label = 1600 + ii as u32;
+        let path = |nh: IpAddr| RoutePath {
+            nh_table_id: 1,
+            flags: RESOLVE_VIA_ATTACHED,
+            ..RoutePath::via(nh, u32::MAX)
+        };
+        objects::add(
+            t,
+            IpRoute::new(
+                &format!("{dst}/{len}"),
+                [path(remote(pg2)), path(remote(pg3))],
+            )?
+            .in_table(1),
+        )?;
+        let mut bind = MplsIpBind::new(local_label, &format!("{dst}/{len}"))?;
+        bind.ip_table_id = 1;
+        objects::add(t, bind)?;
+        let ip: Packet = if ipv6 {
+            Ipv6::new(pg0.remote_ip6(), v6(&dst)).into()
+        } else {
+            Ipv4::new(pg0.remote_ip4(), v4(&dst)).into()
+        };
+        pkts.push(
+            Ether::new(pg0.remote_mac(), pg0.local_mac())
+                / Mpls::new(local_label, 64)
+                / ip
+                / Udp::new(1234, 1234)
+                / Raw::new([0xa5; 100]),
+        );
+        if ipv6 {
+            tracing::info!("{}", t.cli(&format!("sh ip6 fib {dst}"))?);
+        }
+    }
+    // Send the packet stream (one pkt to each VPN route)
+    //  - expect a 50-50 split of the traffic
+    expect_split(t, pg0, &pkts, pg2, pg3)?;
+    // use a test CLI command to stop the FIB walk process, this
+    // will prevent the FIB converging the VPN routes and thus allow
+    // us to probe the interim (post-fail, pre-converge) state
+    t.ppcli("test fib-walk-process disable")?;
+    // withdraw the connected prefix on the interface.
+    // (IPv6: and shutdown the interface so the ND cache is flushed.)
+    if ipv6 {
+        pg2.unconfig_ip6(t)?.admin_down(t)?;
+    } else {
+        pg2.unconfig_ip4(t)?;
+    }
+    // now all packets should be forwarded through the remaining peer
+    expect_single(t, pg0, &pkts, pg3)?;
+    // enable the FIB walk process to converge the FIB
+    t.ppcli("test fib-walk-process enable")?;
+    // packets should still be forwarded through the remaining peer
+    expect_single(t, pg0, &pkts, pg3)?;
+    // put the connected routes back
+    if ipv6 {
+        tracing::info!("{}", t.cli("sh log")?);
+        pg2.admin_up(t)?
+            .config_ip6(t)?
+            .resolve_ndp(t, Duration::from_secs(1))?;
+    } else {
+        pg2.config_ip4(t)?.resolve_arp(t)?;
+    }
+    expect_split(t, pg0, &pkts, pg2, pg3)
+}
+
 /// MPLS Prefix-Independent Convergence (PIC) edge convergence
 #[vpp_test(
     name = "TestMPLSPIC",
@@ -1717,56 +1807,7 @@ mod mpls_pic {
     /// 3) withdraw one eBGP path - expect LB across remaining eBGP
     #[vpp_test]
     fn test_mpls_ebgp_pic(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let (pg0, pg2, pg3) = (&p[0], &p[2], &p[3]);
-        // Lot's of VPN routes. We need more the 64 so VPP will build
-        // the fast convergence indirection
-        let mut pkts = Vec::new();
-        for ii in 0..NUM_PKTS {
-            let dst = format!("192.168.1.{ii}");
-            let local_label = 1600 + ii as u32;
-            let path = |nh: Ipv4Addr| RoutePath {
-                nh_table_id: 1,
-                flags: RESOLVE_VIA_ATTACHED,
-                ..RoutePath::via(nh.into(), u32::MAX)
-            };
-            objects::add(
-                t,
-                IpRoute::new(
-                    &format!("{dst}/32"),
-                    [path(pg2.remote_ip4()), path(pg3.remote_ip4())],
-                )?
-                .in_table(1),
-            )?;
-            let mut bind = MplsIpBind::new(local_label, &format!("{dst}/32"))?;
-            bind.ip_table_id = 1;
-            objects::add(t, bind)?;
-            pkts.push(
-                Ether::new(pg0.remote_mac(), pg0.local_mac())
-                    / Mpls::new(local_label, 64)
-                    / Ipv4::new(pg0.remote_ip4(), v4(&dst))
-                    / Udp::new(1234, 1234)
-                    / Raw::new([0xa5; 100]),
-            );
-        }
-        // Send the packet stream (one pkt to each VPN route)
-        //  - expect a 50-50 split of the traffic
-        expect_split(t, pg0, &pkts, pg2, pg3)?;
-        // use a test CLI command to stop the FIB walk process, this
-        // will prevent the FIB converging the VPN routes and thus allow
-        // us to probe the interim (post-fail, pre-converge) state
-        t.ppcli("test fib-walk-process disable")?;
-        // withdraw the connected prefix on the interface.
-        pg2.unconfig_ip4(t)?;
-        // now all packets should be forwarded through the remaining peer
-        expect_single(t, pg0, &pkts, pg3)?;
-        // enable the FIB walk process to converge the FIB
-        t.ppcli("test fib-walk-process enable")?;
-        // packets should still be forwarded through the remaining peer
-        expect_single(t, pg0, &pkts, pg3)?;
-        // put the connected routes back
-        pg2.config_ip4(t)?.resolve_arp(t)?;
-        expect_split(t, pg0, &pkts, pg2, pg3)
+        ebgp_pic(t, false)
     }
 
     /// MPLSv6 eBGP Prefix-Independent Convergence (PIC) edge convergence
@@ -1776,59 +1817,7 @@ mod mpls_pic {
     /// 3) withdraw one eBGP path - expect LB across remaining eBGP
     #[vpp_test]
     fn test_mpls_v6_ebgp_pic(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let (pg0, pg2, pg3) = (&p[0], &p[2], &p[3]);
-        // Lot's of VPN routes. We need more the 64 so VPP will build
-        // the fast convergence indirection
-        let mut pkts = Vec::new();
-        for ii in 0..NUM_PKTS {
-            let dst = format!("3000::{ii:x}");
-            let local_label = 1600 + ii as u32;
-            let path = |nh: Ipv6Addr| RoutePath {
-                nh_table_id: 1,
-                flags: RESOLVE_VIA_ATTACHED,
-                ..RoutePath::via(nh.into(), u32::MAX)
-            };
-            objects::add(
-                t,
-                IpRoute::new(
-                    &format!("{dst}/128"),
-                    [path(pg2.remote_ip6()), path(pg3.remote_ip6())],
-                )?
-                .in_table(1),
-            )?;
-            let mut bind = MplsIpBind::new(local_label, &format!("{dst}/128"))?;
-            bind.ip_table_id = 1;
-            objects::add(t, bind)?;
-            pkts.push(
-                Ether::new(pg0.remote_mac(), pg0.local_mac())
-                    / Mpls::new(local_label, 64)
-                    / Ipv6::new(pg0.remote_ip6(), v6(&dst))
-                    / Udp::new(1234, 1234)
-                    / Raw::new([0xa5; 100]),
-            );
-            tracing::info!("{}", t.cli(&format!("sh ip6 fib {dst}"))?);
-        }
-        expect_split(t, pg0, &pkts, pg2, pg3)?;
-        // use a test CLI command to stop the FIB walk process, this
-        // will prevent the FIB converging the VPN routes and thus allow
-        // us to probe the interim (post-fail, pre-converge) state
-        t.ppcli("test fib-walk-process disable")?;
-        // withdraw the connected prefix on the interface.
-        // and shutdown the interface so the ND cache is flushed.
-        pg2.unconfig_ip6(t)?;
-        pg2.admin_down(t)?;
-        // now all packets should be forwarded through the remaining peer
-        expect_single(t, pg0, &pkts, pg3)?;
-        // enable the FIB walk process to converge the FIB
-        t.ppcli("test fib-walk-process enable")?;
-        expect_single(t, pg0, &pkts, pg3)?;
-        // put the connected routes back
-        tracing::info!("{}", t.cli("sh log")?);
-        pg2.admin_up(t)?
-            .config_ip6(t)?
-            .resolve_ndp(t, Duration::from_secs(1))?;
-        expect_split(t, pg0, &pkts, pg2, pg3)
+        ebgp_pic(t, true)
     }
 }
 
