@@ -48,7 +48,10 @@ mod wire;
 pub use addr::{mac, BadMac, Mac};
 pub use arp::Arp;
 pub use ether::{Dot1AD, Dot1Q, Ether};
-pub use frag::{fragment_rfc791, reassemble4, reassemble4_ether, FragmentError};
+pub use frag::{
+    fragment_rfc791, fragment_rfc8200, reassemble4, reassemble4_ether, Fragment6Error,
+    FragmentError,
+};
 pub use icmp::{Icmp, Icmpv6};
 pub use ipv4::Ipv4;
 pub use ipv6::{DestOpts, Fragment, HopByHop, Ipv6, Routing, Srh};

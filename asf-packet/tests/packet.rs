@@ -424,3 +424,37 @@ fn multicast_macs_are_vpps() {
     assert_eq!(m("ff02::1:ff00:2").as_deref(), Some("33:33:ff:00:00:02"));
     assert_eq!(m("10.0.0.1"), None);
 }
+
+#[test]
+fn ipv6_fragments_repeat_the_unfragmentable_part_and_carry_the_rest() {
+    let tail =
+        || Udp::new(1234, 5678) / Raw::new((0..1400u32).map(|i| i as u8).collect::<Vec<_>>());
+    let base = || Ether::default() / Ipv6::new(ip6("2001::1"), ip6("2001::2"));
+    for (p, repeated) in [
+        (base() / tail(), 0),
+        (base() / HopByHop::new(HopByHop::router_alert()) / tail(), 8),
+    ] {
+        let frags = fragment_rfc8200(&p, 7, 600).unwrap();
+        assert_eq!(frags.len(), 3);
+        let mut data = Vec::new();
+        for (i, f) in frags.iter().enumerate() {
+            assert!(f.len() <= 600);
+            let fh = f.expect::<Fragment>();
+            assert_eq!((fh.id, fh.nh, fh.m), (7, Some(17), i + 1 < frags.len()));
+            assert_eq!(usize::from(fh.offset) * 8, data.len());
+            data.extend(f.payload_of::<Fragment>().unwrap());
+            // What every fragment repeats announces the fragment header.
+            let b = f.build();
+            let nh_at = if repeated == 0 { 14 + 6 } else { 14 + 40 };
+            assert_eq!(b[nh_at], 44);
+        }
+        let whole = p.build();
+        assert_eq!(data, whole[14 + 40 + repeated..]);
+    }
+    assert_eq!(
+        fragment_rfc8200(&(base() / Raw::new([0u8; 10])), 7, 1500)
+            .unwrap()
+            .len(),
+        1
+    );
+}
