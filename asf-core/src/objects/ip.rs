@@ -57,15 +57,28 @@ impl AddDel for IpInterfaceAddress {
         }
     }
 
+    /// The interface has the address, and the table its connected and
+    /// local routes (VPP's framework's three checks).
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        // The connected route of the address is there while it is.
-        let route = IpRoute {
-            table_id: 0,
-            prefix: self.prefix.clone(),
-            paths: Vec::new(),
-            stats_index: u32::MAX,
+        let ip = self.prefix.address.ip();
+        let found = api.dump(&crate::api::vpp::ip::IpAddressDump {
+            sw_if_index: self.sw_if_index,
+            is_ipv6: ip.is_ipv6(),
+        })?;
+        let has = found.iter().any(|d| {
+            d.sw_if_index == self.sw_if_index
+                && d.prefix.address.ip() == ip
+                && d.prefix.len == self.prefix.len
+        });
+        let host_len = if ip.is_ipv4() { 32 } else { 128 };
+        let host = Prefix {
+            address: ip.into(),
+            len: host_len,
         };
-        route.query(api)
+        let net = find_route(api, 0, &network(&self.prefix), false)?;
+        let local = find_route(api, 0, &host, false)?;
+        tracing::debug!("{self}: address {has}, connected route {net}, local route {local}");
+        Ok(has && net && local)
     }
 }
 
@@ -435,6 +448,56 @@ impl IpRoute {
     }
 }
 
+/// `prefix` with its host bits cleared (`10.10.10.0/24` of
+/// `10.10.10.10/24`).
+fn network(prefix: &Prefix) -> Prefix {
+    let len = u32::from(prefix.len);
+    let address: IpAddr = match prefix.address.ip() {
+        IpAddr::V4(a) => {
+            let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+            std::net::Ipv4Addr::from(u32::from(a) & mask).into()
+        }
+        IpAddr::V6(a) => {
+            let mask = u128::MAX.checked_shl(128 - len).unwrap_or(0);
+            std::net::Ipv6Addr::from(u128::from(a) & mask).into()
+        }
+    };
+    Prefix {
+        address: address.into(),
+        len: prefix.len,
+    }
+}
+
+/// Whether table `table_id` has an entry for the network of `prefix` in
+/// its route dump (`find_route`); with `ignore_default_route`, not an entry whose one
+/// path drops (a default or special route of the table).
+pub fn find_route(
+    api: &mut ApiClient,
+    table_id: u32,
+    prefix: &Prefix,
+    ignore_default_route: bool,
+) -> TestResult<bool> {
+    let found = api.dump(&crate::api::vpp::ip::IpRouteDump {
+        table: ApiTable {
+            table_id,
+            is_ip6: matches!(prefix.address.af, AddressFamily::Ip6),
+            ..ApiTable::default()
+        },
+    })?;
+    Ok(found.iter().any(|d| {
+        let r = &d.route;
+        let only_drop = r.paths.len() == 1 && r.paths[0].r#type == FibPathType::Drop;
+        // As networks (VPP's Python client reads prefixes so): VPP dumps a
+        // connected route with the interface address's host bits
+        // (10.11.0.1/24); only the family's bytes of the union count.
+        let (a, b) = (network(&r.prefix), network(prefix));
+        r.table_id == table_id
+            && a.address.ip() == b.address.ip()
+            && a.len == b.len
+            && !(ignore_default_route && only_drop)
+    }))
+}
+
 /// Cell `stats_index` of a route counter, summed over threads.
 pub(crate) fn route_counter(
     t: &mut TestCase,
@@ -488,19 +551,8 @@ impl AddDel for IpRoute {
     /// the FIB's sake (a tunnel's tracked destination under a drop route),
     /// not as this route, unless this route drops.
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::ip::IpRouteDump {
-            table: ApiTable {
-                table_id: self.table_id,
-                is_ip6: matches!(self.prefix.address.af, AddressFamily::Ip6),
-                ..ApiTable::default()
-            },
-        })?;
         let drops = self.paths.iter().any(|p| p.path_type == FibPathType::Drop);
-        Ok(found.iter().any(|d| {
-            let r = &d.route;
-            let only_drop = r.paths.len() == 1 && r.paths[0].r#type == FibPathType::Drop;
-            r.table_id == self.table_id && r.prefix == self.prefix && (drops || !only_drop)
-        }))
+        find_route(api, self.table_id, &self.prefix, !drops)
     }
 }
 

@@ -65,6 +65,8 @@ pub struct SubInterface {
     sub_id: u32,
     sw_if_index: u32,
     tags: Tags,
+    /// The sub-interface as an interface of its own.
+    intf: PgInterface,
 }
 
 impl SubInterface {
@@ -128,6 +130,7 @@ impl SubInterface {
             sub_id,
             sw_if_index,
             tags,
+            intf: super::interface::interface_of(t, sw_if_index)?,
         };
         // As VPP's framework: no tag rewrite to start with.
         sub.set_vtr(t, VtrOp::Disabled, 0, 0, 0)?;
@@ -137,6 +140,44 @@ impl SubInterface {
     /// The parent pg interface.
     pub fn parent(&self) -> &PgInterface {
         &self.parent
+    }
+
+    /// The sub-interface as an interface of its own (`VppSubInterface` is
+    /// a `VppInterface`): its addresses and remote hosts by VPP's
+    /// convention for its `sw_if_index`, and the configuration calls
+    /// (`config_ip4`, `set_table_ip4` …). Its traffic still goes through
+    /// the parent.
+    pub fn intf(&self) -> &PgInterface {
+        &self.intf
+    }
+
+    /// Asks VPP for its MAC on the sub-interface with a tagged ARP request
+    /// through the parent, and keeps the answer (`resolve_arp` of a
+    /// sub-interface); no answer is logged, as for a pg interface.
+    pub fn resolve_arp(&self, t: &mut TestCase) -> TestResult<&Self> {
+        tracing::info!(
+            "Sending ARP request for {} on port {}",
+            self.intf.local_ip4(),
+            self.name()
+        );
+        let req = self.add_dot1_layer(self.intf.create_arp_req());
+        self.parent.add_stream(t, &[req])?;
+        self.parent.enable_capture(t)?;
+        super::start(t)?;
+        match self
+            .parent
+            .wait_for_packet(t, std::time::Duration::from_secs(1))
+        {
+            Ok(p) => match p.get::<asf_packet::Arp>() {
+                Some(a) if a.op == asf_packet::Arp::IS_AT => self.intf.set_local_mac(a.hwsrc),
+                Some(_) => tracing::info!("No ARP received on port {}", self.name()),
+                None => {
+                    return Err(format!("Unexpected response to ARP request:\n{}", p.show()).into())
+                }
+            },
+            Err(_) => tracing::info!("No ARP received on port {}", self.name()),
+        }
+        Ok(self)
     }
 
     /// VPP's `sw_if_index` of the sub-interface.

@@ -41,6 +41,7 @@ mod test_fib;
 mod test_gre;
 mod test_http;
 mod test_http_static;
+mod test_ip4;
 mod test_ip4_irb;
 mod test_ip4_vrf_multi_instance;
 mod test_ip_ecmp;
