@@ -1,7 +1,8 @@
 //! Port of `test/test_ip4.py`, class by class. Ported so far: TestIPv4,
 //! TestIPv4RouteLookup, TestIPv4IfAddrRoute, TestICMPEcho,
-//! TestIPv4FibCrud and TestIPNull; the other classes of the file are not
-//! yet here (issue 22 is open).
+//! TestIPv4FibCrud, TestIPNull, TestIPDisabled, TestIPSubNets and
+//! TestIPVlan0; the other classes of the file are not yet here (issue 22
+//! is open).
 
 use std::net::Ipv4Addr;
 
@@ -813,5 +814,222 @@ mod ip_null {
         objects::remove(t, &r2)?;
         objects::remove(t, &r1)?;
         objects::remove(t, &table)
+    }
+}
+
+fn disabled_set_up(t: &mut TestCase) -> TestResult {
+    // create 2 pg interfaces
+    let p = pg::create_interfaces(t, 0..2)?;
+    // PG0 is IP enalbed
+    p[0].admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
+    // PG 1 is not IP enabled
+    p[1].admin_up(t)?;
+    Ok(())
+}
+
+/// A UDP packet from pg1's remote host with `src` to `dst`.
+fn from_pg1(pg1: &PgInterface, src: Ipv4Addr, dst: Ipv4Addr) -> Packet {
+    Ether::new(pg1.remote_mac(), pg1.local_mac())
+        / Ipv4::new(src, dst)
+        / Udp::new(1234, 1234)
+        / Raw::new([0xa5; 100])
+}
+
+/// IPv4 disabled
+#[vpp_test(
+    name = "TestIPDisabled",
+    set_up = disabled_set_up,
+    tear_down = one_pg_tear_down,
+    requires_messages = ["ip_mroute_add_del"]
+)]
+mod ip_disabled {
+    use super::*;
+
+    /// IP Disabled
+    #[vpp_test]
+    fn test_ip_disabled(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        // An (S,G).
+        // one accepting interface, pg0, 2 forwarding interfaces
+        objects::add(
+            t,
+            objects::IpMRoute {
+                table_id: 0,
+                src: v4("0.0.0.0").into(),
+                grp: v4("232.1.1.1").into(),
+                grp_len: 32,
+                entry_flags: 0,
+                rpf_id: 0,
+                paths: vec![
+                    // MFIB_API_ITF_FLAG_ACCEPT, MFIB_API_ITF_FLAG_FORWARD
+                    objects::MRoutePath {
+                        sw_if_index: pg1.sw_if_index(),
+                        itf_flags: 2,
+                    },
+                    objects::MRoutePath {
+                        sw_if_index: pg0.sw_if_index(),
+                        itf_flags: 4,
+                    },
+                ],
+            },
+        )?;
+        let pu = from_pg1(pg1, v4("10.10.10.10"), pg0.remote_ip4());
+        let pm = from_pg1(pg1, v4("10.10.10.10"), v4("232.1.1.1"));
+        // PG1 does not forward IP traffic
+        for p in [&pu, &pm] {
+            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IP disabled")?;
+        }
+        // IP enable PG1
+        pg1.config_ip4(t)?;
+        // Now we get packets through
+        for p in [&pu, &pm] {
+            pg::send_and_expect(t, pg1, std::slice::from_ref(p), pg0)?;
+        }
+        // Disable PG1
+        pg1.unconfig_ip4(t)?;
+        // PG1 does not forward IP traffic
+        for p in [&pu, &pm] {
+            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IP disabled")?;
+        }
+        Ok(())
+    }
+}
+
+fn sub_nets_set_up(t: &mut TestCase) -> TestResult {
+    // create a 2 pg interfaces
+    let p = pg::create_interfaces(t, 0..2)?;
+    // pg0 we will use to experiment
+    p[0].admin_up(t)?;
+    // pg1 is setup normally
+    p[1].admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
+    Ok(())
+}
+
+fn all_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.admin_down(t)?;
+    }
+    Ok(())
+}
+
+fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
+    t.api().request(&SwInterfaceAddDelAddress {
+        sw_if_index,
+        is_add,
+        del_all: false,
+        prefix: prefix.parse()?,
+    })?;
+    Ok(())
+}
+
+/// IPv4 Subnets
+#[vpp_test(
+    name = "TestIPSubNets",
+    set_up = sub_nets_set_up,
+    tear_down = all_down,
+    requires_messages = ["ip_route_dump"]
+)]
+mod ip_sub_nets {
+    use super::*;
+
+    /// IP Sub Nets
+    #[vpp_test]
+    fn test_ip_sub_nets(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        let sw = pg0.sw_if_index();
+        // Configure a covering route to forward so we know
+        // when we are dropping
+        objects::add(
+            t,
+            IpRoute::new(
+                "10.0.0.0/8",
+                [RoutePath::via(pg1.remote_ip4().into(), pg1.sw_if_index())],
+            )?,
+        )?;
+        let to = |dst: &str| from_pg1(pg1, pg0.local_ip4(), v4(dst));
+        pg::send_and_expect(t, pg1, &[to("10.10.10.10")], pg1)?;
+        // Configure some non-/24 subnets on an IP interface
+        address(t, sw, "10.10.10.10/16", true)?;
+        let (pn, pb) = (to("10.10.0.0"), to("10.10.255.255"));
+        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pn), "IP Network address")?;
+        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pb), "IP Broadcast address")?;
+        // remove the sub-net and we are forwarding via the cover again
+        address(t, sw, "10.10.10.10/16", false)?;
+        pg::send_and_expect(t, pg1, &[pn], pg1)?;
+        pg::send_and_expect(t, pg1, &[pb], pg1)?;
+        // A /31 is a special case where the 'other-side' is an attached host
+        // packets to that peer generate ARP requests
+        //
+        // Let's consider two cases:
+        // Case 1: interface has the second address of /31
+        let garp = |t: &mut TestCase, prefix: &str, psrc: &str, pdst: &str| -> TestResult {
+            pg::enable_capture(t, &p)?;
+            address(t, sw, prefix, true)?;
+            let rx = pg0.get_capture(t, 1)?;
+            let arp = rx[0].expect::<asf_core::packet::Arp>();
+            assert_eq!((arp.psrc, arp.pdst), (v4(psrc), v4(pdst)));
+            Ok(())
+        };
+        garp(t, "10.10.10.11/31", "10.10.10.11", "10.10.10.10")?;
+        // remove the sub-net
+        address(t, sw, "10.10.10.11/31", false)?;
+        // Case 2: interface has the first address of /31
+        garp(t, "10.10.10.10/31", "10.10.10.10", "10.10.10.11")?;
+        let pn = to("10.10.10.11");
+        let rx = pg::send_and_expect(t, pg1, std::slice::from_ref(&pn), pg0)?;
+        let arp = rx[0].expect::<asf_core::packet::Arp>();
+        assert_eq!((arp.psrc, arp.pdst), (v4("10.10.10.10"), v4("10.10.10.11")));
+        // remove the sub-net and we are forwarding via the cover again
+        address(t, sw, "10.10.10.10/31", false)?;
+        pg::send_and_expect(t, pg1, &[pn], pg1)?;
+        Ok(())
+    }
+}
+
+fn vlan0_set_up(t: &mut TestCase) -> TestResult {
+    let p = pg::create_interfaces(t, 0..2)?;
+    objects::add(t, objects::MplsTable { table_id: 0 })?;
+    for i in &p {
+        i.admin_up(t)?
+            .config_ip4(t)?
+            .resolve_arp(t)?
+            .enable_mpls(t)?;
+    }
+    Ok(())
+}
+
+fn vlan0_tear_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.disable_mpls(t)?.unconfig_ip4(t)?.admin_down(t)?;
+    }
+    Ok(())
+}
+
+/// IPv4 VLAN-0
+#[vpp_test(
+    name = "TestIPVlan0",
+    set_up = vlan0_set_up,
+    tear_down = vlan0_tear_down,
+    requires_messages = ["mpls_table_add_del"]
+)]
+mod ip_vlan0 {
+    use super::*;
+
+    /// IP VLAN-0
+    #[vpp_test]
+    fn test_ip_vlan_0(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        let pkt = Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / Dot1Q::new(0)
+            / Ipv4::new(pg0.remote_ip4(), pg1.remote_ip4())
+            / Udp::new(1234, 1234)
+            / Raw::new([0xa5; 100]);
+        // Expect that packets sent on VLAN-0 are forwarded on the
+        // main interface.
+        pg::send_and_expect(t, pg0, &vec![pkt; 67], pg1)?;
+        Ok(())
     }
 }
