@@ -7,8 +7,9 @@ use std::net::IpAddr;
 use crate::api::client::ApiClient;
 use crate::api::vpp::interface::SwInterfaceAddDelAddress;
 use crate::api::vpp::ip::{
-    FibMplsLabel, FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType,
-    IpRoute as ApiRoute, IpRouteAddDel, IpRouteLookup, IpTable as ApiTable, IpTableAddDel,
+    FibMplsLabel, FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpMrouteDetails,
+    IpMrouteDump, IpRoute as ApiRoute, IpRouteAddDel, IpRouteDetails, IpRouteDump, IpRouteLookup,
+    IpTable as ApiTable, IpTableAddDel, IpTableFlush, IpTableReplaceBegin, IpTableReplaceEnd,
 };
 use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
 use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
@@ -219,11 +220,7 @@ impl AddDel for IpTable {
     fn request(&self, is_add: bool) -> Self::Request {
         IpTableAddDel {
             is_add,
-            table: ApiTable {
-                table_id: self.table_id,
-                is_ip6: self.is_ip6,
-                ..ApiTable::default()
-            },
+            table: self.api_table(),
         }
     }
 
@@ -237,6 +234,56 @@ impl AddDel for IpTable {
             })
         })?;
         Ok(r.retval == 0)
+    }
+}
+
+impl IpTable {
+    fn api_table(&self) -> ApiTable {
+        ApiTable {
+            table_id: self.table_id,
+            is_ip6: self.is_ip6,
+            ..ApiTable::default()
+        }
+    }
+
+    /// Marks every route of the table stale (`replace_begin`): those not
+    /// added again before [`IpTable::replace_end`] go then.
+    pub fn replace_begin(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&IpTableReplaceBegin {
+            table: self.api_table(),
+        })?;
+        Ok(())
+    }
+
+    /// Removes the routes still stale since [`IpTable::replace_begin`]
+    /// (`replace_end`).
+    pub fn replace_end(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&IpTableReplaceEnd {
+            table: self.api_table(),
+        })?;
+        Ok(())
+    }
+
+    /// Removes every route the API added to the table (`flush`).
+    pub fn flush(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&IpTableFlush {
+            table: self.api_table(),
+        })?;
+        Ok(())
+    }
+
+    /// The table's routes (`dump`).
+    pub fn dump(&self, api: &mut ApiClient) -> TestResult<Vec<IpRouteDetails>> {
+        Ok(api.dump(&IpRouteDump {
+            table: self.api_table(),
+        })?)
+    }
+
+    /// The table's multicast routes (`mdump`).
+    pub fn mdump(&self, api: &mut ApiClient) -> TestResult<Vec<IpMrouteDetails>> {
+        Ok(api.dump(&IpMrouteDump {
+            table: self.api_table(),
+        })?)
     }
 }
 
@@ -437,6 +484,16 @@ impl IpRoute {
         self
     }
 
+    /// Whether `dump` (of [`IpTable::dump`]) has the route, with as many
+    /// paths (`find_route_in_dump`).
+    pub fn in_dump(&self, dump: &[IpRouteDetails]) -> bool {
+        dump.iter().any(|d| {
+            d.route.table_id == self.table_id
+                && same_network(&d.route.prefix, &self.prefix)
+                && d.route.paths.len() == self.paths.len()
+        })
+    }
+
     /// What traffic to the route has counted (`get_stats_to`).
     pub fn stats_to(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
         route_counter(t, "/net/route/to", self.stats_index)
@@ -477,7 +534,7 @@ pub fn find_route(
     prefix: &Prefix,
     ignore_default_route: bool,
 ) -> TestResult<bool> {
-    let found = api.dump(&crate::api::vpp::ip::IpRouteDump {
+    let found = api.dump(&IpRouteDump {
         table: ApiTable {
             table_id,
             is_ip6: matches!(prefix.address.af, AddressFamily::Ip6),
@@ -487,15 +544,19 @@ pub fn find_route(
     Ok(found.iter().any(|d| {
         let r = &d.route;
         let only_drop = r.paths.len() == 1 && r.paths[0].r#type == FibPathType::Drop;
-        // As networks (VPP's Python client reads prefixes so): VPP dumps a
-        // connected route with the interface address's host bits
-        // (10.11.0.1/24); only the family's bytes of the union count.
-        let (a, b) = (network(&r.prefix), network(prefix));
         r.table_id == table_id
-            && a.address.ip() == b.address.ip()
-            && a.len == b.len
+            && same_network(&r.prefix, prefix)
             && !(ignore_default_route && only_drop)
     }))
+}
+
+/// Whether two prefixes are the same network, as VPP's Python client
+/// reads prefixes: VPP dumps a connected route with the interface
+/// address's host bits (10.11.0.1/24), and only the family's bytes of the
+/// address union count.
+fn same_network(a: &Prefix, b: &Prefix) -> bool {
+    let (a, b) = (network(a), network(b));
+    a.address.ip() == b.address.ip() && a.len == b.len
 }
 
 /// Cell `stats_index` of a route counter, summed over threads.
@@ -601,6 +662,28 @@ impl IpMRoute {
         Ok(())
     }
 
+    /// Whether `dump` (of [`IpTable::mdump`]) has the entry
+    /// (`find_mroute_in_dump`).
+    pub fn in_dump(&self, dump: &[IpMrouteDetails]) -> bool {
+        let want = self.encode().prefix;
+        // Only the family's bytes of an address union mean anything; an
+        // (S,G) entry comes back with the source's bits in the length
+        // (232.1.1.1/32 from 1.1.1.1: 64).
+        let n = if self.grp.is_ipv6() { 16 } else { 4 };
+        let len = if self.src.is_unspecified() {
+            want.grp_address_length
+        } else {
+            want.grp_address_length + 8 * n as u16
+        };
+        dump.iter().any(|d| {
+            let p = &d.route.prefix;
+            d.route.table_id == self.table_id
+                && p.grp_address_length == len
+                && p.grp_address.0[..n] == want.grp_address.0[..n]
+                && p.src_address.0[..n] == want.src_address.0[..n]
+        })
+    }
+
     fn encode(&self) -> crate::api::vpp::ip::IpMroute {
         use crate::api::vpp::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
         let union = |a: IpAddr| match a {
@@ -661,29 +744,13 @@ impl AddDel for IpMRoute {
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::ip::IpMrouteDump {
+        let found = api.dump(&IpMrouteDump {
             table: ApiTable {
                 table_id: self.table_id,
                 is_ip6: self.grp.is_ipv6(),
                 ..ApiTable::default()
             },
         })?;
-        let want = self.encode().prefix;
-        // Only the family's bytes of an address union mean anything; an
-        // (S,G) entry comes back with the source's bits in the length
-        // (232.1.1.1/32 from 1.1.1.1: 64).
-        let n = if self.grp.is_ipv6() { 16 } else { 4 };
-        let len = if self.src.is_unspecified() {
-            want.grp_address_length
-        } else {
-            want.grp_address_length + 8 * n as u16
-        };
-        Ok(found.iter().any(|d| {
-            let p = &d.route.prefix;
-            d.route.table_id == self.table_id
-                && p.grp_address_length == len
-                && p.grp_address.0[..n] == want.grp_address.0[..n]
-                && p.src_address.0[..n] == want.src_address.0[..n]
-        }))
+        Ok(self.in_dump(&found))
     }
 }
