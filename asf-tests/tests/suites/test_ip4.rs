@@ -1741,3 +1741,262 @@ mod ip4_replace {
         assert_all_there(t, &pfxs)
     }
 }
+
+fn three_pg(t: &mut TestCase) -> TestResult {
+    pg::create_interfaces(t, 0..3)?;
+    Ok(())
+}
+
+fn table(t: &mut TestCase, table_id: u32, is_ip6: bool) -> TestResult<IpTable> {
+    objects::add(t, IpTable { table_id, is_ip6 })
+}
+
+/// An attached route to `intf`'s subnet (`VppRoutePath("0.0.0.0",
+/// sw_if_index)`) in `table_id`.
+fn attached(
+    t: &mut TestCase,
+    prefix: String,
+    intf: &PgInterface,
+    table_id: u32,
+) -> TestResult<IpRoute> {
+    let path = RoutePath::via(v4("0.0.0.0").into(), intf.sw_if_index());
+    objects::add(t, IpRoute::new(&prefix, [path])?.in_table(table_id))
+}
+
+/// A UDP packet in on `from` to `dst`, from `src_if`'s remote host.
+fn udp_640(from: &PgInterface, src_if: &PgInterface, dst: Ipv4Addr) -> Packet {
+    Ether::new(from.remote_mac(), from.local_mac())
+        / Ipv4::new(src_if.remote_ip4(), dst)
+        / Udp::new(1234, 5678)
+        / Raw::new(b"0xa".repeat(640))
+}
+
+/// Sends `p` in on `input` and expects one packet on `output`: an ARP
+/// request if `arp`, the packet forwarded otherwise.
+fn expect_arp(
+    t: &mut TestCase,
+    input: &PgInterface,
+    p: &Packet,
+    output: &PgInterface,
+    arp: bool,
+) -> TestResult {
+    if arp {
+        // VPP sends one ARP request per address each millisecond.
+        t.sleep(0.002, "ARP requests are throttled");
+    }
+    let rx = pg::send_and_expect(t, input, std::slice::from_ref(p), output)?;
+    assert_eq!(rx[0].get::<asf_core::packet::Arp>().is_some(), arp);
+    Ok(())
+}
+
+/// IPv4 Interface Bind w/ attached routes
+#[vpp_test(
+    name = "TestIPv4ItfRebind",
+    set_up = three_pg,
+    requires_messages = ["ip_table_flush"]
+)]
+mod ipv4_itf_rebind {
+    use super::*;
+
+    /// Import of Adj FIBs
+    #[vpp_test]
+    fn test_adj_fib(t: &mut TestCase) -> TestResult {
+        const TABLE_ID: u32 = 1;
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        table(t, TABLE_ID, false)?;
+        pg1.set_table_ip4(t, TABLE_ID)?;
+        pg0.generate_remote_hosts(4);
+        for i in &p {
+            i.admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
+        }
+        // add an attached route via an pg0
+        // in a different table. this prefix should import
+        attached(t, format!("{}/24", pg0.local_ip4()), pg0, TABLE_ID)?;
+        let hosts = pg0.remote_hosts();
+        let p0 = udp_640(pg1, pg1, pg0.remote_ip4());
+        let p1 = udp_640(pg1, pg1, hosts[1].ip4);
+        let p2 = udp_640(pg1, pg1, hosts[2].ip4);
+        let nbr = |t: &mut TestCase, h: usize| -> TestResult {
+            let (mac, ip) = (hosts[h].mac.to_string(), hosts[h].ip4.to_string());
+            objects::add(t, Neighbor::new(pg0.sw_if_index(), &mac, &ip)?)?;
+            Ok(())
+        };
+        // host zero has a resolved ARP entry
+        for _ in 0..2 {
+            expect_arp(t, pg1, &p0, pg0, false)?;
+        }
+        // host 1 does not
+        for _ in 0..2 {
+            expect_arp(t, pg1, &p1, pg0, true)?;
+        }
+        // resolve host 1
+        nbr(t, 1)?;
+        for _ in 0..2 {
+            expect_arp(t, pg1, &p1, pg0, false)?;
+        }
+        // for host 2 start with the adj incomplete ...
+        let path = RoutePath::via(hosts[2].ip4.into(), pg0.sw_if_index());
+        objects::add(t, IpRoute::new("1.1.1.1/32", [path])?)?;
+        for _ in 0..2 {
+            expect_arp(t, pg1, &p2, pg0, true)?;
+        }
+        // ... then add the neighbour
+        nbr(t, 2)?;
+        for _ in 0..2 {
+            expect_arp(t, pg1, &p2, pg0, false)?;
+        }
+        // cleanup
+        for i in &p {
+            i.unconfig_ip4(t)?;
+        }
+        pg1.set_table_ip4(t, 0)?;
+        Ok(())
+    }
+
+    /// Swap import tables
+    #[vpp_test]
+    fn test_delete(t: &mut TestCase) -> TestResult {
+        const TABLE_ID1: u32 = 1;
+        const TABLE_ID2: u32 = 2;
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
+        let tbl1_4 = table(t, TABLE_ID1, false)?;
+        let tbl1_6 = table(t, TABLE_ID1, true)?;
+        table(t, TABLE_ID2, false)?;
+        table(t, TABLE_ID2, true)?;
+        // table mappings
+        pg1.set_table_ip4(t, TABLE_ID1)?
+            .set_table_ip6(t, TABLE_ID1)?;
+        pg2.set_table_ip4(t, TABLE_ID2)?
+            .set_table_ip6(t, TABLE_ID2)?;
+        for i in &p {
+            i.admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
+        }
+        // add an attached route in the default table via pg0
+        // this should import to table 1
+        attached(t, format!("{}/24", pg1.local_ip4()), pg1, 0)?;
+        attached(t, format!("{}/64", pg1.local_ip6()), pg1, 0)?;
+        let p1 = udp_640(pg0, pg1, pg1.remote_ip4());
+        // inject into table 0
+        expect_arp(t, pg0, &p1, pg1, false)?;
+        // swap the attached interface to table 2
+        pg1.unconfig_ip4(t)?.unconfig_ip6(t)?;
+        pg1.set_table_ip4(t, TABLE_ID2)?
+            .set_table_ip6(t, TABLE_ID2)?;
+        pg1.config_ip4(t)?.config_ip6(t)?.resolve_arp(t)?;
+        // delete table 1
+        for tbl in [&tbl1_4, &tbl1_6] {
+            tbl.flush(t.api())?;
+        }
+        for tbl in [&tbl1_4, &tbl1_6] {
+            objects::remove(t, tbl)?;
+        }
+        expect_arp(t, pg0, &p1, pg1, false)?;
+        for i in &p {
+            i.unconfig_ip4(t)?.unconfig_ip6(t)?;
+            i.set_table_ip4(t, 0)?.set_table_ip6(t, 0)?.admin_down(t)?;
+        }
+        Ok(())
+    }
+
+    /// Import to no import
+    #[vpp_test]
+    fn test_rebind(t: &mut TestCase) -> TestResult {
+        const TABLE_ID: u32 = 1;
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        let tbl = table(t, TABLE_ID, false)?;
+        pg1.set_table_ip4(t, TABLE_ID)?;
+        for i in &p {
+            i.admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
+        }
+        // add an attached route via an pg0
+        // in a different table. this prefix should import
+        let rt = attached(t, format!("{}/24", pg0.local_ip4()), pg0, TABLE_ID)?;
+        let pkt = udp_640(pg1, pg1, pg0.remote_ip4());
+        expect_arp(t, pg1, &pkt, pg0, false)?;
+        // then bind pg0 to a new table
+        // so the prefix no longer imports
+        // (and then revert back to imported)
+        for table_id in [TABLE_ID, 0] {
+            pg0.unconfig_ip4(t)?;
+            pg0.set_table_ip4(t, table_id)?;
+            pg0.config_ip4(t)?.resolve_arp(t)?;
+            expect_arp(t, pg1, &pkt, pg0, false)?;
+        }
+        // cleanup
+        for i in &p {
+            i.unconfig_ip4(t)?.set_table_ip4(t, 0)?.admin_down(t)?;
+        }
+        objects::remove(t, &rt)?;
+        objects::remove(t, &tbl)
+    }
+}
+
+/// pg0, pg1 and pg2 in tables 0, 1 and 2, up, addressed and resolved.
+fn interface_rx_set_up(t: &mut TestCase) -> TestResult {
+    for (table_id, i) in (0..).zip(pg::create_interfaces(t, 0..3)?) {
+        i.admin_up(t)?;
+        if table_id != 0 {
+            table(t, table_id, false)?;
+        }
+        i.set_table_ip4(t, table_id)?
+            .config_ip4(t)?
+            .resolve_arp(t)?;
+    }
+    Ok(())
+}
+
+fn interface_rx_tear_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.unconfig_ip4(t)?.admin_down(t)?.set_table_ip4(t, 0)?;
+    }
+    Ok(())
+}
+
+/// IPv4 Interface Receive
+#[vpp_test(
+    name = "TestIP4InterfaceRx",
+    set_up = interface_rx_set_up,
+    tear_down = interface_rx_tear_down,
+    requires_messages = ["ip_route_dump"]
+)]
+mod ip4_interface_rx {
+    use super::*;
+
+    /// IPv4 Interface Receive
+    #[vpp_test]
+    fn test_interface_rx(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
+        for (table_id, rx_if, src, dst, out) in [
+            // add a route in the default table to receive ...
+            (0, pg1, "5.5.5.5", "1.1.1.1", 1),
+            // add a route in table 1 to receive ...
+            (1, pg2, "6.6.6.6", "1.1.1.2", 2),
+        ] {
+            let path = RoutePath::via(v4("0.0.0.0").into(), rx_if.sw_if_index())
+                .of_type(FibPathType::InterfaceRx);
+            objects::add(t, IpRoute::new("1.1.1.0/24", [path])?.in_table(table_id))?;
+            // packets to these destination are dropped, since they'll
+            // hit the respective default routes in the next table
+            let pkt = Ether::new(pg0.remote_mac(), pg0.local_mac())
+                / Ipv4::new(v4(src), v4(dst))
+                / Tcp::new(1234, 1234)
+                / Raw::new([0xa5; 100]);
+            let pkts_dst = vec![pkt; 10];
+            let remark = format!("IP in table {out}");
+            pg::send_and_assert_no_replies(t, pg0, &pkts_dst, &remark)?;
+            // add a route in the next table to forward via its interface
+            let out_if = &p[out];
+            let path = RoutePath::via(out_if.remote_ip4().into(), out_if.sw_if_index());
+            objects::add(
+                t,
+                IpRoute::new(&format!("{dst}/32"), [path])?.in_table(out as u32),
+            )?;
+            pg::send_and_expect(t, pg0, &pkts_dst, out_if)?;
+        }
+        Ok(())
+    }
+}
