@@ -8,8 +8,10 @@ use crate::api::client::ApiClient;
 use crate::api::vpp::interface::SwInterfaceAddDelAddress;
 use crate::api::vpp::ip::{
     FibMplsLabel, FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpMrouteDetails,
-    IpMrouteDump, IpRoute as ApiRoute, IpRouteAddDel, IpRouteDetails, IpRouteDump, IpRouteLookup,
-    IpTable as ApiTable, IpTableAddDel, IpTableFlush, IpTableReplaceBegin, IpTableReplaceEnd,
+    IpMrouteDump, IpPathMtu as ApiPathMtu, IpPathMtuDetails, IpPathMtuGet, IpPathMtuReplaceBegin,
+    IpPathMtuReplaceEnd, IpPathMtuUpdate, IpRoute as ApiRoute, IpRouteAddDel, IpRouteDetails,
+    IpRouteDump, IpRouteLookup, IpTable as ApiTable, IpTableAddDel, IpTableFlush,
+    IpTableReplaceBegin, IpTableReplaceEnd,
 };
 use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
 use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
@@ -752,5 +754,88 @@ impl AddDel for IpMRoute {
             },
         })?;
         Ok(self.in_dump(&found))
+    }
+}
+
+/// A path MTU for a neighbour (`VppIpPathMtu`): packets to `nh` through
+/// table `table_id` are fragmented to `pmtu` when it is below the
+/// interface's MTU.
+#[derive(Clone, Debug)]
+pub struct IpPathMtu {
+    /// The table the next hop is in.
+    pub table_id: u32,
+    /// The neighbour.
+    pub nh: IpAddr,
+    /// The MTU (0 removes it).
+    pub pmtu: u16,
+}
+
+impl IpPathMtu {
+    /// `pmtu` for `nh` in table 0.
+    pub fn new(nh: IpAddr, pmtu: u16) -> IpPathMtu {
+        IpPathMtu {
+            table_id: 0,
+            nh,
+            pmtu,
+        }
+    }
+
+    /// Sets another MTU (`modify`); the tear-down removes the entry as it
+    /// is now.
+    pub fn modify(&mut self, t: &mut TestCase, pmtu: u16) -> TestResult {
+        t.unregister(&self.to_string());
+        self.pmtu = pmtu;
+        t.api().request(&self.request(true))?;
+        super::object::register(t, self);
+        Ok(())
+    }
+
+    /// Every path MTU VPP has (`ip_path_mtu_get`).
+    pub fn dump(api: &mut ApiClient) -> TestResult<Vec<IpPathMtuDetails>> {
+        Ok(api.stream(&IpPathMtuGet { cursor: 0 })?.0)
+    }
+
+    /// Marks every path MTU stale (`ip_path_mtu_replace_begin`): those
+    /// not set again before [`IpPathMtu::replace_end`] go then.
+    pub fn replace_begin(api: &mut ApiClient) -> TestResult {
+        api.request(&IpPathMtuReplaceBegin)?;
+        Ok(())
+    }
+
+    /// Removes the path MTUs still stale (`ip_path_mtu_replace_end`).
+    pub fn replace_end(api: &mut ApiClient) -> TestResult {
+        api.request(&IpPathMtuReplaceEnd)?;
+        Ok(())
+    }
+}
+
+impl fmt::Display for IpPathMtu {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ip-path-mtu-{}-{}-{}", self.table_id, self.nh, self.pmtu)
+    }
+}
+
+impl AddDel for IpPathMtu {
+    type Request = IpPathMtuUpdate;
+
+    /// Removing sets the MTU to 0.
+    fn request(&self, is_add: bool) -> Self::Request {
+        IpPathMtuUpdate {
+            pmtu: ApiPathMtu {
+                table_id: self.table_id,
+                nh: self.nh.into(),
+                path_mtu: if is_add { self.pmtu } else { 0 },
+                ..ApiPathMtu::default()
+            },
+        }
+    }
+
+    /// VPP has this MTU for the neighbour.
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        Ok(IpPathMtu::dump(api)?.iter().any(|d| {
+            d.pmtu.nh.ip() == self.nh
+                && d.pmtu.table_id == self.table_id
+                && d.pmtu.path_mtu == self.pmtu
+        }))
     }
 }

@@ -13,7 +13,7 @@ use asf_core::api::vpp::interface::{
 };
 use asf_core::api::vpp::ip::{FibPathType, IpRouteLookup};
 use asf_core::objects::{
-    self, IpInterfaceAddress, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
+    self, IpInterfaceAddress, IpPathMtu, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
 };
 use asf_core::packet::{Dot1Q, Ether, Icmp, Ipv4, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
@@ -1622,10 +1622,9 @@ fn assert_n_pfxs(t: &mut TestCase, intfs: &[PgInterface], n: usize) -> TestResul
 
 fn address_replace(t: &mut TestCase, begin: bool) -> TestResult {
     if begin {
-        t.api()
-            .request(&SwInterfaceAddressReplaceBegin::default())?;
+        t.api().request(&SwInterfaceAddressReplaceBegin)?;
     } else {
-        t.api().request(&SwInterfaceAddressReplaceEnd::default())?;
+        t.api().request(&SwInterfaceAddressReplaceEnd)?;
     }
     Ok(())
 }
@@ -1996,6 +1995,132 @@ mod ip4_interface_rx {
                 IpRoute::new(&format!("{dst}/32"), [path])?.in_table(out as u32),
             )?;
             pg::send_and_expect(t, pg0, &pkts_dst, out_if)?;
+        }
+        Ok(())
+    }
+}
+
+/// Sends `p_2k` and `p_1k` from pg0 and expects them on pg1 in `n_2k` and
+/// `n_1k` fragments.
+fn expect_frags(
+    t: &mut TestCase,
+    p: &[PgInterface],
+    pkts: &[Packet; 2],
+    n_2k: usize,
+    n_1k: usize,
+) -> TestResult {
+    for (pkt, n_rx) in pkts.iter().zip([n_2k, n_1k]) {
+        let o = pg::SendOptions {
+            n_rx: Some(n_rx),
+            ..pg::SendOptions::default()
+        };
+        pg::send_and_expect_with(t, &p[0], std::slice::from_ref(pkt), &p[1], &o)?;
+    }
+    Ok(())
+}
+
+/// `p_2k` and `p_1k` of TestIPv4PathMTU: 1920 and 960 bytes of `b"0xa"`
+/// to `dst`.
+fn pmtu_pkts(pg0: &PgInterface, dst: Ipv4Addr) -> [Packet; 2] {
+    [640, 320].map(|n| {
+        Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / Ipv4::new(pg0.remote_ip4(), dst)
+            / Udp::new(1234, 5678)
+            / Raw::new(b"0xa".repeat(n))
+    })
+}
+
+fn path_mtu_replace(
+    t: &mut TestCase,
+    between: impl FnOnce(&mut TestCase) -> TestResult,
+) -> TestResult {
+    IpPathMtu::replace_begin(t.api())?;
+    between(t)?;
+    IpPathMtu::replace_end(t.api())
+}
+
+/// IPv4 Path MTU
+#[vpp_test(
+    name = "TestIPv4PathMTU",
+    set_up_class = two_pg_set_up,
+    requires_messages = ["ip_path_mtu_update"]
+)]
+mod ipv4_path_mtu {
+    use super::*;
+
+    /// Path MTU
+    #[vpp_test]
+    fn test_path_mtu(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        // The goal here is not to test that fragmentation works correctly,
+        // that's done elsewhere, the intent is to ensure that the Path MTU
+        // settings are honoured.
+        t.cli("adjacency counters enable")?;
+        // set the interface MTU to a reasonable value
+        pg1.set_l3_mtu(t, 1800)?;
+        pg1.generate_remote_hosts(4);
+        let pkts = pmtu_pkts(pg0, pg1.remote_ip4());
+        let mac = pg1.remote_mac().to_string();
+        let ip = pg1.remote_ip4().to_string();
+        objects::add(t, Neighbor::new(pg1.sw_if_index(), &mac, &ip)?)?;
+        // this is now the interface MTU frags
+        expect_frags(t, &p, &pkts, 2, 1)?;
+        // drop the path MTU for this neighbour to below the interface MTU
+        // expect more frags
+        let mut pmtu = objects::add(t, IpPathMtu::new(pg1.remote_ip4().into(), 900))?;
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // print/format the adj delegate
+        let adj = t.cli("sh adj 5")?;
+        tracing::info!("{adj}");
+        // increase the path MTU to more than the interface
+        // expect to use the interface MTU
+        pmtu.modify(t, 8192)?;
+        expect_frags(t, &p, &pkts, 2, 1)?;
+        // go back to an MTU from the path
+        // wrap the call around mark-n-sweep to enusre updates clear stale
+        path_mtu_replace(t, |t| pmtu.modify(t, 900))?;
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // raise the interface's MTU
+        // should still use that of the path
+        pg1.set_l3_mtu(t, 2000)?;
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // set path high and interface low
+        pmtu.modify(t, 2000)?;
+        pg1.set_l3_mtu(t, 900)?;
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // remove the path MTU using the mark-n-sweep semantics
+        pg1.set_l3_mtu(t, 1800)?;
+        path_mtu_replace(t, |_| Ok(()))?;
+        expect_frags(t, &p, &pkts, 2, 1)?;
+        // set path MTU for a neighbour that doesn't exist, yet
+        let h2 = pg1.remote_hosts()[2].clone();
+        objects::add(t, IpPathMtu::new(h2.ip4.into(), 900))?;
+        let pkts = pmtu_pkts(pg0, h2.ip4);
+        let (mac, ip) = (h2.mac.to_string(), h2.ip4.to_string());
+        let mut nbr2 = objects::add(t, Neighbor::new(pg1.sw_if_index(), &mac, &ip)?)?;
+        // should frag to the path MTU
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // remove and re-add the neighbour
+        nbr2.remove_vpp_config(t.api())?;
+        nbr2.add_vpp_config(t.api())?;
+        // should frag to the path MTU
+        expect_frags(t, &p, &pkts, 3, 2)?;
+        // set PMTUs for many peers
+        const N_HOSTS: usize = 16;
+        pg1.generate_remote_hosts(N_HOSTS);
+        pg1.configure_ipv4_neighbors(t)?;
+        let hosts = pg1.remote_hosts();
+        for h in &hosts {
+            let pmtu = objects::add(t, IpPathMtu::new(h.ip4.into(), 900))?;
+            assert!(pmtu.query_vpp_config(t.api())?, "{pmtu} is not in VPP");
+        }
+        let pmtus = t.cli("sh ip pmtu")?;
+        tracing::info!("{pmtus}");
+        assert_eq!(IpPathMtu::dump(t.api())?.len(), N_HOSTS);
+        for h in &hosts {
+            // should frag to the path MTU
+            expect_frags(t, &p, &pmtu_pkts(pg0, h.ip4), 3, 2)?;
         }
         Ok(())
     }
