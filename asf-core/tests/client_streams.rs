@@ -179,3 +179,22 @@ fn a_reply_vpp_misnames_is_taken_by_its_context() {
     let got = api.call("thing_set", json!({"value": 1})).unwrap();
     assert_eq!(got["retval"], 0);
 }
+
+#[test]
+fn an_altered_request_goes_out_as_altered() {
+    let (_d, mut api) = serve(|c| {
+        let req = read_frame(c);
+        // control_ping's header, then what the alteration wrote.
+        assert_eq!(&req[0..2], &[0, 23]);
+        assert_eq!(&req[10..], &[1, 2, 3]);
+        let mut reply = vec![0, 24];
+        reply.extend_from_slice(&req[6..10]);
+        reply.extend_from_slice(&0i32.to_be_bytes());
+        reply.extend_from_slice(&[0; 8]);
+        c.write_all(&frame(&reply)).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    });
+    let ping = asf_core::api::vpp::memclnt::ControlPing;
+    let r = api.request_altered(&ping, |b| b.extend_from_slice(&[1, 2, 3]));
+    assert_eq!(r.unwrap().retval, 0);
+}

@@ -15,6 +15,7 @@ mod l2;
 mod loopback;
 mod mpls;
 mod object;
+mod punt;
 mod tunnel;
 
 pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
@@ -27,4 +28,5 @@ pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
 pub use loopback::Loopback;
 pub use mpls::{MplsIpBind, MplsRoute, MplsTable};
 pub use object::{add, register, remove, AddDel, VppObject};
+pub use punt::{IpPuntPolicer, IpPuntRedirect, Policer, PolicerAction, PolicerStats};
 pub use tunnel::{GreTunnel, MplsTunnel, Span, Teib, VxlanTunnel, VXLAN_PORT};

@@ -180,6 +180,22 @@ impl SubInterface {
         Ok(self)
     }
 
+    /// Asks VPP for its MAC on the sub-interface with a tagged neighbour
+    /// solicitation through the parent, and keeps the answer
+    /// (`resolve_ndp` of a sub-interface); no answer within `timeout` is
+    /// an error, as for a pg interface.
+    pub fn resolve_ndp(&self, t: &mut TestCase, timeout: std::time::Duration) -> TestResult<&Self> {
+        tracing::info!(
+            "Sending NDP request for {} on port {}",
+            self.intf.local_ip6(),
+            self.name()
+        );
+        let req = self.add_dot1_layer(self.intf.create_ndp_req(None));
+        let mac = super::traffic::ndp_exchange(t, &self.parent, req, timeout)?;
+        self.intf.set_local_mac(mac);
+        Ok(self)
+    }
+
     /// VPP's `sw_if_index` of the sub-interface.
     pub fn sw_if_index(&self) -> u32 {
         self.sw_if_index

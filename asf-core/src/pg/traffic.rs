@@ -536,27 +536,39 @@ impl PgInterface {
             self.local_ip6(),
             self.name()
         );
-        self.add_stream(t, &[self.create_ndp_req(None)])?;
-        self.enable_capture(t)?;
-        start(t)?;
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let p = self.wait_for_packet_filtered(t, left, None)?;
-            let na = p.get::<Nd>().is_some_and(|n| n.ty() == 136);
-            let ll = p.layers().iter().find_map(|l| match l {
-                asf_packet::Layer::NdOpt(NdOpt {
-                    opt: NdOption::DstLl(m),
-                    ..
-                }) => Some(*m),
-                _ => None,
-            });
-            if let (true, Some(mac)) = (na, ll) {
-                self.set_local_mac(mac);
-                return Ok(self);
-            }
-            tracing::info!("Unexpected response to NDP request:\n{}", p.show());
+        let mac = ndp_exchange(t, self, self.create_ndp_req(None), timeout)?;
+        self.set_local_mac(mac);
+        Ok(self)
+    }
+}
+
+/// Sends neighbour solicitation `req` on `via` and waits up to `timeout`
+/// for the advertisement; VPP's MAC from its target link-layer option.
+pub(crate) fn ndp_exchange(
+    t: &mut TestCase,
+    via: &PgInterface,
+    req: Packet,
+    timeout: Duration,
+) -> TestResult<Mac> {
+    via.add_stream(t, &[req])?;
+    via.enable_capture(t)?;
+    start(t)?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let p = via.wait_for_packet_filtered(t, left, None)?;
+        let na = p.get::<Nd>().is_some_and(|n| n.ty() == 136);
+        let ll = p.layers().iter().find_map(|l| match l {
+            asf_packet::Layer::NdOpt(NdOpt {
+                opt: NdOption::DstLl(m),
+                ..
+            }) => Some(*m),
+            _ => None,
+        });
+        if let (true, Some(mac)) = (na, ll) {
+            return Ok(mac);
         }
+        tracing::info!("Unexpected response to NDP request:\n{}", p.show());
     }
 }
 

@@ -36,6 +36,29 @@ impl ApiClient {
         Self::decode_reply::<R::Reply>(&frame)
     }
 
+    /// Sends `req` with its encoded fields (the bytes after the header)
+    /// changed by `alter`, and waits for its reply without checking the
+    /// retval: for tests of what VPP does with a malformed message, as a
+    /// Python test sends a count its array does not have. VPP drops a
+    /// message shorter than its fields say without a reply, which is
+    /// [`ApiError::Timeout`] here; [`ApiClient::recover`] then checks that
+    /// VPP still answers.
+    pub fn request_altered<R: Request>(
+        &mut self,
+        req: &R,
+        alter: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<R::Reply, ApiError> {
+        let reply = self.msg_id::<R::Reply>()?;
+        let (mut w, context) = self.header::<R>()?;
+        req.encode(&mut w);
+        let mut body = w.into_bytes();
+        let mut fields = body.split_off(R::HEADER.size());
+        alter(&mut fields);
+        body.extend_from_slice(&fields);
+        let (_, frame) = self.exchange(body, context, Collect::Single { reply }, R::NAME)?;
+        Self::decode_reply::<R::Reply>(&frame)
+    }
+
     /// Sends `req`, waits for its reply, and checks the retval against the
     /// current expectation (zero unless [`ApiClient::expect`] says otherwise).
     pub fn request<R: Request>(&mut self, req: &R) -> Result<R::Reply, ApiError> {
