@@ -132,6 +132,8 @@ layers! {
     Erspan(crate::Erspan) = "ERSPAN II";
     /// VXLAN.
     Vxlan(crate::Vxlan) = "VXLAN";
+    /// GTP-U.
+    GtpU(crate::GtpU) = "GTP-U Header";
     /// One MPLS label stack entry.
     Mpls(crate::Mpls) = "MPLS";
     /// Bytes that are not dissected further.

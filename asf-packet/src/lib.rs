@@ -60,7 +60,7 @@ pub use nd::{Nd, NdMsg, NdOpt, NdOption};
 pub use packet::{Bindings, Link, Packet, UdpLayer};
 pub use raw::{Padding, Raw};
 pub use tcp::Tcp;
-pub use tunnel::{Erspan, Gre, Mpls, Vxlan};
+pub use tunnel::{Erspan, Gre, GtpU, Mpls, Vxlan};
 pub use udp::Udp;
 pub use verify::BadChecksum;
 pub use wire::internet_checksum;

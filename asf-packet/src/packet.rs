@@ -361,6 +361,7 @@ stackable!(
     crate::Tcp,
     crate::Gre,
     crate::Vxlan,
+    crate::GtpU,
     crate::Mpls,
     crate::Raw,
     crate::Padding
@@ -476,6 +477,7 @@ fn parse_one(
                 return match layer {
                     UdpLayer::Vxlan => parse_as::<Vxlan>(b),
                     UdpLayer::Mpls => parse_as::<Mpls>(b),
+                    UdpLayer::GtpU => parse_as::<GtpU>(b),
                 };
             }
             // scapy's bindings: the VXLAN, VXLAN-GPE, NSH and Linux ports.
@@ -485,6 +487,9 @@ fn parse_one(
                 parse_as::<Vxlan>(b)
             } else if dport == 6635 {
                 parse_as::<Mpls>(b)
+            } else if dport == 2152 || sport == 2152 {
+                // scapy.contrib.gtp's binding, which VPP's tests load.
+                parse_as::<GtpU>(b)
             } else {
                 None
             }
@@ -552,10 +557,13 @@ pub enum UdpLayer {
     Vxlan,
     /// An MPLS label stack (MPLS over UDP).
     Mpls,
+    /// GTP-U (then IPv4 or IPv6 in a G-PDU).
+    GtpU,
 }
 
 /// Which layer follows which UDP port, beyond the ports scapy knows
-/// (VXLAN on 4789, MPLS on 6635): what `bind_layers(UDP, VXLAN,
+/// (VXLAN on 4789, MPLS on 6635, GTP-U on 2152 as `scapy.contrib.gtp`
+/// binds it): what `bind_layers(UDP, VXLAN,
 /// dport=1111)` says to scapy. Unlike scapy's, bindings are not global:
 /// they are given to [`Packet::dissect_with`] (and, in a test, set for the
 /// class's captures), so one test's ports cannot change another's packets.

@@ -424,3 +424,183 @@ impl Wire for Mpls {
         ]
     }
 }
+
+/// A GTP-U header (3GPP TS 29.281; scapy's `GTP_U_Header` of
+/// `scapy.contrib.gtp`), on UDP port 2152. With any of `e`, `s` or `pn`
+/// set it carries a sequence number, an N-PDU number and a next extension
+/// header type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GtpU {
+    /// Version (3 bits; 1).
+    pub version: u8,
+    /// Protocol type (1: GTP).
+    pub pt: u8,
+    /// The reserved bit.
+    pub reserved: u8,
+    /// Extension header flag.
+    pub e: u8,
+    /// Sequence number flag.
+    pub s: u8,
+    /// N-PDU number flag.
+    pub pn: u8,
+    /// Message type; unset: 255 (G-PDU) over IPv4 or IPv6, else 0.
+    pub gtp_type: Option<u8>,
+    /// Length of what follows the first 8 bytes; unset: computed.
+    pub length: Option<u16>,
+    /// Tunnel endpoint identifier.
+    pub teid: u32,
+    /// Sequence number.
+    pub seq: u16,
+    /// N-PDU number.
+    pub npdu: u8,
+    /// Next extension header type.
+    pub next_ex: u8,
+}
+
+impl Default for GtpU {
+    fn default() -> GtpU {
+        GtpU {
+            version: 1,
+            pt: 1,
+            reserved: 0,
+            e: 0,
+            s: 0,
+            pn: 0,
+            gtp_type: None,
+            length: None,
+            teid: 0,
+            seq: 0,
+            npdu: 0,
+            next_ex: 0,
+        }
+    }
+}
+
+impl GtpU {
+    /// The G-PDU message type.
+    pub const G_PDU: u8 = 255;
+
+    /// A G-PDU header for tunnel `teid` (`GTP_U_Header(gtp_type="g_pdu",
+    /// teid=...)`).
+    pub fn g_pdu(teid: u32) -> GtpU {
+        GtpU {
+            gtp_type: Some(GtpU::G_PDU),
+            teid,
+            ..GtpU::default()
+        }
+    }
+
+    fn has_options(&self) -> bool {
+        self.e | self.s | self.pn != 0
+    }
+}
+
+impl Wire for GtpU {
+    fn clear_auto(&mut self) {
+        self.length = None;
+    }
+
+    fn build(&self, cx: &Cx, payload: Vec<u8>) -> Vec<u8> {
+        let over_ip = matches!(cx.next_ethertype, Some(0x0800 | 0x86dd));
+        let gtp_type = self
+            .gtp_type
+            .unwrap_or(if over_ip { GtpU::G_PDU } else { 0 });
+        let options = if self.has_options() { 4 } else { 0 };
+        let length = self
+            .length
+            .unwrap_or((options + payload.len()).min(0xffff) as u16);
+        let mut out = Vec::with_capacity(8 + options + payload.len());
+        out.push(
+            (self.version & 7) << 5
+                | (self.pt & 1) << 4
+                | (self.reserved & 1) << 3
+                | (self.e & 1) << 2
+                | (self.s & 1) << 1
+                | self.pn & 1,
+        );
+        out.push(gtp_type);
+        out.extend_from_slice(&length.to_be_bytes());
+        out.extend_from_slice(&self.teid.to_be_bytes());
+        if self.has_options() {
+            out.extend_from_slice(&self.seq.to_be_bytes());
+            out.extend_from_slice(&[self.npdu, self.next_ex]);
+        }
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    fn parse(b: &[u8]) -> Option<Parsed<GtpU>> {
+        if b.len() < 8 {
+            return None;
+        }
+        let flags = b[0];
+        let g = GtpU {
+            version: flags >> 5,
+            pt: flags >> 4 & 1,
+            reserved: flags >> 3 & 1,
+            e: flags >> 2 & 1,
+            s: flags >> 1 & 1,
+            pn: flags & 1,
+            gtp_type: Some(b[1]),
+            length: Some(be16(b, 2)),
+            teid: be32(b, 4),
+            ..GtpU::default()
+        };
+        // scapy reads version 2 as GTPv2-C, with other fields. (Message
+        // types other than 26, 254 and 255 it calls GTP-C, with these
+        // fields.)
+        if g.version == 2 {
+            return None;
+        }
+        let (g, len) = if g.has_options() {
+            if b.len() < 12 {
+                return None;
+            }
+            let g = GtpU {
+                seq: be16(b, 8),
+                npdu: b[10],
+                next_ex: b[11],
+                ..g
+            };
+            (g, 12)
+        } else {
+            (g, 8)
+        };
+        // A G-PDU without extension headers carries IPv4 or IPv6, told by
+        // the first byte as scapy does; anything else stays bytes here.
+        let next = match (g.gtp_type, g.e, b.get(len)) {
+            (Some(GtpU::G_PDU), 0, Some(0x45..=0x4e)) => Next::EtherType(0x0800),
+            (Some(GtpU::G_PDU), 0, Some(v)) if v >> 4 == 6 => Next::EtherType(0x86dd),
+            _ => Next::Raw,
+        };
+        Some(Parsed::new(g, len, next))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let mut f = vec![
+            ("version", Value::Int(self.version.into())),
+            ("PT", Value::Int(self.pt.into())),
+            ("reserved", Value::Int(self.reserved.into())),
+            ("E", Value::Int(self.e.into())),
+            ("S", Value::Int(self.s.into())),
+            ("PN", Value::Int(self.pn.into())),
+            (
+                "gtp_type",
+                self.gtp_type.map_or(Value::Auto, |v| Value::Int(v.into())),
+            ),
+            (
+                "length",
+                self.length.map_or(Value::Auto, |v| Value::Int(v.into())),
+            ),
+            ("teid", Value::Int(self.teid.into())),
+        ];
+        if self.has_options() {
+            f.extend([
+                ("seq", Value::Hex(self.seq.into())),
+                ("npdu", Value::Int(self.npdu.into())),
+                ("next_ex", Value::Int(self.next_ex.into())),
+            ]);
+        }
+        f
+    }
+}

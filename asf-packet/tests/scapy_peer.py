@@ -22,6 +22,7 @@ from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, GRE,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrSegmentRouting, Padding,
                        Raw, RouterAlert, UDPerror, conf)
 from scapy.contrib.erspan import ERSPAN
+from scapy.contrib.gtp import GTP_U_Header
 from scapy.contrib.mpls import MPLS
 from scapy.fields import ConditionalField
 from scapy.layers.vxlan import VXLAN
@@ -42,6 +43,7 @@ AUTO = {
     "IPv6ExtHdrSegmentRouting": ["nh", "len", "lastentry"],
     "IPv6ExtHdrFragment": ["nh"],
     "GRE": ["proto"],
+    "GTP_U_Header": ["length"],
 }
 
 
@@ -133,7 +135,7 @@ def payload(r):
 def ip4(r, depth=0):
     ip = IP(src=rip4(r), dst=rip4(r), ttl=r.randrange(1, 256), id=r.randrange(65536),
             tos=r.randrange(256), flags=r.choice([0, 2]))
-    k = r.randrange(6)
+    k = r.randrange(7)
     if k == 0:
         return ip / UDP(sport=r.randrange(10000, 30000), dport=r.randrange(10000, 30000)) / payload(r)
     if k == 1:
@@ -160,6 +162,21 @@ def ip4(r, depth=0):
         if k == 1:
             return ip / g / Ether(src=rmac(r), dst=rmac(r)) / ip4(r, 1)
         return ip / g / ip4(r, 1)
+    if k == 6 and depth == 0:
+        # GTP-U: a G-PDU carrying IPv4 or IPv6, or an end marker.
+        g = GTP_U_Header(teid=r.randrange(2**32))
+        if r.randrange(2):
+            g.S = 1
+            g.seq = r.randrange(65536)
+            g.npdu = r.randrange(256)
+        u = UDP(sport=2152, dport=2152)
+        k = r.randrange(3)
+        if k == 0:
+            return ip / u / g / ip4(r, 1)
+        if k == 1:
+            return ip / u / g / ip6(r)
+        g.gtp_type = 254
+        return ip / u / g / payload(r)
     return ip / payload(r)
 
 

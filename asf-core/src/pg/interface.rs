@@ -513,6 +513,19 @@ impl PgInterface {
         self.table(t, false, table_id)
     }
 
+    /// Sets the interface's link up, as if its cable came back
+    /// (`link_up`: `test interface link-state <name> up`).
+    pub fn link_up(&self, t: &mut TestCase) -> TestResult<&Self> {
+        t.cli(&format!("test interface link-state {} up", self.name()))?;
+        Ok(self)
+    }
+
+    /// Sets its link down (`link_down`).
+    pub fn link_down(&self, t: &mut TestCase) -> TestResult<&Self> {
+        t.cli(&format!("test interface link-state {} down", self.name()))?;
+        Ok(self)
+    }
+
     /// Puts the interface in IPv6 table `table_id` (`set_table_ip6`).
     pub fn set_table_ip6(&self, t: &mut TestCase, table_id: u32) -> TestResult<&Self> {
         self.table(t, true, table_id)

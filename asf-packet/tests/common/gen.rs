@@ -88,7 +88,7 @@ impl Gen {
     /// An IPv4 packet: UDP, TCP, ICMP echo or error, GRE, 4in4, 6in4.
     pub fn ip4_packet(&mut self, depth: u32) -> Packet {
         let ip = self.ipv4();
-        match self.0.u8(..7) {
+        match self.0.u8(..8) {
             0 => ip / self.udp() / self.payload(),
             1 => ip / self.tcp() / self.payload(),
             2 => {
@@ -134,6 +134,27 @@ impl Gen {
                     // Transparent Ethernet bridging.
                     1 => ip / g / self.ether() / self.ip4_packet(depth + 1),
                     _ => ip / g / self.ip4_packet(depth + 1),
+                }
+            }
+            7 if depth < 2 => {
+                // GTP-U: a G-PDU carrying IPv4 or IPv6, or an end marker.
+                let mut g = GtpU {
+                    teid: self.0.u32(..),
+                    ..GtpU::default()
+                };
+                if self.0.bool() {
+                    g.s = 1;
+                    g.seq = self.0.u16(..);
+                    g.npdu = self.0.u8(..);
+                }
+                let ip = ip / Udp::new(2152, 2152);
+                match self.0.u8(..3) {
+                    0 => ip / g / self.ip4_packet(depth + 1),
+                    1 => ip / g / self.ip6_packet(depth + 1),
+                    _ => {
+                        g.gtp_type = Some(254);
+                        ip / g / self.payload()
+                    }
                 }
             }
             5 if depth < 2 => ip / self.ip4_packet(depth + 1),

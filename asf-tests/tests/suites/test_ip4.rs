@@ -1,11 +1,5 @@
-//! Port of `test/test_ip4.py`, class by class. Ported so far: TestIPv4,
-//! TestIPv4RouteLookup, TestIPv4IfAddrRoute, TestICMPEcho,
-//! TestIPv4FibCrud, TestIPNull, TestIPDisabled, TestIPSubNets,
-//! TestIPVlan0, TestIPPunt, TestIPPuntHandoff, TestIPDeag, TestIPInput,
-//! TestIPDirectedBroadcast, TestIPLPM, TestIPv4Frag, TestIPReplace,
-//! TestIPCover, TestIP4Replace, TestIPv4PathMTU, TestIPv4ItfRebind and
-//! TestIP4InterfaceRx; TestIPLoadBalance is not yet here (issue 22 is
-//! open).
+//! Port of `test/test_ip4.py`: every class, with VPP's framework's class
+//! and test names, in its alphabetical test order within a class.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -15,7 +9,9 @@ use asf_core::api::vpp::interface::{
     SwInterfaceSetIpDirectedBroadcast,
 };
 use asf_core::api::vpp::ip::{
-    AddDelIpPuntRedirectV2, FibPathType, IpPuntRedirectDump, IpRouteLookup, PuntRedirectV2,
+    AddDelIpPuntRedirectV2, FibPathType, IpFlowHashConfig, IpFlowHashConfigV2, IpPuntRedirectDump,
+    IpRouteLookup, PuntRedirectV2, SetIpFlowHash, SetIpFlowHashRouterId, SetIpFlowHashV2,
+    SetIpFlowHashV3,
 };
 use asf_core::api::vpp::ip_types::AddressFamily;
 use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
@@ -24,7 +20,7 @@ use asf_core::objects::{
     self, IpInterfaceAddress, IpPathMtu, IpPuntPolicer, IpPuntRedirect, IpRoute, IpTable, Loopback,
     Neighbor, Policer, PolicerAction, PolicerStats, RoutePath, VppObject,
 };
-use asf_core::packet::{Dot1Q, Ether, Icmp, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
+use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
@@ -2507,5 +2503,252 @@ mod ip_punt_handoff {
         objects::remove(t, &ip_punt_policer)?;
         objects::remove(t, &policer)?;
         objects::remove(t, &ip_punt_redirect)
+    }
+}
+
+fn lb_set_up(t: &mut TestCase) -> TestResult {
+    let p = pg::create_interfaces(t, 0..5)?;
+    objects::add(t, objects::MplsTable { table_id: 0 })?;
+    for i in &p {
+        i.admin_up(t)?
+            .config_ip4(t)?
+            .resolve_arp(t)?
+            .enable_mpls(t)?;
+    }
+    Ok(())
+}
+
+/// How many packets the captures hold (`total_len`).
+fn total_len(rxs: &[Vec<Packet>]) -> usize {
+    rxs.iter().map(Vec::len).sum()
+}
+
+/// `n` UDP packets from pg0's remote host, `src` and `dport` of each from
+/// its index.
+fn lb_udp(
+    pg0: &PgInterface,
+    n: usize,
+    dst: &str,
+    src: impl Fn(usize) -> String,
+    dport: impl Fn(usize) -> u16,
+) -> Vec<Packet> {
+    (0..n)
+        .map(|ii| {
+            Ether::new(pg0.remote_mac(), pg0.local_mac())
+                / Ipv4::new(v4(&src(ii)), v4(dst))
+                / Udp::new(1234, dport(ii))
+                / Raw::new([0xa5; 100])
+        })
+        .collect()
+}
+
+fn via(i: &PgInterface) -> RoutePath {
+    RoutePath::via(i.remote_ip4().into(), i.sw_if_index())
+}
+
+fn recursive(nh: &str) -> RoutePath {
+    RoutePath::via(v4(nh).into(), u32::MAX)
+}
+
+fn flow_hash_v2(t: &mut TestCase, config: u32) -> TestResult {
+    t.api().request(&SetIpFlowHashV2 {
+        af: AddressFamily::Ip4,
+        table_id: 0,
+        flow_hash_config: IpFlowHashConfig(config),
+    })?;
+    Ok(())
+}
+
+/// IPv4 Load-Balancing
+#[vpp_test(
+    name = "TestIPLoadBalance",
+    set_up = lb_set_up,
+    tear_down = vlan0_tear_down,
+    requires_messages = ["set_ip_flow_hash_v3", "mpls_ip_bind_unbind"]
+)]
+mod ip_load_balance {
+    use super::*;
+
+    /// IP Load-Balancing
+    #[vpp_test]
+    fn test_ip_load_balance(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2, pg3, pg4) = (&p[0], &p[1], &p[2], &p[3], &p[4]);
+        let eth = || Ether::new(pg0.remote_mac(), pg0.local_mac());
+        let udp_a5 = |src: String, dport: u16| {
+            Ipv4::new(v4(&src), v4("10.0.0.1")) / Udp::new(1234, dport) / Raw::new([0xa5; 100])
+        };
+        let gtp = |teid: u32| {
+            let udp = Udp {
+                chksum: Some(0),
+                ..Udp::new(2152, 2152)
+            };
+            eth()
+                / Ipv4::new(v4("20.0.0.1"), v4("10.0.0.1"))
+                / udp
+                / GtpU::g_pdu(teid)
+                / Raw::new([0xa5; 100])
+        };
+        // An array of packets that differ only in the destination port
+        // (and of packets that differ only in the source address)
+        let mut port_ip_pkts = Vec::new();
+        let mut port_mpls_pkts = Vec::new();
+        let mut port_gtp_pkts = Vec::new();
+        let mut src_ip_pkts = Vec::new();
+        let mut src_mpls_pkts = Vec::new();
+        let mut src_gtp_pkts = Vec::new();
+        for ii in 0..NUM_PKTS {
+            let port_ip_hdr = udp_a5("20.0.0.1".into(), 1234 + ii as u16);
+            port_ip_pkts.push(eth() / port_ip_hdr.clone());
+            port_mpls_pkts.push(eth() / Mpls::new(66, 2) / port_ip_hdr);
+            port_gtp_pkts.push(gtp(200));
+            let src_ip_hdr = udp_a5(format!("20.0.0.{ii}"), 1234);
+            src_ip_pkts.push(eth() / src_ip_hdr.clone());
+            src_mpls_pkts.push(eth() / Mpls::new(66, 2) / src_ip_hdr);
+            src_gtp_pkts.push(gtp(ii as u32));
+        }
+        objects::add(t, IpRoute::new("10.0.0.1/32", [via(pg1), via(pg2)])?)?;
+        objects::add(t, objects::MplsIpBind::new(66, "10.0.0.1/32")?)?;
+        let both = [pg1.clone(), pg2.clone()];
+        // inject the packet on pg0 - expect load-balancing across the 2 paths
+        //  - since the default hash config is to use IP src,dst and port
+        //    src,dst
+        // We are not going to ensure equal amounts of packets across each link,
+        // since the hash algorithm is statistical and therefore this can never
+        // be guaranteed. But with 64 different packets we do expect some
+        // balancing. So instead just ensure there is traffic on each link.
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &port_ip_pkts, &both)?;
+        let n_ip_pg0 = rx[0].len();
+        pg::send_and_expect_load_balancing(t, pg0, &src_ip_pkts, &both)?;
+        pg::send_and_expect_load_balancing(t, pg0, &port_mpls_pkts, &both)?;
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        let n_mpls_pg0 = rx[0].len();
+        // change the router ID and expect the distribution changes
+        t.api().request(&SetIpFlowHashRouterId {
+            router_id: 0x1111_1111,
+        })?;
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &port_ip_pkts, &both)?;
+        assert_ne!(n_ip_pg0, rx[0].len());
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        assert_ne!(n_mpls_pg0, rx[0].len());
+        // change the flow hash config so it's only IP src,dst
+        //  - now only the stream with differing source address will
+        //    load-balance
+        let (src_ip, dst_ip, proto) = (
+            IpFlowHashConfig::SRC_IP.0,
+            IpFlowHashConfig::DST_IP.0,
+            IpFlowHashConfig::PROTO.0,
+        );
+        flow_hash_v2(t, src_ip | dst_ip | proto)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_ip_pkts, &both)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        pg::send_and_expect_only(t, pg0, &port_ip_pkts, pg2)?;
+        // this case gtp v1 teid key LB
+        t.api().request(&SetIpFlowHashV3 {
+            af: AddressFamily::Ip4,
+            table_id: 0,
+            flow_hash_config: IpFlowHashConfigV2(
+                IpFlowHashConfigV2::SRC_IP.0
+                    | IpFlowHashConfigV2::PROTO.0
+                    | IpFlowHashConfigV2::GTPV1_TEID.0,
+            ),
+        })?;
+        let fib = t.cli("show ip fib")?;
+        tracing::info!("{fib}");
+        pg::send_and_expect_load_balancing(t, pg0, &src_gtp_pkts, &both)?;
+        pg::send_and_expect_only(t, pg0, &port_gtp_pkts, pg2)?;
+        // change the flow hash config back to defaults
+        t.api().request(&SetIpFlowHash {
+            vrf_id: 0,
+            src: true,
+            dst: true,
+            proto: true,
+            sport: true,
+            dport: true,
+            ..SetIpFlowHash::default()
+        })?;
+        // Recursive prefixes
+        //  - testing that 2 stages of load-balancing occurs and there is no
+        //    polarisation (i.e. only 2 of 4 paths are used)
+        let port_pkts = lb_udp(
+            pg0,
+            257,
+            "1.1.1.1",
+            |_| "20.0.0.1".into(),
+            |ii| 1234 + ii as u16,
+        );
+        let src_pkts = lb_udp(
+            pg0,
+            257,
+            "1.1.1.1",
+            |ii| format!("20.0.0.{}", ii % 256),
+            |_| 1234,
+        );
+        objects::add(t, IpRoute::new("10.0.0.2/32", [via(pg3), via(pg4)])?)?;
+        objects::add(
+            t,
+            IpRoute::new("1.1.1.1/32", [recursive("10.0.0.2"), recursive("10.0.0.1")])?,
+        )?;
+        let all = p[1..].to_vec();
+        let expect_all = |t: &mut TestCase, outputs: &[PgInterface]| -> TestResult {
+            let rx = pg::send_and_expect_load_balancing(t, pg0, &src_pkts, outputs)?;
+            assert_eq!(src_pkts.len(), total_len(&rx));
+            Ok(())
+        };
+        // inject the packet on pg0 - expect load-balancing across all 4 paths
+        t.cli("clear trace")?;
+        pg::send_and_expect_load_balancing(t, pg0, &port_pkts, &all)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_pkts, &all)?;
+        // bring down pg1 expect LB to adjust to use only those that are up
+        pg1.link_down(t)?;
+        expect_all(t, &p[2..])?;
+        // bring down pg2 expect LB to adjust to use only those that are up
+        pg2.link_down(t)?;
+        expect_all(t, &p[3..])?;
+        // bring the links back up - expect LB over all again
+        pg1.link_up(t)?;
+        pg2.link_up(t)?;
+        expect_all(t, &all)?;
+        // The same link-up/down but this time admin state
+        pg1.admin_down(t)?;
+        pg2.admin_down(t)?;
+        expect_all(t, &p[3..])?;
+        pg1.admin_up(t)?;
+        pg2.admin_up(t)?;
+        pg1.resolve_arp(t)?;
+        pg2.resolve_arp(t)?;
+        expect_all(t, &all)?;
+        // Recursive prefixes
+        //  - testing that 2 stages of load-balancing, no choices
+        let port_pkts = lb_udp(
+            pg0,
+            257,
+            "1.1.1.2",
+            |_| "20.0.0.2".into(),
+            |ii| 1234 + ii as u16,
+        );
+        objects::add(t, IpRoute::new("10.0.0.3/32", [via(pg3)])?)?;
+        objects::add(t, IpRoute::new("1.1.1.2/32", [recursive("10.0.0.3")])?)?;
+        // inject the packet on pg0 - rx only on via routes output interface
+        t.cli("clear trace")?;
+        pg::send_and_expect_only(t, pg0, &port_pkts, pg3)?;
+        // Add a LB route in the presence of a down link - expect no
+        // packets over the down link
+        pg3.link_down(t)?;
+        objects::add(t, IpRoute::new("10.0.0.3/32", [via(pg3), via(pg4)])?)?;
+        let port_pkts = lb_udp(
+            pg0,
+            257,
+            "10.0.0.3",
+            |_| "20.0.0.2".into(),
+            |ii| 1234 + ii as u16,
+        );
+        pg::send_and_expect_only(t, pg0, &port_pkts, pg4)?;
+        // bring the link back up
+        pg3.link_up(t)?;
+        let rx =
+            pg::send_and_expect_load_balancing(t, pg0, &port_pkts, &[pg3.clone(), pg4.clone()])?;
+        assert_eq!(src_pkts.len(), total_len(&rx));
+        Ok(())
     }
 }
