@@ -360,6 +360,17 @@ impl PgInterface {
         self.remote_host().ip6
     }
 
+    /// VPP's link-local address on the interface, as VPP says it now
+    /// (`local_ip6_ll`).
+    pub fn local_ip6_ll(&self, t: &mut TestCase) -> TestResult<Ipv6Addr> {
+        let r = t
+            .api()
+            .request(&crate::api::vpp::ip::SwInterfaceIp6GetLinkLocalAddress {
+                sw_if_index: self.sw_if_index(),
+            })?;
+        Ok(r.ip.into())
+    }
+
     /// The first remote host's link-local address.
     pub fn remote_ip6_ll(&self) -> Ipv6Addr {
         self.remote_host().ip6_ll

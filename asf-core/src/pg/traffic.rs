@@ -542,6 +542,18 @@ impl PgInterface {
     }
 }
 
+impl PgInterface {
+    /// Asks VPP for its MAC by a neighbour solicitation of its link-local
+    /// address (`resolve_ndp(link_layer=True)`).
+    pub fn resolve_ndp_link_local(&self, t: &mut TestCase, timeout: Duration) -> TestResult<&Self> {
+        let addr = self.local_ip6_ll(t)?;
+        tracing::info!("Sending NDP request for {addr} on port {}", self.name());
+        let mac = ndp_exchange(t, self, self.create_ndp_req(Some(addr)), timeout)?;
+        self.set_local_mac(mac);
+        Ok(self)
+    }
+}
+
 /// Sends neighbour solicitation `req` on `via` and waits up to `timeout`
 /// for the advertisement; VPP's MAC from its target link-layer option.
 pub(crate) fn ndp_exchange(

@@ -44,6 +44,7 @@ mod test_http_static;
 mod test_ip4;
 mod test_ip4_irb;
 mod test_ip4_vrf_multi_instance;
+mod test_ip6;
 mod test_ip_ecmp;
 mod test_l2_fib;
 mod test_l2bd;
