@@ -22,6 +22,7 @@ mod asf_stats;
 mod asf_workers;
 mod bench_pg;
 mod flows;
+mod ip_shared;
 mod lib_objects;
 mod lib_pg;
 mod test_acl_plugin;

@@ -9,20 +9,22 @@ use asf_core::api::vpp::interface::{
     SwInterfaceSetIpDirectedBroadcast,
 };
 use asf_core::api::vpp::ip::{
-    AddDelIpPuntRedirectV2, FibPathType, IpFlowHashConfig, IpFlowHashConfigV2, IpPuntRedirectDump,
-    IpRouteLookup, PuntRedirectV2, SetIpFlowHash, SetIpFlowHashRouterId, SetIpFlowHashV2,
-    SetIpFlowHashV3,
+    AddDelIpPuntRedirectV2, FibPathType, IpFlowHashConfig, IpFlowHashConfigV2, IpRouteLookup,
+    PuntRedirectV2, SetIpFlowHash, SetIpFlowHashRouterId, SetIpFlowHashV2, SetIpFlowHashV3,
 };
 use asf_core::api::vpp::ip_types::AddressFamily;
 use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
 use asf_core::errors::ApiError;
 use asf_core::objects::{
-    self, IpInterfaceAddress, IpPathMtu, IpPuntPolicer, IpPuntRedirect, IpRoute, IpTable, Loopback,
-    Neighbor, Policer, PolicerAction, PolicerStats, RoutePath, VppObject,
+    self, IpInterfaceAddress, IpPathMtu, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
 };
 use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+
+use crate::ip_shared::{
+    interface_rx, punt_police_and_redirect, punt_policer_handoff, punt_redirect_dump, redirect,
+};
 
 /// `NUM_PKTS` of VPP's framework.
 const NUM_PKTS: usize = 67;
@@ -1972,36 +1974,11 @@ mod ip4_interface_rx {
     /// IPv4 Interface Receive
     #[vpp_test]
     fn test_interface_rx(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
-        for (table_id, rx_if, src, dst, out) in [
-            // add a route in the default table to receive ...
-            (0, pg1, "5.5.5.5", "1.1.1.1", 1),
-            // add a route in table 1 to receive ...
-            (1, pg2, "6.6.6.6", "1.1.1.2", 2),
-        ] {
-            let path = RoutePath::via(v4("0.0.0.0").into(), rx_if.sw_if_index())
-                .of_type(FibPathType::InterfaceRx);
-            objects::add(t, IpRoute::new("1.1.1.0/24", [path])?.in_table(table_id))?;
-            // packets to these destination are dropped, since they'll
-            // hit the respective default routes in the next table
-            let pkt = Ether::new(pg0.remote_mac(), pg0.local_mac())
-                / Ipv4::new(v4(src), v4(dst))
-                / Tcp::new(1234, 1234)
-                / Raw::new([0xa5; 100]);
-            let pkts_dst = vec![pkt; 10];
-            let remark = format!("IP in table {out}");
-            pg::send_and_assert_no_replies(t, pg0, &pkts_dst, &remark)?;
-            // add a route in the next table to forward via its interface
-            let out_if = &p[out];
-            let path = RoutePath::via(out_if.remote_ip4().into(), out_if.sw_if_index());
-            objects::add(
-                t,
-                IpRoute::new(&format!("{dst}/32"), [path])?.in_table(out as u32),
-            )?;
-            pg::send_and_expect(t, pg0, &pkts_dst, out_if)?;
-        }
-        Ok(())
+        interface_rx(
+            t,
+            "1.1.1.0/24",
+            [("5.5.5.5", "1.1.1.1"), ("6.6.6.6", "1.1.1.2")],
+        )
     }
 }
 
@@ -2167,14 +2144,6 @@ fn punt_pkt(pg0: &PgInterface) -> Packet {
         / Raw::new([0xa5; 100])
 }
 
-fn redirect(rx: u32, tx: &PgInterface, nh: IpAddr) -> IpPuntRedirect {
-    IpPuntRedirect {
-        rx_sw_if_index: rx,
-        tx_sw_if_index: tx.sw_if_index(),
-        nh,
-    }
-}
-
 /// IPv4 Punt Police/Redirect
 #[vpp_test(
     name = "TestIPPunt",
@@ -2189,46 +2158,8 @@ mod ip_punt {
     #[vpp_test]
     fn test_ip_punt(t: &mut TestCase) -> TestResult {
         let p = pg::interfaces(t)?;
-        let (pg0, pg1) = (&p[0], &p[1]);
-        let pkts = vec![punt_pkt(pg0); 1025];
-        // Configure a punt redirect via pg1.
-        let nh_addr: IpAddr = pg1.remote_ip4().into();
-        let ip_punt_redirect = objects::add(t, redirect(pg0.sw_if_index(), pg1, nh_addr))?;
-        pg::send_and_expect(t, pg0, &pkts, pg1)?;
-        // add a policer
-        let policer = objects::add(t, Policer::new("ip4-punt", 400, 0, 10, 0).pps())?;
-        let ip_punt_policer = objects::add(
-            t,
-            IpPuntPolicer {
-                policer_index: policer.policer_index,
-                is_ip6: false,
-            },
-        )?;
-        t.cli("clear trace")?;
-        pg0.add_stream(t, &pkts)?;
-        pg::enable_capture(t, &p)?;
-        pg::start(t)?;
-        // the number of packet received should be greater than 0,
-        // but not equal to the number sent, since some were policed
-        let rx = pg1.capture(t)?;
-        let stats = policer.stats(t, None)?;
-        // Single rate policer - expect conform, violate but no exceed
-        assert!(stats.conform_packets > 0, "{stats:?}");
-        assert_eq!(stats.exceed_packets, 0);
-        assert!(stats.violate_packets > 0, "{stats:?}");
-        assert!(!rx.is_empty());
-        assert!(rx.len() < pkts.len(), "{} of {} came", rx.len(), pkts.len());
-        // remove the policer. back to full rx
-        objects::remove(t, &ip_punt_policer)?;
-        objects::remove(t, &policer)?;
-        pg::send_and_expect(t, pg0, &pkts, pg1)?;
-        // remove the redirect. expect full drop.
-        objects::remove(t, &ip_punt_redirect)?;
-        pg::send_and_assert_no_replies(t, pg0, &pkts, "IP no punt config")?;
-        // Add a redirect that is not input port selective
-        let ip_punt_redirect = objects::add(t, redirect(u32::MAX, pg1, nh_addr))?;
-        pg::send_and_expect(t, pg0, &pkts, pg1)?;
-        objects::remove(t, &ip_punt_redirect)
+        let pkts = vec![punt_pkt(&p[0]); 1025];
+        punt_police_and_redirect(t, &pkts, p[1].remote_ip4().into(), "ip4-punt")
     }
 
     /// IP punt API parameter validation
@@ -2263,35 +2194,8 @@ mod ip_punt {
     /// IP4 punt redirect dump
     #[vpp_test]
     fn test_ip_punt_dump(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let pg3 = &p[3];
-        // Configure a punt redirects
-        let nh_address: IpAddr = pg3.remote_ip4().into();
-        let redirects = [
-            redirect(p[0].sw_if_index(), pg3, nh_address),
-            redirect(p[1].sw_if_index(), pg3, nh_address),
-            redirect(p[2].sw_if_index(), pg3, v4("0.0.0.0").into()),
-        ];
-        for r in &redirects {
-            objects::add(t, r.clone())?;
-        }
-        // Dump pg0 punt redirects
-        for r in &redirects {
-            assert!(r.query_vpp_config(t.api())?, "{r} is not in VPP");
-        }
-        // Dump punt redirects for all interfaces
-        let punts = t.api().dump(&IpPuntRedirectDump {
-            sw_if_index: u32::MAX,
-            is_ipv6: false,
-        })?;
-        assert_eq!(punts.len(), 3);
-        for p in &punts {
-            assert_eq!(p.punt.tx_sw_if_index, pg3.sw_if_index());
-        }
-        // Python's `assertNotEqual(punts[1].punt.nh, pg3.remote_ip4)`
-        // compares an address with a string and cannot fail; not ported.
-        assert_eq!(punts[2].punt.nh.ip(), IpAddr::from(v4("0.0.0.0")));
-        Ok(())
+        let pg3 = pg::interface(t, "pg3")?;
+        punt_redirect_dump(t, pg3.remote_ip4().into(), v4("0.0.0.0").into())
     }
 
     /// IP punt/local with VRFs
@@ -2418,91 +2322,8 @@ mod ip_punt_handoff {
     #[vpp_test]
     fn test_ip_punt_policer_handoff(t: &mut TestCase) -> TestResult {
         let p = pg::interfaces(t)?;
-        let (pg0, pg1) = (&p[0], &p[1]);
-        let pkts = vec![punt_pkt(pg0); NUM_PKTS];
-        // Configure a punt redirect via pg1.
-        let ip_punt_redirect =
-            objects::add(t, redirect(pg0.sw_if_index(), pg1, pg1.remote_ip4().into()))?;
-        // This policer drops no packets, we are just
-        // testing that they get to the right thread.
-        let tx = PolicerAction::TRANSMIT;
-        let policer = Policer::new("ip4-punt", 400, 0, 10, 0)
-            .pps()
-            .actions(tx, tx, tx);
-        let policer = objects::add(t, policer)?;
-        let ip_punt_policer = objects::add(
-            t,
-            IpPuntPolicer {
-                policer_index: policer.policer_index,
-                is_ip6: false,
-            },
-        )?;
-        let send_on_both = |t: &mut TestCase| -> TestResult {
-            for worker in [0, 1] {
-                let o = pg::SendOptions {
-                    worker: Some(worker),
-                    ..pg::SendOptions::default()
-                };
-                pg::send_and_expect_with(t, pg0, &pkts, pg1, &o)?;
-                let trace = t.cli("show trace max 100")?;
-                tracing::debug!("{trace}");
-            }
-            Ok(())
-        };
-        let policed = |s: &PolicerStats| {
-            assert!(s.conform_packets > 0, "{s:?}");
-            assert_eq!(s.exceed_packets, 0, "{s:?}");
-            assert!(s.violate_packets > 0, "{s:?}");
-        };
-        send_on_both(t)?;
-        // Combined stats, all threads
-        let stats = policer.stats(t, None)?;
-        // Single rate policer - expect conform, violate but no exceed
-        policed(&stats);
-        // Worker 0, should have done all the policing
-        let stats0 = policer.stats(t, Some(0))?;
-        assert_eq!(stats, stats0);
-        // Worker 1, should have handed everything off
-        let stats1 = policer.stats(t, Some(1))?;
-        assert_eq!(
-            (
-                stats1.conform_packets,
-                stats1.exceed_packets,
-                stats1.violate_packets
-            ),
-            (0, 0, 0)
-        );
-        // Bind the policer to worker 1 and repeat
-        policer.bind(t.api(), 1, true)?;
-        send_on_both(t)?;
-        // The 2 workers should now have policed the same amount
-        let stats = policer.stats(t, None)?;
-        let stats0 = policer.stats(t, Some(0))?;
-        let stats1 = policer.stats(t, Some(1))?;
-        policed(&stats0);
-        policed(&stats1);
-        assert_eq!(
-            stats0.conform_packets + stats1.conform_packets,
-            stats.conform_packets
-        );
-        assert_eq!(
-            stats0.violate_packets + stats1.violate_packets,
-            stats.violate_packets
-        );
-        // Unbind the policer and repeat
-        policer.bind(t.api(), 1, false)?;
-        send_on_both(t)?;
-        // The policer should auto-bind to worker 0 when packets arrive
-        let stats0new = policer.stats(t, Some(0))?;
-        let stats1new = policer.stats(t, Some(1))?;
-        assert!(stats0new.conform_packets > stats0.conform_packets);
-        assert_eq!(stats0new.exceed_packets, 0);
-        assert!(stats0new.violate_packets > stats0.violate_packets);
-        assert_eq!(stats1, stats1new);
-        // Clean up
-        objects::remove(t, &ip_punt_policer)?;
-        objects::remove(t, &policer)?;
-        objects::remove(t, &ip_punt_redirect)
+        let pkts = vec![punt_pkt(&p[0]); NUM_PKTS];
+        punt_policer_handoff(t, &pkts, p[1].remote_ip4().into(), "ip4-punt")
     }
 }
 

@@ -7,16 +7,22 @@ use std::net::Ipv6Addr;
 use std::time::Duration;
 
 use asf_core::api::vpp::interface::SwInterfaceAddDelAddress;
-use asf_core::api::vpp::ip::{FibPathType, IpRouteLookup};
+use asf_core::api::vpp::ip::{FibPathType, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId};
+use asf_core::api::vpp::ip_types::AddressFamily;
+use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
 use asf_core::objects::{
-    self, IpInterfaceAddress, IpMRoute, IpRoute, Loopback, MRoutePath, RoutePath, VppObject,
+    self, IpInterfaceAddress, IpMRoute, IpRoute, IpTable, Loopback, MRoutePath, MplsIpBind,
+    MplsLabel, MplsRoute, MplsTable, RoutePath, VppObject,
 };
-use asf_core::packet::{Ether, Icmpv6, Ipv6, Packet, Raw, Udp};
+use asf_core::packet::{Ether, Icmpv6, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
+use crate::ip_shared::{
+    interface_rx, punt_police_and_redirect, punt_policer_handoff, punt_redirect_dump,
+};
+
 /// `NUM_PKTS` of VPP's framework.
-#[allow(dead_code)]
 const NUM_PKTS: usize = 67;
 
 fn v6(s: &str) -> Ipv6Addr {
@@ -392,5 +398,343 @@ mod ip6_disabled {
             pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IPv6 disabled")?;
         }
         Ok(())
+    }
+}
+
+fn lb_set_up(t: &mut TestCase) -> TestResult {
+    let p = pg::create_interfaces(t, 0..5)?;
+    objects::add(t, MplsTable { table_id: 0 })?;
+    for i in &p {
+        i.admin_up(t)?
+            .config_ip6(t)?
+            .resolve_ndp(t, NDP_TIMEOUT)?
+            .enable_mpls(t)?;
+    }
+    Ok(())
+}
+
+fn lb_tear_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.unconfig_ip6(t)?.admin_down(t)?.disable_mpls(t)?;
+    }
+    Ok(())
+}
+
+fn via6(i: &PgInterface) -> RoutePath {
+    RoutePath::via(i.remote_ip6().into(), i.sw_if_index())
+}
+
+fn recursive6(nh: &str) -> RoutePath {
+    RoutePath::via(v6(nh).into(), u32::MAX)
+}
+
+/// `n` UDP packets from pg0's remote host to `dst`, `src` and `dport`
+/// of each from its index.
+fn lb_udp(
+    pg0: &PgInterface,
+    n: usize,
+    dst: &str,
+    src: impl Fn(usize) -> String,
+    dport: impl Fn(usize) -> u16,
+) -> Vec<Packet> {
+    (0..n)
+        .map(|ii| {
+            Ether::new(pg0.remote_mac(), pg0.local_mac())
+                / Ipv6::new(v6(&src(ii)), v6(dst))
+                / Udp::new(1234, dport(ii))
+                / Raw::new([0xa5; 100])
+        })
+        .collect()
+}
+
+fn flow_hash(t: &mut TestCase, ports: bool) -> TestResult {
+    t.api().request(&SetIpFlowHash {
+        vrf_id: 0,
+        is_ipv6: true,
+        src: true,
+        dst: true,
+        proto: true,
+        sport: ports,
+        dport: ports,
+        ..SetIpFlowHash::default()
+    })?;
+    Ok(())
+}
+
+/// IPv6 Load-Balancing
+#[vpp_test(
+    name = "TestIP6LoadBalance",
+    set_up = lb_set_up,
+    tear_down = lb_tear_down,
+    requires_messages = ["set_ip_flow_hash", "mpls_ip_bind_unbind"]
+)]
+mod ip6_load_balance {
+    use super::*;
+
+    /// IPv6 Load-Balancing
+    #[vpp_test]
+    fn test_ip6_load_balance(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2, pg3, pg4) = (&p[0], &p[1], &p[2], &p[3], &p[4]);
+        let eth = || Ether::new(pg0.remote_mac(), pg0.local_mac());
+        let udp_a5 = |src: String, dport: u16| {
+            Ipv6::new(v6(&src), v6("3000::1")) / Udp::new(1234, dport) / Raw::new([0xa5; 100])
+        };
+        // An array of packets that differ only in the destination port
+        //  - IP only
+        //  - MPLS EOS
+        //  - MPLS non-EOS
+        //  - MPLS non-EOS with an entropy label
+        // and an array of packets that differ only in the source address
+        let (mut port_ip_pkts, mut port_mpls_pkts, mut port_mpls_neos_pkts, mut port_ent_pkts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut src_ip_pkts, mut src_mpls_pkts) = (Vec::new(), Vec::new());
+        let l = |label| Mpls::new(label, 2).not_bottom();
+        for ii in 0..NUM_PKTS {
+            let port_ip_hdr = udp_a5("3000:1::1".into(), 1234 + ii as u16);
+            port_ip_pkts.push(eth() / port_ip_hdr.clone());
+            port_mpls_pkts.push(eth() / Mpls::new(66, 2) / port_ip_hdr.clone());
+            port_mpls_neos_pkts.push(eth() / l(67) / Mpls::new(77, 2) / port_ip_hdr.clone());
+            port_ent_pkts.push(eth() / l(67) / l(14) / Mpls::new(999, 2) / port_ip_hdr);
+            let src_ip_hdr = udp_a5(format!("3000:1::{ii:x}"), 1234);
+            src_ip_pkts.push(eth() / src_ip_hdr.clone());
+            src_mpls_pkts.push(eth() / Mpls::new(66, 2) / src_ip_hdr);
+        }
+        // A route for the IP packets
+        objects::add(t, IpRoute::new("3000::1/128", [via6(pg1), via6(pg2)])?)?;
+        // a local-label for the EOS packets
+        objects::add(t, MplsIpBind::new(66, "3000::1/128")?)?;
+        // An MPLS route for the non-EOS packets
+        let labelled = |i: &PgInterface| via6(i).with_labels([MplsLabel::bare(67)]);
+        objects::add(t, MplsRoute::new(67, false, [labelled(pg1), labelled(pg2)]))?;
+        let both = [pg1.clone(), pg2.clone()];
+        // inject the packet on pg0 - expect load-balancing across the 2 paths
+        //  - since the default hash config is to use IP src,dst and port
+        //    src,dst
+        // We are not going to ensure equal amounts of packets across each link,
+        // since the hash algorithm is statistical and therefore this can never
+        // be guaranteed. But with 64 different packets we do expect some
+        // balancing. So instead just ensure there is traffic on each link.
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &port_ip_pkts, &both)?;
+        let n_ip_pg0 = rx[0].len();
+        pg::send_and_expect_load_balancing(t, pg0, &src_ip_pkts, &both)?;
+        pg::send_and_expect_load_balancing(t, pg0, &port_mpls_pkts, &both)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &port_mpls_neos_pkts, &both)?;
+        let n_mpls_pg0 = rx[0].len();
+        // change the router ID and expect the distribution changes
+        t.api().request(&SetIpFlowHashRouterId {
+            router_id: 0x1111_1111,
+        })?;
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &port_ip_pkts, &both)?;
+        assert_ne!(n_ip_pg0, rx[0].len());
+        let rx = pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        assert_ne!(n_mpls_pg0, rx[0].len());
+        // The packets with Entropy label in should not load-balance,
+        // since the Entropy value is fixed.
+        pg::send_and_expect_only(t, pg0, &port_ent_pkts, pg1)?;
+        // change the flow hash config so it's only IP src,dst
+        //  - now only the stream with differing source address will
+        //    load-balance
+        flow_hash(t, false)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_ip_pkts, &both)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_mpls_pkts, &both)?;
+        pg::send_and_expect_only(t, pg0, &port_ip_pkts, pg2)?;
+        // change the flow hash config back to defaults
+        flow_hash(t, true)?;
+        // Recursive prefixes
+        //  - testing that 2 stages of load-balancing occurs and there is no
+        //    polarisation (i.e. only 2 of 4 paths are used)
+        let port_pkts = lb_udp(
+            pg0,
+            257,
+            "4000::1",
+            |_| "4000:1::1".into(),
+            |ii| 1234 + ii as u16,
+        );
+        let src_pkts = lb_udp(
+            pg0,
+            257,
+            "4000::1",
+            |ii| format!("4000:1::{ii:x}"),
+            |_| 1234,
+        );
+        objects::add(t, IpRoute::new("3000::2/128", [via6(pg3), via6(pg4)])?)?;
+        objects::add(
+            t,
+            IpRoute::new(
+                "4000::1/128",
+                [recursive6("3000::1"), recursive6("3000::2")],
+            )?,
+        )?;
+        // inject the packet on pg0 - expect load-balancing across all 4 paths
+        t.cli("clear trace")?;
+        let all = p[1..].to_vec();
+        pg::send_and_expect_load_balancing(t, pg0, &port_pkts, &all)?;
+        pg::send_and_expect_load_balancing(t, pg0, &src_pkts, &all)?;
+        // Recursive prefixes
+        //  - testing that 2 stages of load-balancing no choices
+        let port_pkts = lb_udp(
+            pg0,
+            257,
+            "6000::1",
+            |_| "6000:1::1".into(),
+            |ii| 1234 + ii as u16,
+        );
+        objects::add(t, IpRoute::new("5000::2/128", [via6(pg3)])?)?;
+        objects::add(t, IpRoute::new("6000::1/128", [recursive6("5000::2")])?)?;
+        // inject the packet on pg0 - expect load-balancing across all 4 paths
+        t.cli("clear trace")?;
+        pg::send_and_expect_only(t, pg0, &port_pkts, pg3)?;
+        Ok(())
+    }
+}
+
+/// `punt_setup` of IP6PuntSetup: four pg interfaces, up, addressed and
+/// resolved.
+fn four_pg_set_up(t: &mut TestCase) -> TestResult {
+    pgs_up_ip6(t, 4)?;
+    Ok(())
+}
+
+/// IP6PuntSetup's packet: from pg0's remote host to VPP, TCP (which VPP
+/// punts: nothing listens).
+fn punt_pkt(pg0: &PgInterface) -> Packet {
+    Ether::new(pg0.remote_mac(), pg0.local_mac())
+        / Ipv6::new(pg0.remote_ip6(), pg0.local_ip6())
+        / Tcp::new(1234, 1234)
+        / Raw::new([0xa5; 100])
+}
+
+/// IPv6 Punt Police/Redirect
+#[vpp_test(
+    name = "TestIP6Punt",
+    set_up = four_pg_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["ip_punt_police", "policer_add"]
+)]
+mod ip6_punt {
+    use super::*;
+
+    /// IP6 punt police and redirect
+    #[vpp_test]
+    fn test_ip_punt(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let pkts = vec![punt_pkt(&p[0]); 1025];
+        punt_police_and_redirect(t, &pkts, p[1].remote_ip6().into(), "ip6-punt")
+    }
+
+    /// IP6 punt redirect dump
+    #[vpp_test]
+    fn test_ip_punt_dump(t: &mut TestCase) -> TestResult {
+        let pg3 = pg::interface(t, "pg3")?;
+        punt_redirect_dump(t, pg3.remote_ip6().into(), v6("::").into())
+    }
+}
+
+/// IPv6 Punt Police/Redirect
+#[vpp_test(
+    name = "TestIP6PuntHandoff",
+    workers = 2,
+    set_up = four_pg_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["policer_bind_v2"]
+)]
+mod ip6_punt_handoff {
+    use super::*;
+
+    /// IP6 punt policer thread handoff
+    #[vpp_test]
+    fn test_ip_punt(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let pkts = vec![punt_pkt(&p[0]); NUM_PKTS];
+        punt_policer_handoff(t, &pkts, p[1].remote_ip6().into(), "ip6-punt")
+    }
+}
+
+/// IPv6 Punt Police/Redirect
+#[vpp_test(
+    name = "TestIPv6Punt",
+    set_up = four_pg_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["ip_punt_police", "policer_add", "set_punt"]
+)]
+mod ipv6_punt {
+    use super::*;
+
+    /// IPv6 punt police and redirect
+    #[vpp_test]
+    fn test_ip6_punt(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        // use UDP packet that have a port we need to explicitly
+        // register to get punted.
+        t.api().request(&SetPunt {
+            is_add: true,
+            punt: Punt {
+                r#type: PuntType::L4,
+                punt: PuntUnion::from_l4(&PuntL4 {
+                    af: AddressFamily::Ip6,
+                    protocol: IpProto::Udp,
+                    port: 7654,
+                }),
+            },
+        })?;
+        let pkt = Ether::new(p[0].remote_mac(), p[0].local_mac())
+            / Ipv6::new(p[0].remote_ip6(), p[0].local_ip6())
+            / Udp::new(1234, 7654)
+            / Raw::new([0xa5; 100]);
+        punt_police_and_redirect(t, &vec![pkt; 1025], p[1].remote_ip6().into(), "ip6-punt")
+    }
+
+    /// IPv6 punt redirect dump
+    #[vpp_test]
+    fn test_ip6_punt_dump(t: &mut TestCase) -> TestResult {
+        let pg3 = pg::interface(t, "pg3")?;
+        punt_redirect_dump(t, pg3.remote_ip6().into(), v6("::").into())
+    }
+}
+
+/// pg0, pg1 and pg2 in IPv6 tables 0, 1 and 2, up, addressed and
+/// resolved.
+fn interface_rx_set_up(t: &mut TestCase) -> TestResult {
+    for (table_id, i) in (0..).zip(pg::create_interfaces(t, 0..3)?) {
+        i.admin_up(t)?;
+        if table_id != 0 {
+            objects::add(
+                t,
+                IpTable {
+                    table_id,
+                    is_ip6: true,
+                },
+            )?;
+        }
+        i.set_table_ip6(t, table_id)?
+            .config_ip6(t)?
+            .resolve_ndp(t, NDP_TIMEOUT)?;
+    }
+    Ok(())
+}
+
+fn interface_rx_tear_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.unconfig_ip6(t)?.admin_down(t)?.set_table_ip6(t, 0)?;
+    }
+    Ok(())
+}
+
+/// IPv6 Interface Receive
+#[vpp_test(
+    name = "TestIP6InterfaceRx",
+    set_up = interface_rx_set_up,
+    tear_down = interface_rx_tear_down,
+    requires_messages = ["ip_route_dump"]
+)]
+mod ip6_interface_rx {
+    use super::*;
+
+    /// IPv6 Interface Receive
+    #[vpp_test]
+    fn test_interface_rx(t: &mut TestCase) -> TestResult {
+        interface_rx(t, "1::/122", [("5::5", "1::1"), ("6::6", "1::2")])
     }
 }
