@@ -1,12 +1,15 @@
 //! Checks that `test_ip4` and `test_ip6` make alike for their family (VPP's
 //! framework repeats them in each file): punt redirects and policers, and
-//! the punt redirect dump, interface-receive paths.
+//! the punt redirect dump, interface-receive paths, table and address
+//! replacement.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use asf_core::api::vpp::ip::{FibPathType, IpPuntRedirectDump};
+use asf_core::api::vpp::interface::{SwInterfaceAddressReplaceBegin, SwInterfaceAddressReplaceEnd};
+use asf_core::api::vpp::ip::{FibPathType, IpAddressDump, IpPuntRedirectDump};
 use asf_core::objects::{
-    self, IpPuntPolicer, IpPuntRedirect, IpRoute, Policer, PolicerAction, PolicerStats, RoutePath,
+    self, IpInterfaceAddress, IpMRoute, IpPuntPolicer, IpPuntRedirect, IpRoute, IpTable,
+    MRoutePath, Policer, PolicerAction, PolicerStats, RoutePath, VppObject,
 };
 use asf_core::packet::{Ether, Ipv4, Ipv6, Packet, Raw, Tcp};
 use asf_core::pg::{self, PgInterface};
@@ -92,10 +95,7 @@ pub fn punt_redirect_dump(t: &mut TestCase, nh_address: IpAddr, any: IpAddr) -> 
     }
     // Dump pg0 punt redirects
     for r in &redirects {
-        assert!(
-            objects::VppObject::query_vpp_config(r, t.api())?,
-            "{r} is not in VPP"
-        );
+        assert!(r.query_vpp_config(t.api())?, "{r} is not in VPP");
     }
     // Dump punt redirects for all interfaces
     let punts = t.api().dump(&IpPuntRedirectDump {
@@ -250,4 +250,275 @@ pub fn interface_rx(t: &mut TestCase, cover: &str, flows: [(&str, &str); 2]) -> 
         pg::send_and_expect(t, pg0, &pkts_dst, rx_if)?;
     }
     Ok(())
+}
+
+/// A unicast and a multicast route of a table.
+type RoutePair = (IpRoute, IpMRoute);
+
+/// Checks each table's dumps: route `jj` must be there if `want(jj)` says
+/// `Some(true)`, must not be if `Some(false)`.
+fn assert_in_tables(
+    t: &mut TestCase,
+    tables: &[IpTable],
+    routes: &[Vec<RoutePair>],
+    want: impl Fn(usize) -> Option<bool>,
+) -> TestResult {
+    for (table, routes) in tables.iter().zip(routes) {
+        let dump = table.dump(t.api())?;
+        let mdump = table.mdump(t.api())?;
+        for (jj, (uni, multi)) in routes.iter().enumerate() {
+            if let Some(present) = want(jj) {
+                assert_eq!(uni.in_dump(&dump), present, "{uni}");
+                assert_eq!(multi.in_dump(&mdump), present, "{multi}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds again the routes `jj` for which `pick(jj)`.
+fn add_again(
+    t: &mut TestCase,
+    routes: &mut [Vec<RoutePair>],
+    pick: impl Fn(usize) -> bool,
+) -> TestResult {
+    for routes in routes.iter_mut() {
+        for (jj, (uni, multi)) in routes.iter_mut().enumerate() {
+            if pick(jj) {
+                uni.add_vpp_config(t.api())?;
+                multi.add_vpp_config(t.api())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What the table-replace test of a family adds and finds.
+pub struct ReplaceFamily {
+    /// IPv6 tables rather than IPv4.
+    pub is_ip6: bool,
+    /// The route numbers (IPv4: 0 to 19; IPv6: 1 to 19).
+    pub routes: std::ops::Range<usize>,
+    /// The unicast route of number `jj` (`10.0.0.jj/32`).
+    pub uni: fn(usize) -> String,
+    /// The group of multicast route `jj` (`239.0.0.jj`).
+    pub grp: fn(usize) -> IpAddr,
+    /// The routes and multicast routes an empty table dumps.
+    pub empty: (usize, usize),
+    /// Whether the test checks the empty tables first (IPv6 does).
+    pub check_empty_first: bool,
+}
+
+/// `test_replace` of TestIPReplace and TestIP6Replace: each link's table
+/// (1 to 4) gets unicast routes via its two remote hosts and multicast
+/// routes accepting on pg0, forwarding on the others; three times the
+/// tables are replaced with the even routes only, then all again; last
+/// they are flushed.
+pub fn table_replace(t: &mut TestCase, f: &ReplaceFamily) -> TestResult {
+    let links = pg::interfaces(t)?;
+    let tables: Vec<IpTable> = (1..=4)
+        .map(|table_id| IpTable {
+            table_id,
+            is_ip6: f.is_ip6,
+        })
+        .collect();
+    // the sizes of 'empty' tables
+    if f.check_empty_first {
+        for table in &tables {
+            assert_eq!(table.dump(t.api())?.len(), f.empty.0);
+            assert_eq!(table.mdump(t.api())?.len(), f.empty.1);
+        }
+    }
+    let any = if f.is_ip6 {
+        Ipv6Addr::UNSPECIFIED.into()
+    } else {
+        IpAddr::from(Ipv4Addr::UNSPECIFIED)
+    };
+    let mut routes: Vec<Vec<RoutePair>> = Vec::new();
+    // load up the tables with some routes
+    for (link, table) in links.iter().zip(&tables) {
+        let mut in_table = Vec::new();
+        for jj in f.routes.clone() {
+            let paths = link.remote_hosts()[..2]
+                .iter()
+                .map(|h| {
+                    let nh: IpAddr = if f.is_ip6 { h.ip6.into() } else { h.ip4.into() };
+                    RoutePath::via(nh, link.sw_if_index())
+                })
+                .collect::<Vec<_>>();
+            let uni = IpRoute::new(&(f.uni)(jj), paths)?.in_table(table.table_id);
+            // MFIB_API_ITF_FLAG_ACCEPT on pg0, MFIB_API_ITF_FLAG_FORWARD
+            // on the others
+            let paths = links
+                .iter()
+                .enumerate()
+                .map(|(k, i)| MRoutePath {
+                    sw_if_index: i.sw_if_index(),
+                    itf_flags: if k == 0 { 2 } else { 4 },
+                })
+                .collect();
+            let multi = IpMRoute {
+                table_id: table.table_id,
+                src: any,
+                grp: (f.grp)(jj),
+                grp_len: if f.is_ip6 { 128 } else { 32 },
+                entry_flags: 0,
+                rpf_id: 0,
+                paths,
+            };
+            in_table.push((objects::add(t, uni)?, objects::add(t, multi)?));
+        }
+        routes.push(in_table);
+    }
+    // replace the tables a few times
+    for _ in 0..3 {
+        // replace_begin each table
+        for table in &tables {
+            table.replace_begin(t.api())?;
+        }
+        // all the routes are still there
+        assert_in_tables(t, &tables, &routes, |_| Some(true))?;
+        // redownload the even numbered routes
+        add_again(t, &mut routes, |jj| jj % 2 == 0)?;
+        // signal each table replace_end
+        for table in &tables {
+            table.replace_end(t.api())?;
+        }
+        // we should find the even routes, but not the odd (the original
+        // checks the odd ones below the 19th only)
+        assert_in_tables(t, &tables, &routes, |jj| match jj % 2 {
+            0 => Some(true),
+            _ if jj < 19 => Some(false),
+            _ => None,
+        })?;
+        // reload all the routes
+        add_again(t, &mut routes, |_| true)?;
+        // all the routes are still there
+        assert_in_tables(t, &tables, &routes, |_| Some(true))?;
+    }
+    // finally flush the tables for good measure
+    for table in &tables {
+        table.flush(t.api())?;
+        assert_eq!(table.dump(t.api())?.len(), f.empty.0);
+        assert_eq!(table.mdump(t.api())?.len(), f.empty.1);
+    }
+    Ok(())
+}
+
+/// How many addresses of the family the interface has (`get_n_pfxs`).
+fn n_pfxs(t: &mut TestCase, intf: &PgInterface, is_ipv6: bool) -> TestResult<usize> {
+    let d = t.api().dump(&IpAddressDump {
+        sw_if_index: intf.sw_if_index(),
+        is_ipv6,
+    })?;
+    Ok(d.len())
+}
+
+fn address_replace(t: &mut TestCase, begin: bool) -> TestResult {
+    if begin {
+        t.api().request(&SwInterfaceAddressReplaceBegin)?;
+    } else {
+        t.api().request(&SwInterfaceAddressReplaceEnd)?;
+    }
+    Ok(())
+}
+
+/// `test_replace` of TestIP4Replace and TestIP6AddrReplace. `addr(net,
+/// x, host)` is the address `host` of subnet `net` for interface `x`
+/// (IPv4 `172.<net>.<x>.<host>`, IPv6 `2001:<net>:<x>::<host>`), of
+/// length `len`.
+pub fn address_replace_test(
+    t: &mut TestCase,
+    is_ipv6: bool,
+    addr: fn(u32, u32, u32) -> String,
+    len: u8,
+) -> TestResult {
+    let p = pg::interfaces(t)?;
+    let add = |t: &mut TestCase, intf: &PgInterface, a: String| -> TestResult<IpInterfaceAddress> {
+        objects::add(t, IpInterfaceAddress::new(intf.sw_if_index(), &a, len)?)
+    };
+    let assert_n = |t: &mut TestCase, intfs: &[PgInterface], n: usize| -> TestResult {
+        for intf in intfs {
+            assert_eq!(n_pfxs(t, intf, is_ipv6)?, n, "addresses on {}", intf.name());
+        }
+        Ok(())
+    };
+    let assert_there = |t: &mut TestCase, addrs: &[IpInterfaceAddress]| -> TestResult {
+        for a in addrs {
+            assert!(a.query_vpp_config(t.api())?, "{a} is gone");
+        }
+        Ok(())
+    };
+    let add_back = |t: &mut TestCase, which: &mut [Vec<IpInterfaceAddress>]| -> TestResult {
+        for a in which.iter_mut().flatten() {
+            a.add_vpp_config(t.api())?;
+        }
+        Ok(())
+    };
+    let mut intf_pfxs: Vec<Vec<IpInterfaceAddress>> = Vec::new();
+    // add prefixes to each of the interfaces: x.1 and x.2 of subnet 16
+    // (a different address in the same subnet), x.2 of subnet 15 (a
+    // different address and subnet)
+    for intf in &p {
+        let x = intf.sw_if_index();
+        intf_pfxs.push(vec![
+            add(t, intf, addr(16, x, 1))?,
+            add(t, intf, addr(16, x, 2))?,
+            add(t, intf, addr(15, x, 2))?,
+        ]);
+    }
+    // a dump should n_address in it
+    assert_n(t, &p, 3)?;
+    // remove all the address thru a replace
+    address_replace(t, true)?;
+    address_replace(t, false)?;
+    assert_n(t, &p, 0)?;
+    // add all the interface addresses back
+    add_back(t, &mut intf_pfxs)?;
+    assert_n(t, &p, 3)?;
+    // replace again, but this time update/re-add the address on the first
+    // two interfaces
+    address_replace(t, true)?;
+    add_back(t, &mut intf_pfxs[..2])?;
+    address_replace(t, false)?;
+    // on the first two the address still exist,
+    // on the other two they do not
+    assert_n(t, &p[..2], 3)?;
+    assert_there(t, &intf_pfxs[..2].concat())?;
+    assert_n(t, &p[2..], 0)?;
+    // add all the interface addresses back on the last two
+    add_back(t, &mut intf_pfxs[2..])?;
+    assert_n(t, &p, 3)?;
+    // replace again, this time add different prefixes on all the interfaces
+    // (x.1 of subnet 18)
+    address_replace(t, true)?;
+    let mut pfxs = Vec::new();
+    for intf in &p {
+        pfxs.push(add(t, intf, addr(18, intf.sw_if_index(), 1))?);
+    }
+    address_replace(t, false)?;
+    // only .18 should exist on each interface
+    assert_n(t, &p, 1)?;
+    assert_there(t, &pfxs)?;
+    // remove everything
+    address_replace(t, true)?;
+    address_replace(t, false)?;
+    assert_n(t, &p, 0)?;
+    // add prefixes to each interface. post-begin add the prefix from
+    // interface X onto interface Y. this would normally be an error
+    // since it would generate a 'duplicate address' warning. but in
+    // this case, since what is newly downloaded is sane, it's ok
+    for intf in &p {
+        add(t, intf, addr(18, intf.sw_if_index(), 1))?;
+    }
+    address_replace(t, true)?;
+    let mut pfxs = Vec::new();
+    for intf in &p {
+        pfxs.push(add(t, intf, addr(18, intf.sw_if_index() + 1, 1))?);
+    }
+    address_replace(t, false)?;
+    let addrs = t.cli("sh int addr")?;
+    tracing::info!("{addrs}");
+    assert_n(t, &p, 1)?;
+    assert_there(t, &pfxs)
 }

@@ -4,10 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use asf_core::api::vpp::interface::{
-    SwInterfaceAddDelAddress, SwInterfaceAddressReplaceBegin, SwInterfaceAddressReplaceEnd,
-    SwInterfaceSetIpDirectedBroadcast,
-};
+use asf_core::api::vpp::interface::{SwInterfaceAddDelAddress, SwInterfaceSetIpDirectedBroadcast};
 use asf_core::api::vpp::ip::{
     AddDelIpPuntRedirectV2, FibPathType, IpFlowHashConfig, IpFlowHashConfigV2, IpRouteLookup,
     PuntRedirectV2, SetIpFlowHash, SetIpFlowHashRouterId, SetIpFlowHashV2, SetIpFlowHashV3,
@@ -23,7 +20,8 @@ use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, Su
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    interface_rx, punt_police_and_redirect, punt_policer_handoff, punt_redirect_dump, redirect,
+    address_replace_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
+    punt_redirect_dump, redirect, table_replace, ReplaceFamily,
 };
 
 /// `NUM_PKTS` of VPP's framework.
@@ -1432,57 +1430,6 @@ fn down_unconfig(t: &mut TestCase) -> TestResult {
     Ok(())
 }
 
-/// The tables of [`four_tables_set_up`].
-fn four_tables() -> Vec<IpTable> {
-    (1..=4)
-        .map(|table_id| IpTable {
-            table_id,
-            is_ip6: false,
-        })
-        .collect()
-}
-
-/// A unicast and a multicast route of a table.
-type RoutePair = (IpRoute, objects::IpMRoute);
-
-/// Checks each table's dumps: route `jj` must be there if `want(jj)` says
-/// `Some(true)`, must not be if `Some(false)`.
-fn assert_in_tables(
-    t: &mut TestCase,
-    tables: &[IpTable],
-    routes: &[Vec<RoutePair>],
-    want: impl Fn(usize) -> Option<bool>,
-) -> TestResult {
-    for (table, routes) in tables.iter().zip(routes) {
-        let dump = table.dump(t.api())?;
-        let mdump = table.mdump(t.api())?;
-        for (jj, (uni, multi)) in routes.iter().enumerate() {
-            if let Some(present) = want(jj) {
-                assert_eq!(uni.in_dump(&dump), present, "{uni}");
-                assert_eq!(multi.in_dump(&mdump), present, "{multi}");
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Adds again the routes `jj` for which `pick(jj)`.
-fn add_again(
-    t: &mut TestCase,
-    routes: &mut [Vec<RoutePair>],
-    pick: impl Fn(usize) -> bool,
-) -> TestResult {
-    for routes in routes.iter_mut() {
-        for (jj, (uni, multi)) in routes.iter_mut().enumerate() {
-            if pick(jj) {
-                uni.add_vpp_config(t.api())?;
-                multi.add_vpp_config(t.api())?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// IPv4 Table Replace
 #[vpp_test(
     name = "TestIPReplace",
@@ -1496,75 +1443,17 @@ mod ip_replace {
     /// IP Table Replace
     #[vpp_test]
     fn test_replace(t: &mut TestCase) -> TestResult {
-        const N_ROUTES: usize = 20;
-        let links = pg::interfaces(t)?;
-        let tables = four_tables();
-        let mut routes: Vec<Vec<RoutePair>> = Vec::new();
-        // load up the tables with some routes
-        for (link, table) in links.iter().zip(&tables) {
-            let mut in_table = Vec::new();
-            for jj in 0..N_ROUTES {
-                let paths = link.remote_hosts()[..2]
-                    .iter()
-                    .map(|h| RoutePath::via(h.ip4.into(), link.sw_if_index()))
-                    .collect::<Vec<_>>();
-                let uni = IpRoute::new(&format!("10.0.0.{jj}/32"), paths)?.in_table(table.table_id);
-                // MFIB_API_ITF_FLAG_ACCEPT on pg0, MFIB_API_ITF_FLAG_FORWARD
-                // on the others
-                let paths = links
-                    .iter()
-                    .enumerate()
-                    .map(|(k, i)| objects::MRoutePath {
-                        sw_if_index: i.sw_if_index(),
-                        itf_flags: if k == 0 { 2 } else { 4 },
-                    })
-                    .collect();
-                let multi = objects::IpMRoute {
-                    table_id: table.table_id,
-                    src: v4("0.0.0.0").into(),
-                    grp: format!("239.0.0.{jj}").parse::<Ipv4Addr>()?.into(),
-                    grp_len: 32,
-                    entry_flags: 0,
-                    rpf_id: 0,
-                    paths,
-                };
-                in_table.push((objects::add(t, uni)?, objects::add(t, multi)?));
-            }
-            routes.push(in_table);
-        }
-        // replace the tables a few times
-        for _ in 0..3 {
-            // replace_begin each table
-            for table in &tables {
-                table.replace_begin(t.api())?;
-            }
-            // all the routes are still there
-            assert_in_tables(t, &tables, &routes, |_| Some(true))?;
-            // redownload the even numbered routes
-            add_again(t, &mut routes, |jj| jj % 2 == 0)?;
-            // signal each table replace_end
-            for table in &tables {
-                table.replace_end(t.api())?;
-            }
-            // we should find the even routes, but not the odd (the last
-            // odd one is not checked, as in the original)
-            assert_in_tables(t, &tables, &routes, |jj| match jj % 2 {
-                0 => Some(true),
-                _ if jj < N_ROUTES - 1 => Some(false),
-                _ => None,
-            })?;
-            // reload all the routes
-            add_again(t, &mut routes, |_| true)?;
-            // all the routes are still there
-            assert_in_tables(t, &tables, &routes, |_| Some(true))?;
-        }
-        // finally flush the tables for good measure
-        for table in &tables {
-            table.flush(t.api())?;
-            assert_eq!(table.dump(t.api())?.len(), 5);
-            assert_eq!(table.mdump(t.api())?.len(), 3);
-        }
-        Ok(())
+        table_replace(
+            t,
+            &ReplaceFamily {
+                is_ip6: false,
+                routes: 0..20,
+                uni: |jj| format!("10.0.0.{jj}/32"),
+                grp: |jj| IpAddr::from([239, 0, 0, jj as u8]),
+                empty: (5, 3),
+                check_empty_first: false,
+            },
+        )
     }
 }
 
@@ -1611,43 +1500,6 @@ fn four_pg_up(t: &mut TestCase) -> TestResult {
     Ok(())
 }
 
-/// How many IPv4 addresses the interface has (`get_n_pfxs`).
-fn n_pfxs(t: &mut TestCase, intf: &PgInterface) -> TestResult<usize> {
-    let d = t.api().dump(&asf_core::api::vpp::ip::IpAddressDump {
-        sw_if_index: intf.sw_if_index(),
-        is_ipv6: false,
-    })?;
-    Ok(d.len())
-}
-
-fn assert_n_pfxs(t: &mut TestCase, intfs: &[PgInterface], n: usize) -> TestResult {
-    for intf in intfs {
-        assert_eq!(n_pfxs(t, intf)?, n, "addresses on {}", intf.name());
-    }
-    Ok(())
-}
-
-fn address_replace(t: &mut TestCase, begin: bool) -> TestResult {
-    if begin {
-        t.api().request(&SwInterfaceAddressReplaceBegin)?;
-    } else {
-        t.api().request(&SwInterfaceAddressReplaceEnd)?;
-    }
-    Ok(())
-}
-
-/// `addr/24` on `intf`, registered for removal.
-fn add_addr(t: &mut TestCase, intf: &PgInterface, addr: String) -> TestResult<IpInterfaceAddress> {
-    objects::add(t, IpInterfaceAddress::new(intf.sw_if_index(), &addr, 24)?)
-}
-
-fn assert_all_there(t: &mut TestCase, addrs: &[IpInterfaceAddress]) -> TestResult {
-    for a in addrs {
-        assert!(a.query_vpp_config(t.api())?, "{a} is gone");
-    }
-    Ok(())
-}
-
 /// IPv4 Interface Address Replace
 #[vpp_test(
     name = "TestIP4Replace",
@@ -1661,90 +1513,7 @@ mod ip4_replace {
     /// IP interface address replace
     #[vpp_test]
     fn test_replace(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let mut intf_pfxs: Vec<Vec<IpInterfaceAddress>> = Vec::new();
-        // add prefixes to each of the interfaces
-        for intf in &p {
-            let x = intf.sw_if_index();
-            intf_pfxs.push(vec![
-                // 172.16.x.1/24
-                add_addr(t, intf, format!("172.16.{x}.1"))?,
-                // 172.16.x.2/24 - a different address in the same subnet as above
-                add_addr(t, intf, format!("172.16.{x}.2"))?,
-                // 172.15.x.2/24 - a different address and subnet
-                add_addr(t, intf, format!("172.15.{x}.2"))?,
-            ]);
-        }
-        // a dump should n_address in it
-        assert_n_pfxs(t, &p, 3)?;
-        // remove all the address thru a replace
-        address_replace(t, true)?;
-        address_replace(t, false)?;
-        assert_n_pfxs(t, &p, 0)?;
-        let add_back = |t: &mut TestCase, which: &mut [Vec<IpInterfaceAddress>]| -> TestResult {
-            for a in which.iter_mut().flatten() {
-                a.add_vpp_config(t.api())?;
-            }
-            Ok(())
-        };
-        // add all the interface addresses back
-        add_back(t, &mut intf_pfxs)?;
-        assert_n_pfxs(t, &p, 3)?;
-        // replace again, but this time update/re-add the address on the first
-        // two interfaces
-        address_replace(t, true)?;
-        add_back(t, &mut intf_pfxs[..2])?;
-        address_replace(t, false)?;
-        // on the first two the address still exist,
-        // on the other two they do not
-        assert_n_pfxs(t, &p[..2], 3)?;
-        assert_all_there(t, &intf_pfxs[..2].concat())?;
-        assert_n_pfxs(t, &p[2..], 0)?;
-        // add all the interface addresses back on the last two
-        add_back(t, &mut intf_pfxs[2..])?;
-        assert_n_pfxs(t, &p, 3)?;
-        // replace again, this time add different prefixes on all the interfaces
-        address_replace(t, true)?;
-        let mut pfxs = Vec::new();
-        for intf in &p {
-            // 172.18.x.1/24
-            pfxs.push(add_addr(
-                t,
-                intf,
-                format!("172.18.{}.1", intf.sw_if_index()),
-            )?);
-        }
-        address_replace(t, false)?;
-        // only .18 should exist on each interface
-        assert_n_pfxs(t, &p, 1)?;
-        assert_all_there(t, &pfxs)?;
-        // remove everything
-        address_replace(t, true)?;
-        address_replace(t, false)?;
-        assert_n_pfxs(t, &p, 0)?;
-        // add prefixes to each interface. post-begin add the prefix from
-        // interface X onto interface Y. this would normally be an error
-        // since it would generate a 'duplicate address' warning. but in
-        // this case, since what is newly downloaded is sane, it's ok
-        for intf in &p {
-            // 172.18.x.1/24
-            add_addr(t, intf, format!("172.18.{}.1", intf.sw_if_index()))?;
-        }
-        address_replace(t, true)?;
-        let mut pfxs = Vec::new();
-        for intf in &p {
-            // 172.18.x.1/24
-            pfxs.push(add_addr(
-                t,
-                intf,
-                format!("172.18.{}.1", intf.sw_if_index() + 1),
-            )?);
-        }
-        address_replace(t, false)?;
-        let addrs = t.cli("sh int addr")?;
-        tracing::info!("{addrs}");
-        assert_n_pfxs(t, &p, 1)?;
-        assert_all_there(t, &pfxs)
+        address_replace_test(t, false, |net, x, host| format!("172.{net}.{x}.{host}"), 24)
     }
 }
 

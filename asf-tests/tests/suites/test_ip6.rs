@@ -3,7 +3,7 @@
 //! classes not yet here are listed in `docs/porting.md` (issue 22 is
 //! open).
 
-use std::net::Ipv6Addr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::time::Duration;
 
 use asf_core::api::vpp::interface::SwInterfaceAddDelAddress;
@@ -14,12 +14,13 @@ use asf_core::objects::{
     self, IpInterfaceAddress, IpMRoute, IpRoute, IpTable, Loopback, MRoutePath, MplsIpBind,
     MplsLabel, MplsRoute, MplsTable, RoutePath, VppObject,
 };
-use asf_core::packet::{Ether, Icmpv6, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
+use asf_core::packet::{Ether, HopByHop, Icmpv6, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    interface_rx, punt_police_and_redirect, punt_policer_handoff, punt_redirect_dump,
+    address_replace_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
+    punt_redirect_dump, table_replace, ReplaceFamily,
 };
 
 /// `NUM_PKTS` of VPP's framework.
@@ -242,7 +243,7 @@ mod icmpv6_echo {
             })
             .collect();
         pg0.add_stream(t, &p)?;
-        pg::enable_capture(t, &[pg0.clone()])?;
+        pg::enable_capture(t, std::slice::from_ref(&pg0))?;
         pg::start(t)?;
         let rxs = pg0.get_capture(t, dsts.len())?;
         for (rx, dst) in rxs.iter().zip(dsts) {
@@ -736,5 +737,290 @@ mod ip6_interface_rx {
     #[vpp_test]
     fn test_interface_rx(t: &mut TestCase) -> TestResult {
         interface_rx(t, "1::/122", [("5::5", "1::1"), ("6::6", "1::2")])
+    }
+}
+
+/// 257 TCP packets from `src` to `dst` in on pg0.
+fn tcp_a5(pg0: &PgInterface, src: &str, dst: &str) -> Vec<Packet> {
+    let p = Ether::new(pg0.remote_mac(), pg0.local_mac())
+        / Ipv6::new(v6(src), v6(dst))
+        / Tcp::new(1234, 1234)
+        / Raw::new([0xa5; 100]);
+    vec![p; 257]
+}
+
+fn three_pg_set_up(t: &mut TestCase) -> TestResult {
+    pgs_up_ip6(t, 3)?;
+    Ok(())
+}
+
+fn table6(t: &mut TestCase, table_id: u32) -> TestResult<IpTable> {
+    objects::add(
+        t,
+        IpTable {
+            table_id,
+            is_ip6: true,
+        },
+    )
+}
+
+/// IPv6 Deaggregate Routes
+#[vpp_test(
+    name = "TestIP6Deag",
+    set_up = three_pg_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["ip_route_dump"]
+)]
+mod ip6_deag {
+    use super::*;
+
+    /// IP Deag Routes
+    #[vpp_test]
+    fn test_ip_deag(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
+        // Create a table to be used for:
+        //  1 - another destination address lookup
+        //  2 - a source address lookup
+        table6(t, 1)?;
+        table6(t, 2)?;
+        // Add a route in the default table to point to a deag/
+        // second lookup in each of these tables
+        let lookup_in = |table_id: u32, path_type: FibPathType| RoutePath {
+            nh_table_id: table_id,
+            ..RoutePath::via(v6("::").into(), u32::MAX).of_type(path_type)
+        };
+        objects::add(
+            t,
+            IpRoute::new("1::1/128", [lookup_in(1, FibPathType::Normal)])?,
+        )?;
+        objects::add(
+            t,
+            IpRoute::new("1::2/128", [lookup_in(2, FibPathType::SourceLookup)])?,
+        )?;
+        // packets to these destination are dropped, since they'll
+        // hit the respective default routes in the second table
+        let pkts_dst = tcp_a5(pg0, "5::5", "1::1");
+        let pkts_src = tcp_a5(pg0, "2::2", "1::2");
+        pg::send_and_assert_no_replies(t, pg0, &pkts_dst, "IP in dst table")?;
+        pg::send_and_assert_no_replies(t, pg0, &pkts_src, "IP in src table")?;
+        // add a route in the dst table to forward via pg1
+        objects::add(t, IpRoute::new("1::1/128", [via6(pg1)])?.in_table(1))?;
+        pg::send_and_expect(t, pg0, &pkts_dst, pg1)?;
+        // add a route in the src table to forward via pg2
+        objects::add(t, IpRoute::new("2::2/128", [via6(pg2)])?.in_table(2))?;
+        pg::send_and_expect(t, pg0, &pkts_src, pg2)?;
+        // loop in the lookup DP
+        objects::add(
+            t,
+            IpRoute::new("3::3/128", [lookup_in(0, FibPathType::Normal)])?,
+        )?;
+        let p_l = tcp_a5(pg0, "3::4", "3::3");
+        pg::send_and_assert_no_replies(t, pg0, &p_l, "IP lookup loop")
+    }
+}
+
+fn two_pg_set_up(t: &mut TestCase) -> TestResult {
+    pgs_up_ip6(t, 2)?;
+    Ok(())
+}
+
+/// Sends NUM_PKTS packets of IPv6 version 3 from `src` to `dst` (pg0's
+/// and pg1's remote hosts by default) carrying `l4`; nothing may come
+/// back (`test_ip_input_no_replies`; its 0.1 s capture time limit is moot
+/// here: the captures are read once the generator stopped).
+fn no_replies(
+    t: &mut TestCase,
+    src: Option<&str>,
+    dst: Option<&str>,
+    echo: bool,
+    msg: &str,
+) -> TestResult {
+    let p = pg::interfaces(t)?;
+    let (pg0, pg1) = (&p[0], &p[1]);
+    let ip = Ipv6 {
+        version: 3,
+        ..Ipv6::new(
+            src.map_or(pg0.remote_ip6(), v6),
+            dst.map_or(pg1.remote_ip6(), v6),
+        )
+    };
+    let a5 = [0xa5; 100];
+    let pkt = if echo {
+        // ICMPv6EchoRequest(id=0xB, seq=5, data="\x0a" * 18) / Raw(a5)
+        let load: Vec<u8> = [0x0a; 18].iter().chain(&a5).copied().collect();
+        Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / ip
+            / Icmpv6::echo_request(0xb, 5)
+            / Raw::new(load)
+    } else {
+        Ether::new(pg0.remote_mac(), pg0.local_mac()) / ip / Udp::new(1234, 1234) / Raw::new(a5)
+    };
+    pg::send_and_assert_no_replies(t, pg0, &vec![pkt; NUM_PKTS], msg)
+}
+
+const ALL_0S: &str = "::";
+const ALL_1S: &str = "FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF";
+
+/// IPv6 Input Exception Test Cases
+#[vpp_test(
+    name = "TestIP6Input",
+    set_up = two_pg_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["ip_route_dump"]
+)]
+#[allow(non_snake_case)]
+mod ip6_input {
+    use super::*;
+
+    /// Hop-by-hop header test
+    #[vpp_test]
+    fn test_hop_by_hop(t: &mut TestCase) -> TestResult {
+        let pg0 = pg::interface(t, "pg0")?;
+        let p = Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / Ipv6::new(pg0.remote_ip6(), pg0.local_ip6())
+            / HopByHop::new([])
+            / Udp::new(1234, 1234)
+            / Raw::new([0xa5; 100]);
+        pg0.add_stream(t, &[p])?;
+        pg::enable_capture(t, &pg::interfaces(t)?)?;
+        pg::start(t)
+    }
+
+    /// IP6 Input Exception - Return ICMP (3,0)
+    #[vpp_test]
+    fn test_ip_input_icmp_reply(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        // hop limit - ICMP replies
+        let p_version = Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / Ipv6::new(pg0.remote_ip6(), pg1.remote_ip6()).hlim(1)
+            / Udp::new(1234, 1234)
+            / Raw::new([0xa5; 100]);
+        let rxs = pg::send_and_expect_some(t, pg0, &vec![p_version; NUM_PKTS], pg0)?;
+        for rx in &rxs {
+            let icmp = rx.expect::<Icmpv6>();
+            // 0: "hop limit exceeded in transit",
+            assert_eq!((icmp.ty, icmp.code), (Icmpv6::TIME_EXCEEDED, 0));
+        }
+        Ok(())
+    }
+
+    /// IPv6 Input Exception - src='iface',   dst='iface'
+    #[vpp_test]
+    fn test_ip_input_no_replies_0_src_iface_dst_iface_(t: &mut TestCase) -> TestResult {
+        no_replies(t, None, None, false, "funky version")
+    }
+
+    /// IPv6 Input Exception - src='All 0's', dst='iface'
+    #[vpp_test]
+    fn test_ip_input_no_replies_1_src_All_0_s_dst_iface_(t: &mut TestCase) -> TestResult {
+        no_replies(t, Some(ALL_0S), None, true, "")
+    }
+
+    /// IPv6 Input Exception - src='iface',   dst='All 0's'
+    #[vpp_test]
+    fn test_ip_input_no_replies_2_src_iface_dst_All_0_s_(t: &mut TestCase) -> TestResult {
+        no_replies(t, None, Some(ALL_0S), true, "")
+    }
+
+    /// IPv6 Input Exception - src='All 1's', dst='iface'
+    #[vpp_test]
+    fn test_ip_input_no_replies_3_src_All_1_s_dst_iface_(t: &mut TestCase) -> TestResult {
+        no_replies(t, Some(ALL_1S), None, true, "")
+    }
+
+    /// IPv6 Input Exception - src='iface',   dst='All 1's'
+    #[vpp_test]
+    fn test_ip_input_no_replies_4_src_iface_dst_All_1_s_(t: &mut TestCase) -> TestResult {
+        no_replies(t, None, Some(ALL_1S), true, "")
+    }
+
+    /// IPv6 Input Exception - src='All 1's', dst='All 1's'
+    #[vpp_test]
+    fn test_ip_input_no_replies_5_src_All_1_s_dst_All_1_s_(t: &mut TestCase) -> TestResult {
+        no_replies(t, Some(ALL_1S), Some(ALL_1S), true, "")
+    }
+}
+
+/// Four pg interfaces, up, with VPP's IPv6 address (not resolved), two
+/// remote hosts each and an IPv6 table of their own (1 to 4).
+fn four_tables_set_up(t: &mut TestCase) -> TestResult {
+    for (table_id, i) in (1..).zip(pg::create_interfaces(t, 0..4)?) {
+        i.admin_up(t)?.config_ip6(t)?;
+        i.generate_remote_hosts(2);
+        table6(t, table_id)?;
+    }
+    Ok(())
+}
+
+fn down_unconfig(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.admin_down(t)?.unconfig_ip6(t)?;
+    }
+    Ok(())
+}
+
+/// IPv6 Table Replace
+#[vpp_test(
+    name = "TestIP6Replace",
+    set_up = four_tables_set_up,
+    tear_down = down_unconfig,
+    requires_messages = ["ip_table_replace_begin", "ip_mroute_dump"]
+)]
+mod ip6_replace {
+    use super::*;
+
+    /// IP Table Replace
+    #[vpp_test]
+    fn test_replace(t: &mut TestCase) -> TestResult {
+        table_replace(
+            t,
+            &ReplaceFamily {
+                is_ip6: true,
+                routes: 1..20,
+                // "2001::%d" % jj: the number's decimal digits as hex
+                uni: |jj| format!("2001::{jj}/128"),
+                grp: |jj| IpAddr::V6(v6(&format!("ff:2001::{jj}"))),
+                empty: (2, 5),
+                check_empty_first: true,
+            },
+        )
+    }
+}
+
+fn four_pg_up(t: &mut TestCase) -> TestResult {
+    for i in pg::create_interfaces(t, 0..4)? {
+        i.admin_up(t)?;
+    }
+    Ok(())
+}
+
+fn all_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.admin_down(t)?;
+    }
+    Ok(())
+}
+
+/// IPv6 Interface Address Replace
+#[vpp_test(
+    name = "TestIP6AddrReplace",
+    set_up = four_pg_up,
+    tear_down = all_down,
+    requires_messages = ["sw_interface_address_replace_begin", "ip_route_dump"]
+)]
+mod ip6_addr_replace {
+    use super::*;
+
+    /// IP interface address replace
+    #[vpp_test]
+    fn test_replace(t: &mut TestCase) -> TestResult {
+        address_replace_test(
+            t,
+            true,
+            |net, x, host| format!("2001:{net}:{x}::{host}"),
+            64,
+        )
     }
 }
