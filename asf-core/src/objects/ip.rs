@@ -839,3 +839,42 @@ impl AddDel for IpPathMtu {
         }))
     }
 }
+
+/// VPP's link-local address on an interface, set with the API made for it
+/// (`VppIp6LinkLocalAddress`). A link-local address cannot be removed,
+/// only changed: the removal does nothing.
+#[derive(Clone, Debug)]
+pub struct Ip6LinkLocalAddress {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The address.
+    pub addr: std::net::Ipv6Addr,
+}
+
+impl fmt::Display for Ip6LinkLocalAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ip6-link-local-{}-{}", self.sw_if_index, self.addr)
+    }
+}
+
+impl super::VppObject for Ip6LinkLocalAddress {
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        api.request(&crate::api::vpp::ip::SwInterfaceIp6SetLinkLocalAddress {
+            sw_if_index: self.sw_if_index,
+            ip: self.addr.octets(),
+        })?;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, _api: &mut ApiClient) -> TestResult {
+        Ok(())
+    }
+
+    /// The interface's link-local address is this one.
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let r = api.request(&crate::api::vpp::ip::SwInterfaceIp6GetLinkLocalAddress {
+            sw_if_index: self.sw_if_index,
+        })?;
+        Ok(std::net::Ipv6Addr::from(r.ip) == self.addr)
+    }
+}

@@ -21,12 +21,12 @@ mod tunnel;
 pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
 pub use classify::{ClassifySession, ClassifyTable};
 pub use ip::{
-    find_nbr, find_route, IpInterfaceAddress, IpMRoute, IpPathMtu, IpRoute, IpTable, MRoutePath,
-    MplsLabel, Neighbor, RoutePath,
+    find_nbr, find_route, Ip6LinkLocalAddress, IpInterfaceAddress, IpMRoute, IpPathMtu, IpRoute,
+    IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };
 pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
 pub use loopback::Loopback;
 pub use mpls::{MplsIpBind, MplsRoute, MplsTable};
 pub use object::{add, register, remove, AddDel, VppObject};
 pub use punt::{IpPuntPolicer, IpPuntRedirect, Policer, PolicerAction, PolicerStats};
-pub use tunnel::{GreTunnel, MplsTunnel, Span, Teib, VxlanTunnel, VXLAN_PORT};
+pub use tunnel::{GreTunnel, IpIpTunnel, MplsTunnel, Span, Teib, VxlanTunnel, VXLAN_PORT};

@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::ip::RoutePath;
-use super::object::AddDel;
+use super::object::{AddDel, VppObject};
 use crate::api::client::ApiClient;
 use crate::api::vpp::gre::{
     GreTunnelAddDelV2, GreTunnelAddDelV2Reply, GreTunnelType, GreTunnelV2, GreTunnelV2Dump,
@@ -414,5 +414,74 @@ impl AddDel for Teib {
         Ok(found
             .iter()
             .any(|d| d.entry.sw_if_index == self.sw_if_index && d.entry.peer.ip() == self.peer))
+    }
+}
+
+/// An IP-in-IP tunnel (`VppIpIpTunInterface`): point-to-point from `src`
+/// to `dst`, its outer packets looked up in `table_id`.
+#[derive(Clone, Debug)]
+pub struct IpIpTunnel {
+    /// The outer source.
+    pub src: IpAddr,
+    /// The outer destination.
+    pub dst: IpAddr,
+    /// The table the outer packet is looked up in.
+    pub table_id: u32,
+    /// Its interface, once added (`u32::MAX` before).
+    pub sw_if_index: u32,
+}
+
+impl IpIpTunnel {
+    /// A tunnel from `src` to `dst` in table 0.
+    pub fn new(src: impl Into<IpAddr>, dst: impl Into<IpAddr>) -> IpIpTunnel {
+        IpIpTunnel {
+            src: src.into(),
+            dst: dst.into(),
+            table_id: 0,
+            sw_if_index: u32::MAX,
+        }
+    }
+}
+
+impl fmt::Display for IpIpTunnel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ipip-{}", self.sw_if_index)
+    }
+}
+
+impl VppObject for IpIpTunnel {
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        use crate::api::vpp::ipip::{IpipAddTunnel, IpipTunnel, TunnelMode as IpipMode};
+        let r = api.request(&IpipAddTunnel {
+            tunnel: IpipTunnel {
+                instance: u32::MAX,
+                src: self.src.into(),
+                dst: self.dst.into(),
+                table_id: self.table_id,
+                mode: IpipMode::P2p,
+                ..IpipTunnel::default()
+            },
+        })?;
+        self.sw_if_index = r.sw_if_index;
+        Ok(())
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&crate::api::vpp::ipip::IpipDelTunnel {
+            sw_if_index: self.sw_if_index,
+        })?;
+        Ok(())
+    }
+
+    /// The tunnel of its interface, with its ends.
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let found = api.dump(&crate::api::vpp::ipip::IpipTunnelDump {
+            sw_if_index: self.sw_if_index,
+        })?;
+        Ok(found.iter().any(|d| {
+            d.tunnel.sw_if_index == self.sw_if_index
+                && d.tunnel.src.ip() == self.src
+                && d.tunnel.dst.ip() == self.dst
+        }))
     }
 }
