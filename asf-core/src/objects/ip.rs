@@ -878,3 +878,78 @@ impl super::VppObject for Ip6LinkLocalAddress {
         Ok(std::net::Ipv6Addr::from(r.ip) == self.addr)
     }
 }
+
+/// A route added by a FIB source of the test's choosing
+/// (`VppIpRouteV2`): VPP forwards by the best source's route of a prefix.
+#[derive(Clone, Debug)]
+pub struct IpRouteV2 {
+    /// The route.
+    pub route: IpRoute,
+    /// The source's id (0: the API's).
+    pub src: u8,
+}
+
+impl IpRouteV2 {
+    /// `route` from source `src`.
+    pub fn new(route: IpRoute, src: u8) -> IpRouteV2 {
+        IpRouteV2 { route, src }
+    }
+}
+
+impl fmt::Display for IpRouteV2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.src, self.route)
+    }
+}
+
+impl AddDel for IpRouteV2 {
+    type Request = crate::api::vpp::ip::IpRouteAddDelV2;
+
+    /// As [`IpRoute`]'s: adding replaces the source's paths, removing
+    /// takes the source's route.
+    fn request(&self, is_add: bool) -> Self::Request {
+        let v1 = self.route.request(is_add).route;
+        crate::api::vpp::ip::IpRouteAddDelV2 {
+            is_add,
+            is_multipath: false,
+            route: crate::api::vpp::ip::IpRouteV2 {
+                table_id: v1.table_id,
+                prefix: v1.prefix,
+                paths: v1.paths,
+                src: self.src,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn added(&mut self, reply: &crate::api::vpp::ip::IpRouteAddDelV2Reply) {
+        self.route.stats_index = reply.stats_index;
+    }
+
+    /// The source's dump of the table has the prefix.
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let r = &self.route;
+        let found = route_v2_dump(api, r.table_id, r.prefix.address.ip().is_ipv6(), self.src)?;
+        Ok(found
+            .iter()
+            .any(|d| d.route.table_id == r.table_id && same_network(&d.route.prefix, &r.prefix)))
+    }
+}
+
+/// The routes of table `table_id` of a family that FIB source `src` gave
+/// (0: every source's) (`ip_route_v2_dump`).
+pub fn route_v2_dump(
+    api: &mut ApiClient,
+    table_id: u32,
+    is_ip6: bool,
+    src: u8,
+) -> TestResult<Vec<crate::api::vpp::ip::IpRouteV2Details>> {
+    Ok(api.dump(&crate::api::vpp::ip::IpRouteV2Dump {
+        src,
+        table: ApiTable {
+            table_id,
+            is_ip6,
+            ..ApiTable::default()
+        },
+    })?)
+}

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::time::Duration;
 
 use asf_core::api::client::Expect;
+use asf_core::api::vpp::fib::{FibSource, FibSourceAdd, FibSourceDump};
 use asf_core::api::vpp::gre::TunnelMode;
 use asf_core::api::vpp::interface::SwInterfaceAddDelAddress;
 use asf_core::api::vpp::ip::{FibPathType, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId};
@@ -14,15 +15,15 @@ use asf_core::api::vpp::ip_types::AddressFamily;
 use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
 use asf_core::objects::{
     self, GreTunnel, Ip6LinkLocalAddress, IpInterfaceAddress, IpIpTunnel, IpMRoute, IpPathMtu,
-    IpRoute, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute, MplsTable, Neighbor,
-    RoutePath, Teib, VppObject,
+    IpRoute, IpRouteV2, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute, MplsTable,
+    Neighbor, RoutePath, Teib, VppObject,
 };
 use asf_core::packet::{Ether, Gre, HopByHop, Icmpv6, Ipv4, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
 use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    address_replace_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
+    address_replace_test, interface_rx, ip_header, punt_police_and_redirect, punt_policer_handoff,
     punt_redirect_dump, table_replace, ReplaceFamily,
 };
 
@@ -1314,5 +1315,186 @@ mod ipv6_path_mtu {
         pg1.set_l3_mtu(t, 2800)?;
         objects::remove(t, &pmtu)?;
         expect_frags(t, &p, &[(&p_2k, 2), (&p_1k, 1)])
+    }
+}
+
+fn fib_source_set_up(t: &mut TestCase) -> TestResult {
+    for i in pg::create_interfaces(t, 0..2)? {
+        i.admin_up(t)?.config_ip6(t)?.resolve_arp(t)?;
+        i.generate_remote_hosts(2);
+        i.configure_ipv6_neighbors(t)?;
+    }
+    Ok(())
+}
+
+/// The tear-down of TestIPFibSource: it unconfigures IPv4, which it never
+/// configured, as the original does.
+fn down_unconfig_ip4(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.admin_down(t)?.unconfig_ip4(t)?;
+    }
+    Ok(())
+}
+
+/// VPP's FIB sources (`fib_source_dump`).
+fn fib_sources(t: &mut TestCase) -> TestResult<Vec<FibSource>> {
+    Ok(t.api()
+        .dump(&FibSourceDump)?
+        .into_iter()
+        .map(|d| d.src)
+        .collect())
+}
+
+/// IPv6 Table FibSource
+#[vpp_test(
+    name = "TestIPFibSource",
+    set_up = fib_source_set_up,
+    tear_down = down_unconfig_ip4,
+    requires_messages = ["fib_source_add", "ip_route_add_del_v2"]
+)]
+mod ip_fib_source {
+    use super::*;
+
+    /// IP Table FibSource
+    #[vpp_test]
+    fn test_fib_source(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        let routes = objects::route_v2_dump(t.api(), 0, true, 0)?;
+        // 2 interfaces (4 routes) + 2 specials + 4 neighbours = 10 routes
+        assert_eq!(routes.len(), 10);
+        // dump all the sources in the FIB
+        let sources = fib_sources(t)?;
+        let source = |name: &str| -> TestResult<FibSource> {
+            Ok(sources
+                .iter()
+                .find(|s| s.name.as_str() == name)
+                .ok_or_else(|| format!("VPP has no FIB source {name:?}"))?
+                .clone())
+        };
+        let api_source = source("API")?;
+        // dump the individual route types
+        for (name, n) in [
+            ("adjacency", 4),
+            ("interface", 4),
+            ("special", 1),
+            ("default-route", 1),
+        ] {
+            let id = source(name)?.id;
+            assert_eq!(
+                objects::route_v2_dump(t.api(), 0, true, id)?.len(),
+                n,
+                "{name}"
+            );
+        }
+        // add a new soure that'a better than the API
+        t.api().request(&FibSourceAdd {
+            src: FibSource {
+                name: "bgp".into(),
+                priority: api_source.priority - 1,
+                ..FibSource::default()
+            },
+        })?;
+        // dump all the sources to check our new one is there
+        let bgp_source = fib_sources(t)?
+            .into_iter()
+            .find(|s| s.name.as_str() == "bgp")
+            .ok_or("the bgp source is not in VPP's dump")?;
+        assert_eq!(bgp_source.priority, api_source.priority - 1);
+        // add a route with the default API source
+        let r1 = objects::add(
+            t,
+            IpRouteV2::new(IpRoute::new("2001::1/128", [via6(pg0)])?, 0),
+        )?;
+        let r2 = objects::add(
+            t,
+            IpRouteV2::new(IpRoute::new("2001::1/128", [via6(pg1)])?, bgp_source.id),
+        )?;
+        // ensure the BGP source takes priority
+        let pkt = Ether::new(pg0.remote_mac(), pg0.local_mac())
+            / Ipv6::new(pg0.remote_ip6(), v6("2001::1"))
+            / Udp::new(1234, 1234)
+            / Raw::new([0xa5; 100]);
+        pg::send_and_expect(t, pg0, &[pkt], pg1)?;
+        objects::remove(t, &r2)?;
+        objects::remove(t, &r1)?;
+        assert!(!route_in_fib(t, "2001::1")?);
+        Ok(())
+    }
+}
+
+fn x_af_set_up(t: &mut TestCase) -> TestResult {
+    for i in pg::create_interfaces(t, 0..2)? {
+        i.admin_up(t)?.config_ip6(t)?.config_ip4(t)?;
+        i.resolve_arp(t)?.resolve_ndp(t, NDP_TIMEOUT)?;
+    }
+    Ok(())
+}
+
+fn x_af_tear_down(t: &mut TestCase) -> TestResult {
+    for i in pg::interfaces(t)? {
+        i.admin_down(t)?.unconfig_ip4(t)?.unconfig_ip6(t)?;
+    }
+    Ok(())
+}
+
+/// IP cross AF
+#[vpp_test(
+    name = "TestIPxAF",
+    set_up = x_af_set_up,
+    tear_down = x_af_tear_down,
+    requires_messages = ["ip_route_dump"]
+)]
+mod ip_x_af {
+    use super::*;
+
+    /// Cross AF routing
+    #[vpp_test]
+    fn test_x_af(t: &mut TestCase) -> TestResult {
+        const N_PKTS: usize = 63;
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1) = (&p[0], &p[1]);
+        let v6_nh: IpAddr = pg1.remote_ip6().into();
+        let v4_nh: IpAddr = pg1.remote_ip4().into();
+        // Routes to `dst` through `nh` (on pg1, or recursive), then
+        // N_PKTS packets to it out of pg1, their destination checked
+        // where the original checks it.
+        let steps: [(&str, IpAddr, u32, bool); 6] = [
+            // a v4 route via a v6 attached next-hop
+            ("1.1.1.1/32", v6_nh, pg1.sw_if_index(), true),
+            // a v6 route via a v4 attached next-hop
+            ("2001::1/128", v4_nh, pg1.sw_if_index(), true),
+            // a recursive v4 route via a v6 next-hop (from above)
+            ("2.2.2.2/32", v6("2001::1").into(), u32::MAX, false),
+            // a recursive v4 route via a v6 next-hop
+            ("2.2.2.3/32", v6_nh, u32::MAX, false),
+            // a recursive v6 route via a v4 next-hop
+            ("3001::1/128", v4_nh, u32::MAX, true),
+            // a recursive v6 route via a v4 next-hop (from above)
+            ("3001::2/128", IpAddr::from([1, 1, 1, 1]), u32::MAX, true),
+        ];
+        for (dst, nh, sw_if_index, check) in steps {
+            objects::add(t, IpRoute::new(dst, [RoutePath::via(nh, sw_if_index)])?)?;
+            let dst: IpAddr = dst.split('/').next().unwrap_or(dst).parse()?;
+            let src = match dst {
+                IpAddr::V4(_) => IpAddr::from(pg0.remote_ip4()),
+                IpAddr::V6(_) => pg0.remote_ip6().into(),
+            };
+            let pkt = Ether::new(pg0.remote_mac(), pg0.local_mac())
+                / ip_header(src, dst)
+                / Udp::new(1234, 1234)
+                / Raw::new([0xa5; 100]);
+            let rxs = pg::send_and_expect(t, pg0, &vec![pkt; N_PKTS], pg1)?;
+            if check {
+                for rx in &rxs {
+                    let got: IpAddr = match dst {
+                        IpAddr::V4(_) => rx.expect::<Ipv4>().dst.into(),
+                        IpAddr::V6(_) => rx.expect::<Ipv6>().dst.into(),
+                    };
+                    assert_eq!(got, dst);
+                }
+            }
+        }
+        Ok(())
     }
 }
