@@ -381,11 +381,11 @@ impl Dataplane {
             }
             return self.route(ports, reply);
         }
-        if h.hlim <= 1 {
+        if h.hop_limit() <= 1 {
             return self.drop("ip6 hop limit expired");
         }
         let out = ip.get_mut::<Ipv6>().expect("an IPv6 packet");
-        out.hlim -= 1;
+        out.hlim = Some(h.hop_limit() - 1);
         self.route(ports, ip);
     }
 

@@ -46,6 +46,30 @@ impl Mac {
         Mac([0x33, 0x33, o[12], o[13], o[14], o[15]])
     }
 
+    /// The IPv6 link-local address of this MAC (EUI-64 with the
+    /// universal/local bit flipped; VPP's framework's `mk_ll_addr`).
+    pub fn link_local(&self) -> std::net::Ipv6Addr {
+        let m = self.0;
+        std::net::Ipv6Addr::from([
+            0xfe,
+            0x80,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            m[0] ^ 2,
+            m[1],
+            m[2],
+            0xff,
+            0xfe,
+            m[3],
+            m[4],
+            m[5],
+        ])
+    }
+
     /// The multicast MAC of an IPv4 group (`01:00:5e:` and its low 23 bits).
     pub fn ipv4_multicast(ip: std::net::Ipv4Addr) -> Mac {
         let o = ip.octets();
@@ -108,6 +132,15 @@ pub fn mac(s: &str) -> Mac {
         Ok(m) => m,
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The solicited-node multicast address of `addr` (RFC 4291:
+/// `ff02::1:ff` and its last 24 bits; scapy's `in6_getnsma`).
+pub fn solicited_node(addr: std::net::Ipv6Addr) -> std::net::Ipv6Addr {
+    let o = addr.octets();
+    std::net::Ipv6Addr::from([
+        0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, o[13], o[14], o[15],
+    ])
 }
 
 #[cfg(test)]

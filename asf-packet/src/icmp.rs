@@ -241,6 +241,8 @@ impl Icmpv6 {
     pub const ECHO_REQUEST: u8 = 128;
     /// Echo reply.
     pub const ECHO_REPLY: u8 = 129;
+    /// MLDv2 listener report.
+    pub const MLD2_REPORT: u8 = 143;
 
     /// An echo request.
     pub fn echo_request(id: u16, seq: u16) -> Icmpv6 {
@@ -293,6 +295,13 @@ impl Icmpv6 {
             rest: ptr,
             ..Icmpv6::default()
         }
+    }
+
+    /// The number of address records of an MLDv2 report (type 143,
+    /// scapy's `ICMPv6MLReport2.records_number`): the second word's low
+    /// half.
+    pub fn records_number(&self) -> u16 {
+        self.rest as u16
     }
 
     /// The echo identifier.

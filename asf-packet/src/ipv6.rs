@@ -19,8 +19,10 @@ pub struct Ipv6 {
     pub plen: Option<u16>,
     /// Next header; unset: from the next layer (59, none, when it has none).
     pub nh: Option<u8>,
-    /// Hop limit.
-    pub hlim: u8,
+    /// Hop limit; unset: 255 right under a neighbour discovery message
+    /// (scapy's `ICMPv6ND_*` overload it so, as RFC 4861 requires), 64
+    /// otherwise. See [`Ipv6::hop_limit`].
+    pub hlim: Option<u8>,
     /// Source.
     pub src: Ipv6Addr,
     /// Destination.
@@ -35,7 +37,7 @@ impl Default for Ipv6 {
             fl: 0,
             plen: None,
             nh: None,
-            hlim: 64,
+            hlim: None,
             src: Ipv6Addr::LOCALHOST,
             dst: Ipv6Addr::LOCALHOST,
         }
@@ -54,8 +56,14 @@ impl Ipv6 {
 
     /// Sets the hop limit.
     pub fn hlim(mut self, hlim: u8) -> Ipv6 {
-        self.hlim = hlim;
+        self.hlim = Some(hlim);
         self
+    }
+
+    /// The hop limit: as set or read, else 64 (a build under a neighbour
+    /// discovery message makes it 255).
+    pub fn hop_limit(&self) -> u8 {
+        self.hlim.unwrap_or(64)
     }
 }
 
@@ -77,7 +85,7 @@ impl Wire for Ipv6 {
         out.extend_from_slice(&first.to_be_bytes());
         out.extend_from_slice(&plen.to_be_bytes());
         out.push(next_header(self.nh, cx));
-        out.push(self.hlim);
+        out.push(self.hlim.unwrap_or(if cx.next_nd { 255 } else { 64 }));
         out.extend_from_slice(&self.src.octets());
         out.extend_from_slice(&self.dst.octets());
         out.extend_from_slice(&payload);
@@ -96,7 +104,7 @@ impl Wire for Ipv6 {
             fl: first & 0xfffff,
             plen: Some(plen),
             nh: Some(b[6]),
-            hlim: b[7],
+            hlim: Some(b[7]),
             src: ip6(b, 8),
             dst: ip6(b, 24),
         };
@@ -116,7 +124,7 @@ impl Wire for Ipv6 {
             ("fl", Value::Int(self.fl.into())),
             ("plen", Value::opt(self.plen)),
             ("nh", Value::opt(self.nh)),
-            ("hlim", Value::Int(self.hlim.into())),
+            ("hlim", Value::opt(self.hlim)),
             ("src", Value::Ip6(self.src)),
             ("dst", Value::Ip6(self.dst)),
         ]

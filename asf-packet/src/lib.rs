@@ -45,7 +45,7 @@ mod udp;
 mod verify;
 mod wire;
 
-pub use addr::{mac, BadMac, Mac};
+pub use addr::{mac, solicited_node, BadMac, Mac};
 pub use arp::Arp;
 pub use ether::{Dot1AD, Dot1Q, Ether};
 pub use frag::{

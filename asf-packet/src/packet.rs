@@ -382,6 +382,7 @@ fn build_layers(all: &[Layer], from: usize) -> Vec<u8> {
         let cx = Cx {
             next_ethertype: next.and_then(Layer::ethertype),
             next_ip_proto: next.and_then(Layer::ip_proto),
+            next_nd: matches!(next, Some(Layer::Nd(_))),
             ip: pseudo(&all[..i]),
         };
         bytes = all[i].build(&cx, bytes);

@@ -12,6 +12,8 @@ pub(crate) struct Cx {
     pub next_ethertype: Option<u16>,
     /// The IP protocol number announcing the next layer, if it has one.
     pub next_ip_proto: Option<u8>,
+    /// The next layer is a neighbour discovery message.
+    pub next_nd: bool,
     /// The nearest enclosing IP header, for pseudo-headers.
     pub ip: Option<Pseudo>,
 }

@@ -458,3 +458,27 @@ fn ipv6_fragments_repeat_the_unfragmentable_part_and_carry_the_rest() {
         1
     );
 }
+
+/// An unset hop limit is 255 right under a neighbour discovery message and
+/// 64 otherwise, as scapy 2.4.5 builds them (`IPv6()/ICMPv6ND_NS()` and
+/// the others overload it; a hop-by-hop header between them does not).
+#[test]
+fn unset_hop_limit_is_scapys() {
+    use std::net::Ipv6Addr;
+    let ip = || Ipv6::new(Ipv6Addr::LOCALHOST, Ipv6Addr::LOCALHOST);
+    let hlim = |p: Packet| {
+        Packet::dissect(&p.build(), Link::Ipv6)
+            .expect::<Ipv6>()
+            .hop_limit()
+    };
+    let tgt = Ipv6Addr::LOCALHOST;
+    assert_eq!(hlim(ip() / Nd::ns(tgt)), 255);
+    assert_eq!(hlim(ip() / Nd::na(tgt, 0)), 255);
+    assert_eq!(hlim(ip() / Nd::rs()), 255);
+    assert_eq!(hlim(ip() / Nd::ra()), 255);
+    assert_eq!(hlim(ip() / Icmpv6::echo_request(0, 0)), 64);
+    assert_eq!(hlim(ip() / Udp::new(1, 2)), 64);
+    assert_eq!(hlim(ip() / HopByHop::new([]) / Nd::ns(tgt)), 64);
+    // A hop limit set is kept.
+    assert_eq!(hlim(ip().hlim(7) / Nd::ns(tgt)), 7);
+}

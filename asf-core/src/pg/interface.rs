@@ -80,29 +80,6 @@ struct State {
 #[derive(Clone, Debug)]
 pub struct PgInterface(Arc<Inner>);
 
-/// The link-local address of `mac` (EUI-64 with the U/L bit flipped).
-pub(crate) fn link_local(mac: Mac) -> Ipv6Addr {
-    let m = mac.0;
-    Ipv6Addr::from([
-        0xfe,
-        0x80,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        m[0] ^ 2,
-        m[1],
-        m[2],
-        0xff,
-        0xfe,
-        m[3],
-        m[4],
-        m[5],
-    ])
-}
-
 fn hosts(sw_if_index: u32, count: usize) -> Vec<Host> {
     (2..count as u32 + 2)
         .map(|i| {
@@ -113,7 +90,7 @@ fn hosts(sw_if_index: u32, count: usize) -> Vec<Host> {
                 ip6: format!("fd01:{sw_if_index:x}::{i:x}")
                     .parse()
                     .expect("a valid address"),
-                ip6_ll: link_local(mac),
+                ip6_ll: mac.link_local(),
             }
         })
         .collect()
@@ -612,6 +589,39 @@ impl PgInterface {
         Ok(self)
     }
 
+    /// Configures router advertisements on the interface
+    /// (`ip6_ra_config`).
+    pub fn ip6_ra_config(&self, t: &mut TestCase, c: RaConfig) -> TestResult<&Self> {
+        t.api().request(&SwInterfaceIp6ndRaConfig {
+            sw_if_index: self.sw_if_index(),
+            is_no: c.no,
+            suppress: u8::from(c.suppress),
+            send_unicast: u8::from(c.send_unicast),
+            ..SwInterfaceIp6ndRaConfig::default()
+        })?;
+        Ok(self)
+    }
+
+    /// Adds, changes or (`is_no`) removes a prefix the interface's router
+    /// advertisements announce (`ip6_ra_prefix`); `prefix` as
+    /// `2001:db8::1/64`. Its lifetimes are infinite, as VPP's framework's
+    /// API defaults make them (`vpp_papi_provider.defaultmapping`).
+    pub fn ip6_ra_prefix(&self, t: &mut TestCase, prefix: &str, p: RaPrefix) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::ip6_nd::SwInterfaceIp6ndRaPrefix {
+                sw_if_index: self.sw_if_index(),
+                prefix: prefix.parse()?,
+                use_default: p.use_default,
+                off_link: p.off_link,
+                no_autoconfig: p.no_autoconfig,
+                is_no: p.is_no,
+                val_lifetime: u32::MAX,
+                pref_lifetime: u32::MAX,
+                ..Default::default()
+            })?;
+        Ok(self)
+    }
+
     fn neighbors(&self, t: &mut TestCase, v6: bool) -> TestResult<&Self> {
         for h in self.remote_hosts() {
             let ip = if v6 {
@@ -726,4 +736,30 @@ mod tests {
             "fe80::1:ff:fe00:ff02".parse::<Ipv6Addr>().unwrap()
         );
     }
+}
+
+/// What [`PgInterface::ip6_ra_config`] sets: VPP's framework's
+/// `ip6_ra_config(no=, suppress=, send_unicast=)`, each false unless said.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RaConfig {
+    /// Undo the settings given (`is_no`).
+    pub no: bool,
+    /// Suppress the advertisements.
+    pub suppress: bool,
+    /// Answer a solicitation to the unicast address it came from.
+    pub send_unicast: bool,
+}
+
+/// How [`PgInterface::ip6_ra_prefix`] announces a prefix, each false unless
+/// said.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RaPrefix {
+    /// Remove the prefix.
+    pub is_no: bool,
+    /// Clear its on-link (L) flag.
+    pub off_link: bool,
+    /// Clear its autonomous (A) flag.
+    pub no_autoconfig: bool,
+    /// Reset its settings to the defaults.
+    pub use_default: bool,
 }

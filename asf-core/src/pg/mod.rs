@@ -29,7 +29,7 @@ mod traffic;
 pub use info::{extend_packet, InfoCursor, PacketInfo, PacketInfos};
 pub use interface::{
     create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interface_of,
-    interfaces, Host, PgConfig, PgInterface, PgMode,
+    interfaces, Host, PgConfig, PgInterface, PgMode, RaConfig, RaPrefix,
 };
 pub use sub::{remove_tag, SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{

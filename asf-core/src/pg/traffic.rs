@@ -305,6 +305,13 @@ impl PgInterface {
         Ok(self)
     }
 
+    /// What the interface captured, once the generator stopped, without
+    /// the packets `filter` drops and no count expected
+    /// (`_get_capture(filter_out_fn=...)`; empty when nothing came).
+    pub fn capture_with(&self, t: &mut TestCase, filter: Filter) -> TestResult<Vec<Packet>> {
+        Ok(self.read_capture(t, filter)?.unwrap_or_default())
+    }
+
     /// What the interface captured, once the generator stopped, with the
     /// default filter and no count expected (`_get_capture`; empty when
     /// nothing came).
@@ -492,10 +499,7 @@ impl PgInterface {
     /// (VPP's address by default).
     pub fn create_ndp_req(&self, addr: Option<Ipv6Addr>) -> Packet {
         let addr = addr.unwrap_or_else(|| self.local_ip6());
-        let o = addr.octets();
-        let nsma = Ipv6Addr::from([
-            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, o[13], o[14], o[15],
-        ]);
+        let nsma = asf_packet::solicited_node(addr);
         Ether::new(self.remote_mac(), Mac::ipv6_multicast(nsma))
             / Ipv6::new(self.remote_ip6(), nsma).hlim(255)
             / Nd::ns(addr)

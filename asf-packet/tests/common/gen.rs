@@ -64,7 +64,7 @@ impl Gen {
         let mut h = Ipv6::new(self.ip6(), self.ip6());
         h.tc = self.0.u8(..);
         h.fl = self.0.u32(..1 << 20);
-        h.hlim = self.0.u8(..);
+        h.hlim = Some(self.0.u8(..));
         h
     }
 

@@ -1,7 +1,7 @@
 //! Checks that `test_ip4` and `test_ip6` make alike for their family (VPP's
 //! framework repeats them in each file): punt redirects and policers, and
 //! the punt redirect dump, interface-receive paths, table and address
-//! replacement.
+//! replacement, the FIB test of tagged and untagged flows.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -11,8 +11,8 @@ use asf_core::objects::{
     self, IpInterfaceAddress, IpMRoute, IpPuntPolicer, IpPuntRedirect, IpRoute, IpTable,
     MRoutePath, Policer, PolicerAction, PolicerStats, RoutePath, VppObject,
 };
-use asf_core::packet::{Ether, Ipv4, Ipv6, Packet, Raw, Tcp};
-use asf_core::pg::{self, PgInterface};
+use asf_core::packet::{Dot1Q, Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
+use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
 use asf_core::{TestCase, TestResult};
 
 /// A redirect of what VPP punts on `rx` (all interfaces: `u32::MAX`) to
@@ -521,4 +521,141 @@ pub fn address_replace_test(
     tracing::info!("{addrs}");
     assert_n(t, &p, 1)?;
     assert_there(t, &pfxs)
+}
+
+/// An interface of TestIPv4's and TestIPv6's flows: a pg interface or a
+/// sub-interface.
+#[derive(Clone)]
+pub enum Port {
+    /// A pg interface.
+    Pg(PgInterface),
+    /// A sub-interface of one.
+    Sub(SubInterface),
+}
+
+impl Port {
+    /// The interface its addresses are of.
+    pub fn intf(&self) -> &PgInterface {
+        match self {
+            Port::Pg(p) => p,
+            Port::Sub(s) => s.intf(),
+        }
+    }
+
+    /// The pg interface its traffic goes through.
+    pub fn pg(&self) -> &PgInterface {
+        match self {
+            Port::Pg(p) => p,
+            Port::Sub(s) => s.parent(),
+        }
+    }
+}
+
+fn remote(i: &PgInterface, v6: bool) -> IpAddr {
+    if v6 {
+        i.remote_ip6().into()
+    } else {
+        i.remote_ip4().into()
+    }
+}
+
+/// The addresses of a packet's IPv4 or IPv6 header.
+fn addresses(p: &Packet) -> Option<(IpAddr, IpAddr)> {
+    if let Some(ip) = p.get::<Ipv4>() {
+        return Some((ip.src.into(), ip.dst.into()));
+    }
+    p.get::<Ipv6>().map(|ip| (ip.src.into(), ip.dst.into()))
+}
+
+/// The stream from `src` (`create_stream`): packets of 64 to 1500 bytes
+/// by 10 and 1500 to 9020 by 50 (4 more on a sub-interface), each to one
+/// of the other two ports by its size (`modify_packet`).
+fn create_stream(infos: &mut PacketInfos, src: &Port, flows: [&Port; 2], v6: bool) -> Vec<Packet> {
+    let hdr_ext = if matches!(src, Port::Sub(_)) { 4 } else { 0 };
+    let s = src.intf();
+    (64..1500)
+        .step_by(10)
+        .chain((1500 + hdr_ext..9020 + hdr_ext).step_by(50))
+        .map(|size| {
+            let dst = flows[(size / 10) % 2];
+            let info = infos.create_for(
+                s.sw_if_index(),
+                dst.intf().sw_if_index(),
+                dst.pg().sw_if_index(),
+            );
+            let p = Ether::new(s.remote_mac(), s.local_mac())
+                / ip_header(remote(s, v6), remote(dst.intf(), v6))
+                / Udp::new(1234, 1234)
+                / Raw::new(info.to_payload());
+            infos.set_data(&info, p.clone());
+            let mut p = match src {
+                Port::Sub(sub) => sub.add_dot1_layer(p),
+                Port::Pg(_) => p,
+            };
+            extend_packet(&mut p, size, b" ");
+            p
+        })
+        .collect()
+}
+
+/// Checks what `dst` got: untagged as its tags say, each the next
+/// expected, with the addresses and ports sent; nothing missing
+/// (`verify_capture`).
+fn verify_capture(infos: &PacketInfos, all: &[Port], dst: &Port, capture: &[Packet]) -> TestResult {
+    tracing::info!("Verifying capture on interface {}", dst.intf().name());
+    let mut cursor = InfoCursor::default();
+    let dst_sw_if_index = dst.intf().sw_if_index();
+    for packet in capture {
+        let packet = match dst {
+            // Check VLAN tags and Ethernet header
+            Port::Sub(sub) => sub.remove_dot1_layer(packet.clone())?,
+            Port::Pg(_) => packet.clone(),
+        };
+        assert!(!packet.has::<Dot1Q>());
+        let (_, saved) = infos
+            .expect_next(&mut cursor, &packet, dst_sw_if_index)
+            .inspect_err(|_| tracing::error!("Unexpected or invalid packet:\n{}", packet.show()))?;
+        // Check standard fields
+        assert_eq!(addresses(&packet), addresses(saved));
+        let (udp, sudp) = (packet.expect::<Udp>(), saved.expect::<Udp>());
+        assert_eq!((udp.sport, udp.dport), (sudp.sport, sudp.dport));
+    }
+    for i in all {
+        assert!(
+            infos
+                .next_in(&mut cursor.clone(), i.intf().sw_if_index(), dst_sw_if_index)
+                .is_none(),
+            "Interface {}: Packet expected from interface {} didn't arrive",
+            dst.intf().name(),
+            i.intf().name()
+        );
+    }
+    Ok(())
+}
+
+/// `test_fib` of TestIPv4 and TestIPv6: a stream from each of the three
+/// ports to the other two (IPv6 if `v6`), each checked where it comes
+/// out.
+pub fn fib_test(t: &mut TestCase, all: &[Port], v6: bool) -> TestResult {
+    let flows = |i: usize| -> [&Port; 2] {
+        // packet flows mapping pg0 -> pg1.sub, pg2.sub, etc.
+        match i {
+            0 => [&all[1], &all[2]],
+            1 => [&all[0], &all[2]],
+            _ => [&all[0], &all[1]],
+        }
+    };
+    let mut infos = PacketInfos::new();
+    for (i, src) in all.iter().enumerate() {
+        let pkts = create_stream(&mut infos, src, flows(i), v6);
+        src.pg().add_stream(t, &pkts)?;
+    }
+    pg::enable_capture(t, &pg::interfaces(t)?)?;
+    pg::start(t)?;
+    for dst in all {
+        let n = infos.count_for(dst.pg().sw_if_index());
+        let pkts = dst.pg().get_capture(t, n)?;
+        verify_capture(&infos, all, dst, &pkts)?;
+    }
+    Ok(())
 }

@@ -348,7 +348,7 @@ fn verify_decapped_6(capture: &[Packet], sent: &[Packet]) {
         let tx_ip = inner.expect::<Ipv6>();
         assert_eq!(rx_ip.src, tx_ip.src);
         assert_eq!(rx_ip.dst, tx_ip.dst);
-        assert_eq!(rx_ip.hlim + 1, tx_ip.hlim);
+        assert_eq!(rx_ip.hop_limit() + 1, tx_ip.hop_limit());
     });
 }
 

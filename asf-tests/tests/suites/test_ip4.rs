@@ -16,12 +16,12 @@ use asf_core::objects::{
     self, IpInterfaceAddress, IpPathMtu, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
 };
 use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
+use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    address_replace_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
-    punt_redirect_dump, redirect, table_replace, ReplaceFamily,
+    address_replace_test, fib_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
+    punt_redirect_dump, redirect, table_replace, Port, ReplaceFamily,
 };
 
 /// `NUM_PKTS` of VPP's framework.
@@ -29,30 +29,6 @@ const NUM_PKTS: usize = 67;
 
 fn v4(s: &str) -> Ipv4Addr {
     s.parse().expect("an IPv4 address")
-}
-
-/// An interface of TestIPv4's flows: a pg interface or a sub-interface.
-#[derive(Clone)]
-enum Port {
-    Pg(PgInterface),
-    Sub(SubInterface),
-}
-
-impl Port {
-    fn intf(&self) -> &PgInterface {
-        match self {
-            Port::Pg(p) => p,
-            Port::Sub(s) => s.intf(),
-        }
-    }
-
-    /// The pg interface its traffic goes through.
-    fn pg(&self) -> &PgInterface {
-        match self {
-            Port::Pg(p) => p,
-            Port::Sub(s) => s.parent(),
-        }
-    }
 }
 
 /// The ports of TestIPv4: pg0, pg1.100 and the 802.1ad pg2.200.
@@ -88,73 +64,6 @@ fn ports(t: &mut TestCase) -> Vec<Port> {
     t.class_data::<Ports>().0.clone()
 }
 
-/// The stream from `src` (`create_stream`): packets of 64 to 1500 bytes
-/// by 10 and 1500 to 9020 by 50 (4 more on a sub-interface), each to one
-/// of the other two ports by its size (`modify_packet`).
-fn create_stream(infos: &mut PacketInfos, src: &Port, flows: [&Port; 2]) -> Vec<Packet> {
-    let hdr_ext = if matches!(src, Port::Sub(_)) { 4 } else { 0 };
-    let s = src.intf();
-    (64..1500)
-        .step_by(10)
-        .chain((1500 + hdr_ext..9020 + hdr_ext).step_by(50))
-        .map(|size| {
-            let dst = flows[(size / 10) % 2];
-            let info = infos.create_for(
-                s.sw_if_index(),
-                dst.intf().sw_if_index(),
-                dst.pg().sw_if_index(),
-            );
-            let p = Ether::new(s.remote_mac(), s.local_mac())
-                / Ipv4::new(s.remote_ip4(), dst.intf().remote_ip4())
-                / Udp::new(1234, 1234)
-                / Raw::new(info.to_payload());
-            infos.set_data(&info, p.clone());
-            let mut p = match src {
-                Port::Sub(sub) => sub.add_dot1_layer(p),
-                Port::Pg(_) => p,
-            };
-            extend_packet(&mut p, size, b" ");
-            p
-        })
-        .collect()
-}
-
-/// Checks what `dst` got: untagged as its tags say, each the next
-/// expected, with the addresses and ports sent; nothing missing
-/// (`verify_capture`).
-fn verify_capture(infos: &PacketInfos, all: &[Port], dst: &Port, capture: &[Packet]) -> TestResult {
-    tracing::info!("Verifying capture on interface {}", dst.intf().name());
-    let mut cursor = InfoCursor::default();
-    let dst_sw_if_index = dst.intf().sw_if_index();
-    for packet in capture {
-        let packet = match dst {
-            // Check VLAN tags and Ethernet header
-            Port::Sub(sub) => sub.remove_dot1_layer(packet.clone())?,
-            Port::Pg(_) => packet.clone(),
-        };
-        assert!(!packet.has::<Dot1Q>());
-        let (_, saved) = infos
-            .expect_next(&mut cursor, &packet, dst_sw_if_index)
-            .inspect_err(|_| tracing::error!("Unexpected or invalid packet:\n{}", packet.show()))?;
-        // Check standard fields
-        let (ip, sip) = (packet.expect::<Ipv4>(), saved.expect::<Ipv4>());
-        assert_eq!((ip.src, ip.dst), (sip.src, sip.dst));
-        let (udp, sudp) = (packet.expect::<Udp>(), saved.expect::<Udp>());
-        assert_eq!((udp.sport, udp.dport), (sudp.sport, sudp.dport));
-    }
-    for i in all {
-        assert!(
-            infos
-                .next_in(&mut cursor.clone(), i.intf().sw_if_index(), dst_sw_if_index)
-                .is_none(),
-            "Interface {}: Packet expected from interface {} didn't arrive",
-            dst.intf().name(),
-            i.intf().name()
-        );
-    }
-    Ok(())
-}
-
 /// IPv4 Test Case
 #[vpp_test(
     name = "TestIPv4",
@@ -176,27 +85,7 @@ mod ipv4 {
     #[vpp_test]
     fn test_fib(t: &mut TestCase) -> TestResult {
         let all = ports(t);
-        let flows = |i: usize| -> [&Port; 2] {
-            // packet flows mapping pg0 -> pg1.sub, pg2.sub, etc.
-            match i {
-                0 => [&all[1], &all[2]],
-                1 => [&all[0], &all[2]],
-                _ => [&all[0], &all[1]],
-            }
-        };
-        let mut infos = PacketInfos::new();
-        for (i, src) in all.iter().enumerate() {
-            let pkts = create_stream(&mut infos, src, flows(i));
-            src.pg().add_stream(t, &pkts)?;
-        }
-        pg::enable_capture(t, &pg::interfaces(t)?)?;
-        pg::start(t)?;
-        for dst in &all {
-            let n = infos.count_for(dst.pg().sw_if_index());
-            let pkts = dst.pg().get_capture(t, n)?;
-            verify_capture(&infos, &all, dst, &pkts)?;
-        }
-        Ok(())
+        fib_test(t, &all, false)
     }
 }
 

@@ -322,8 +322,8 @@ fn verify_capture_labelled_ip6(
         assert_eq!(rx_ip.dst, tx_ip.dst);
         match ttl {
             // IP processing post pop has decremented the TTL
-            None => assert_eq!(rx_ip.hlim + 1, tx_ip.hlim),
-            Some(ttl) => assert_eq!(rx_ip.hlim, ttl),
+            None => assert_eq!(rx_ip.hop_limit() + 1, tx_ip.hop_limit()),
+            Some(ttl) => assert_eq!(rx_ip.hop_limit(), ttl),
         }
     }
 }
@@ -356,8 +356,8 @@ fn verify_capture_ip6(
             assert_eq!(rx_ip.tc, dscp);
             // IP processing post pop has decremented the TTL
             match hlim {
-                None => assert_eq!(rx_ip.hlim + 1, tx_ip.hlim),
-                Some(h) => assert_eq!(rx_ip.hlim, h),
+                None => assert_eq!(rx_ip.hop_limit() + 1, tx_ip.hop_limit()),
+                Some(h) => assert_eq!(rx_ip.hop_limit(), h),
             }
         } else {
             assert_eq!(rx_ip.src, tx_ip.dst);
@@ -377,7 +377,7 @@ fn verify_capture_ip6_icmp(src_if: &PgInterface, capture: &[Packet], sent: &[Pac
         // ICMP sourced from the interface's address
         assert_eq!(rx_ip.src, src_if.local_ip6());
         // hop-limit reset to 255 for IMCP packet
-        assert_eq!(rx_ip.hlim, 255);
+        assert_eq!(rx_ip.hop_limit(), 255);
         assert_eq!(rx.expect::<Icmpv6>().ty, Icmpv6::TIME_EXCEEDED);
     }
 }

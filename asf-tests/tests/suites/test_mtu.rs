@@ -208,7 +208,7 @@ mod mtu {
             plen: Some(1240),
             ..Ipv6::new(pg0.local_ip6(), pg0.remote_ip6()).hlim(255)
         } / too_big
-            / p_ip6.clone().hlim(p_ip6.hlim - 1)
+            / p_ip6.clone().hlim(p_ip6.hop_limit() - 1)
             / p_payload;
         let expected = first(reply.build(), 1280);
         for p in pg::send_and_expect_some(t, &pg0, &vec![p6; 9], &pg0)? {
