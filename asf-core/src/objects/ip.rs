@@ -953,3 +953,41 @@ pub fn route_v2_dump(
         },
     })?)
 }
+
+/// VPP answers neighbour solicitations on an interface for an address
+/// of another link, and forwards to it there (`ip6nd_proxy_add_del`).
+#[derive(Clone, Debug)]
+pub struct Ip6NdProxy {
+    /// The interface the proxied host is on.
+    pub sw_if_index: u32,
+    /// The proxied address.
+    pub ip: std::net::Ipv6Addr,
+}
+
+impl fmt::Display for Ip6NdProxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ip6nd-proxy-{}-{}", self.sw_if_index, self.ip)
+    }
+}
+
+impl AddDel for Ip6NdProxy {
+    type Request = crate::api::vpp::ip6_nd::Ip6ndProxyAddDel;
+
+    fn request(&self, is_add: bool) -> Self::Request {
+        crate::api::vpp::ip6_nd::Ip6ndProxyAddDel {
+            sw_if_index: self.sw_if_index,
+            is_add,
+            ip: self.ip.octets(),
+        }
+    }
+
+    /// In VPP's proxy dump.
+    fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
+        Ok(api
+            .dump(&crate::api::vpp::ip6_nd::Ip6ndProxyDump)?
+            .iter()
+            .any(|d| {
+                d.sw_if_index == self.sw_if_index && std::net::Ipv6Addr::from(d.ip) == self.ip
+            }))
+    }
+}

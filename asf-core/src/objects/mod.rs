@@ -21,8 +21,8 @@ mod tunnel;
 pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
 pub use classify::{ClassifySession, ClassifyTable};
 pub use ip::{
-    find_nbr, find_route, route_v2_dump, Ip6LinkLocalAddress, IpInterfaceAddress, IpMRoute,
-    IpPathMtu, IpRoute, IpRouteV2, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
+    find_nbr, find_route, route_v2_dump, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress,
+    IpMRoute, IpPathMtu, IpRoute, IpRouteV2, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };
 pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
 pub use loopback::Loopback;

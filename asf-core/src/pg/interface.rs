@@ -589,6 +589,25 @@ impl PgInterface {
         Ok(self)
     }
 
+    /// Enables IPv6 on the interface without an address (`ip6_enable`).
+    pub fn ip6_enable(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.ip6_enabled(t, true)
+    }
+
+    /// Disables it (`ip6_disable`).
+    pub fn ip6_disable(&self, t: &mut TestCase) -> TestResult<&Self> {
+        self.ip6_enabled(t, false)
+    }
+
+    fn ip6_enabled(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
+        t.api()
+            .request(&crate::api::vpp::ip::SwInterfaceIp6EnableDisable {
+                sw_if_index: self.sw_if_index(),
+                enable,
+            })?;
+        Ok(self)
+    }
+
     /// Configures router advertisements on the interface
     /// (`ip6_ra_config`).
     pub fn ip6_ra_config(&self, t: &mut TestCase, c: RaConfig) -> TestResult<&Self> {

@@ -1,7 +1,7 @@
-//! Port of `test/test_ip6.py`, class by class, with VPP's framework's class
-//! and test names, in its alphabetical test order within a class. The
-//! classes not yet here are listed in `docs/porting.md` (issue 22 is
-//! open).
+//! Port of `test/test_ip6.py`: every class, with VPP's framework's class
+//! and test names, in its alphabetical test order within a class (the
+//! parameterized tests of TestIP6Input under the names
+//! `parameterized.expand` gives them).
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::time::Duration;
@@ -11,16 +11,19 @@ use asf_core::api::vpp::fib::{FibSource, FibSourceAdd, FibSourceDump};
 use asf_core::api::vpp::gre::TunnelMode;
 use asf_core::api::vpp::interface::SwInterfaceAddDelAddress;
 use asf_core::api::vpp::ip::{
-    FibPathType, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId,
+    FibPathType, IpRouteDetails, IpRouteDump, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId,
     SwInterfaceIp6SetLinkLocalAddress,
 };
-use asf_core::api::vpp::ip6_nd::SwInterfaceIp6ndRaDump;
+use asf_core::api::vpp::ip6_nd::{
+    Ip6RaEvent, Ip6ndSendRouterSolicitation, SwInterfaceIp6ndRaDump, WantIp6RaEvents,
+};
 use asf_core::api::vpp::ip_types::AddressFamily;
 use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
+use asf_core::api::vpp::rd_cp::Ip6NdAddressAutoconfig;
 use asf_core::objects::{
-    self, GreTunnel, Ip6LinkLocalAddress, IpInterfaceAddress, IpIpTunnel, IpMRoute, IpPathMtu,
-    IpRoute, IpRouteV2, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute, MplsTable,
-    Neighbor, RoutePath, Teib, VppObject,
+    self, GreTunnel, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress, IpIpTunnel, IpMRoute,
+    IpPathMtu, IpRoute, IpRouteV2, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute,
+    MplsTable, Neighbor, RoutePath, Teib, VppObject,
 };
 use asf_core::packet::{
     solicited_node, Dot1Q, Ether, Gre, HopByHop, Icmpv6, Ipv4, Ipv6, Layer, Mac, Mpls, Nd, NdMsg,
@@ -2418,6 +2421,426 @@ mod ipv6 {
         // Reset the periodic advertisements back to default values
         ra(t, pg0, false, true, false)?;
         ra(t, pg0, true, false, true)?;
+        Ok(())
+    }
+}
+
+/// `count` pg interfaces, up, with VPP's IPv6 address (not resolved).
+fn up_ip6(t: &mut TestCase, count: u32) -> TestResult {
+    for i in pg::create_interfaces(t, 0..count)? {
+        i.admin_up(t)?.config_ip6(t)?;
+    }
+    Ok(())
+}
+
+fn rd_set_up(t: &mut TestCase) -> TestResult {
+    // create 2 pg interfaces
+    up_ip6(t, 2)
+}
+
+/// A prefix information option (`ICMPv6NDOptPrefixInfo(prefix=,
+/// prefixlen=, validlifetime=, preferredlifetime=, L=, A=)`).
+fn prefix_info(prefix: &str, prefixlen: u8, valid: u32, preferred: u32, l: bool, a: bool) -> NdOpt {
+    NdOpt {
+        opt: NdOption::Prefix {
+            prefixlen,
+            flags: u8::from(l) << 7 | u8::from(a) << 6,
+            validlifetime: valid,
+            preferredlifetime: preferred,
+            res2: 0,
+            prefix: v6(prefix),
+        },
+        len: None,
+    }
+}
+
+/// IPv6 Router Discovery Test Case
+#[vpp_test(
+    name = "TestIPv6RD",
+    set_up = rd_set_up,
+    tear_down = unconfig_down,
+    requires_messages = ["want_ip6_ra_events"]
+)]
+mod ipv6_rd {
+    use super::*;
+
+    /// Verify events triggered by received RA packets
+    #[vpp_test]
+    fn test_rd_receive_router_advertisement(t: &mut TestCase) -> TestResult {
+        let pg1 = pg::interface(t, "pg1")?;
+        t.api().request(&WantIp6RaEvents {
+            enable: true,
+            pid: std::process::id(),
+        })?;
+        let prefix_info_1 = prefix_info("1::2", 50, 200, 500, true, true);
+        let prefix_info_2 = prefix_info("7::4", 20, 70, 1000, true, false);
+        let p = Ether::new(pg1.remote_mac(), pg1.local_mac())
+            / Ipv6::new(pg1.remote_mac().link_local(), pg1.local_ip6_ll(t)?)
+            / Nd::ra()
+            / prefix_info_1.clone()
+            / prefix_info_2.clone();
+        pg1.add_stream(t, &[p])?;
+        pg::start(t)?;
+        let ev: Ip6RaEvent = t.api().wait_for_event_typed(Duration::from_secs(10))?;
+        assert_eq!(ev.current_hop_limit, 0);
+        assert_eq!(ev.flags, 8);
+        assert_eq!(ev.router_lifetime_in_sec, 1800);
+        assert_eq!(ev.neighbor_reachable_time_in_msec, 0);
+        assert_eq!(
+            ev.time_in_msec_between_retransmitted_neighbor_solicitations,
+            0
+        );
+        assert_eq!(ev.prefixes.len(), 2);
+        // verify_prefix_info: the network, the L and A flags, the lifetimes
+        for (reported, option) in ev.prefixes.iter().zip([&prefix_info_1, &prefix_info_2]) {
+            let NdOption::Prefix {
+                prefixlen,
+                flags,
+                validlifetime,
+                preferredlifetime,
+                prefix,
+                ..
+            } = option.opt
+            else {
+                unreachable!("a prefix information option")
+            };
+            // (both as networks: VPP's Python client reads a prefix so)
+            let network = |a: Ipv6Addr, len: u8| {
+                let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+                Ipv6Addr::from(u128::from(a) & mask)
+            };
+            let IpAddr::V6(reported_addr) = reported.prefix.address.ip() else {
+                return Err("an IPv4 prefix in an IPv6 RA event".into());
+            };
+            assert_eq!(
+                network(reported_addr, reported.prefix.len),
+                network(prefix, prefixlen)
+            );
+            assert_eq!(reported.flags, flags & 0xc0);
+            assert_eq!(reported.valid_time, validlifetime);
+            assert_eq!(reported.preferred_time, preferredlifetime);
+        }
+        Ok(())
+    }
+
+    /// Verify router solicitation packets
+    #[vpp_test]
+    fn test_rd_send_router_solicitation(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let pg1 = &p[1];
+        let count = 2;
+        pg::enable_capture(t, &p)?;
+        pg::start(t)?;
+        // irt and mrt as VPP's framework's API defaults give them
+        t.api().request(&Ip6ndSendRouterSolicitation {
+            sw_if_index: pg1.sw_if_index(),
+            mrc: count,
+            irt: 1,
+            mrt: 120,
+            ..Default::default()
+        })?;
+        let mut e = pg::Expect::new(pg1, count as usize);
+        e.timeout = Some(Duration::from_secs(3));
+        let rx_list = pg1.get_capture_with(t, &e)?;
+        assert_eq!(rx_list.len(), count as usize);
+        let local_ll = pg1.local_ip6_ll(t)?;
+        for packet in &rx_list {
+            let ip = packet.get::<Ipv6>().ok_or("not IPv6")?;
+            assert!(packet
+                .get::<Nd>()
+                .is_some_and(|n| matches!(n.msg, NdMsg::Rs { .. })));
+            assert_eq!(ip.dst, v6("ff02::2"));
+            assert_eq!(ip.src, local_ll);
+            let sll = packet.layers().iter().find_map(|l| match l {
+                Layer::NdOpt(o) => match o.opt {
+                    NdOption::SrcLl(m) => Some(m),
+                    _ => None,
+                },
+                _ => None,
+            });
+            assert_eq!(sll, Some(pg1.local_mac()));
+        }
+        Ok(())
+    }
+}
+
+fn rd_cp_set_up(t: &mut TestCase) -> TestResult {
+    // create 1 pg interface
+    up_ip6(t, 1)
+}
+
+/// An RA from pg's remote host's link-local address to VPP's address,
+/// with a router lifetime when given (`create_ra_packet`).
+fn create_ra_packet(pg: &PgInterface, routerlifetime: Option<u16>) -> Packet {
+    let mut ra = Nd::ra();
+    if let (
+        NdMsg::Ra {
+            routerlifetime: l, ..
+        },
+        Some(v),
+    ) = (&mut ra.msg, routerlifetime)
+    {
+        *l = v;
+    }
+    Ether::new(pg.remote_mac(), pg.local_mac()) / Ipv6::new(pg.remote_ip6_ll(), pg.local_ip6()) / ra
+}
+
+/// The IPv6 FIB of table 0 (`ip_route_dump(0, True)`).
+fn fib6(t: &mut TestCase) -> TestResult<Vec<IpRouteDetails>> {
+    Ok(t.api().dump(&IpRouteDump {
+        table: asf_core::api::vpp::ip::IpTable {
+            table_id: 0,
+            is_ip6: true,
+            ..Default::default()
+        },
+    })?)
+}
+
+/// The default routes' interfaces and next hops (`get_default_routes`).
+fn default_routes(fib: &[IpRouteDetails]) -> Vec<(u32, IpAddr)> {
+    fib.iter()
+        .filter(|e| e.route.prefix.len == 0)
+        .flat_map(|e| &e.route.paths)
+        .filter(|p| p.sw_if_index != u32::MAX)
+        .map(|p| {
+            (
+                p.sw_if_index,
+                IpAddr::V6(Ipv6Addr::from(p.nh.address.ip6())),
+            )
+        })
+        .collect()
+}
+
+/// The /128 routes through `pg` (`get_interface_addresses`).
+fn interface_addresses(
+    fib: &[IpRouteDetails],
+    pg: &PgInterface,
+) -> std::collections::BTreeSet<IpAddr> {
+    fib.iter()
+        .filter(|e| e.route.prefix.len == 128)
+        .filter(|e| {
+            e.route
+                .paths
+                .first()
+                .is_some_and(|p| p.sw_if_index == pg.sw_if_index())
+        })
+        .map(|e| e.route.prefix.address.ip())
+        .collect()
+}
+
+/// IPv6 Router Discovery Control Plane Test Case
+#[vpp_test(
+    name = "TestIPv6RDControlPlane",
+    set_up = rd_cp_set_up,
+    requires_messages = ["ip6_nd_address_autoconfig"]
+)]
+mod ipv6_rd_control_plane {
+    use super::*;
+
+    /// Test handling of SLAAC addresses and default routes
+    #[vpp_test]
+    fn test_all(t: &mut TestCase) -> TestResult {
+        let pg0 = pg::interface(t, "pg0")?;
+        let fib = fib6(t)?;
+        assert_eq!(default_routes(&fib), []);
+        let initial_addresses = interface_addresses(&fib, &pg0);
+        let router = (pg0.sw_if_index(), IpAddr::V6(pg0.remote_ip6_ll()));
+        t.api().request(&Ip6NdAddressAutoconfig {
+            sw_if_index: pg0.sw_if_index(),
+            enable: true,
+            install_default_routes: true,
+        })?;
+        t.sleep(0.1, "autoconfiguration enabled");
+        let send = |t: &mut TestCase, p: Packet| -> TestResult {
+            pg0.add_stream(t, &[p])?;
+            pg::start(t)?;
+            t.sleep_on_vpp_time(0.1)
+        };
+        // The one SLAAC address, in 1::/20.
+        let slaac = |fib: &[IpRouteDetails]| -> Vec<IpAddr> {
+            interface_addresses(fib, &pg0)
+                .difference(&initial_addresses)
+                .copied()
+                .collect()
+        };
+        let in_1_20 = |a: &IpAddr| match a {
+            IpAddr::V6(a) => u128::from(*a) >> 108 == u128::from(v6("1::")) >> 108,
+            IpAddr::V4(_) => false,
+        };
+        // send RA
+        send(
+            t,
+            create_ra_packet(&pg0, None)
+                / prefix_info("1::", 64, 2, 2, true, true)
+                / prefix_info("7::", 20, 1500, 1000, true, false),
+        )?;
+        let fib = fib6(t)?;
+        // check FIB for new address
+        let new_addresses = slaac(&fib);
+        assert_eq!(new_addresses.len(), 1);
+        assert!(in_1_20(&new_addresses[0]), "{new_addresses:?}");
+        // check FIB for new default route
+        assert_eq!(default_routes(&fib), [router]);
+        // send RA to delete default route
+        send(t, create_ra_packet(&pg0, Some(0)))?;
+        // check that default route is deleted
+        assert_eq!(default_routes(&fib6(t)?), []);
+        t.sleep_on_vpp_time(0.1)?;
+        // send RA
+        send(t, create_ra_packet(&pg0, None))?;
+        // check FIB for new default route
+        assert_eq!(default_routes(&fib6(t)?), [router]);
+        // send RA, updating router lifetime to 1s
+        send(t, create_ra_packet(&pg0, Some(1)))?;
+        // check that default route still exists
+        let fib = fib6(t)?;
+        assert_eq!(default_routes(&fib), [router]);
+        t.sleep_on_vpp_time(1.0)?;
+        // check that default route is deleted (wait_for_no_default_route:
+        // 50 tries a second apart)
+        let mut gone = false;
+        for _ in 0..50 {
+            if default_routes(&fib6(t)?).is_empty() {
+                gone = true;
+                break;
+            }
+            t.sleep(1.0, "waiting for the default route to go");
+        }
+        assert!(gone, "the default route stayed");
+        // check FIB still contains the SLAAC address (in the FIB read
+        // before the wait, as the original does)
+        let new_addresses = slaac(&fib);
+        assert_eq!(new_addresses.len(), 1);
+        assert!(in_1_20(&new_addresses[0]), "{new_addresses:?}");
+        t.sleep_on_vpp_time(1.0)?;
+        // check that SLAAC address is deleted
+        assert!(slaac(&fib6(t)?).is_empty());
+        Ok(())
+    }
+}
+
+fn nd_proxy_set_up(t: &mut TestCase) -> TestResult {
+    // create 3 pg interfaces
+    let p = pg::create_interfaces(t, 0..3)?;
+    // pg0 is the master interface, with the configured subnet
+    p[0].admin_up(t)?
+        .config_ip6(t)?
+        .resolve_ndp(t, NDP_TIMEOUT)?;
+    p[1].ip6_enable(t)?;
+    p[2].ip6_enable(t)?;
+    Ok(())
+}
+
+/// IPv6 ND ProxyTest Case
+#[vpp_test(
+    name = "IPv6NDProxyTest",
+    set_up = nd_proxy_set_up,
+    requires_messages = ["ip6nd_proxy_add_del"]
+)]
+mod ipv6_nd_proxy {
+    use super::*;
+
+    /// IPv6 Proxy ND
+    #[vpp_test]
+    fn test_nd_proxy(t: &mut TestCase) -> TestResult {
+        let p = pg::interfaces(t)?;
+        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
+        // Generate some hosts in the subnet that we are proxying
+        pg0.generate_remote_hosts(8);
+        let hosts = pg0.remote_hosts();
+        let (h2, h3) = (&hosts[2], &hosts[3]);
+        let nsma = solicited_node(pg0.local_ip6());
+        let ns = |via: &PgInterface, src: Ipv6Addr, tgt: Ipv6Addr, lladdr: Mac| {
+            Ether::new(via.remote_mac(), Mac::ipv6_multicast(nsma))
+                / Ipv6::new(src, nsma)
+                / Nd::ns(tgt)
+                / NdOpt::src_ll(lladdr)
+        };
+        // Send an NS for one of those remote hosts on one of the proxy links
+        // expect no response since it's from an address that is not
+        // on the link that has the prefix configured
+        let ns_pg1 = ns(pg1, h2.ip6, pg0.local_ip6(), h2.mac);
+        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&ns_pg1), "Off link NS")?;
+        // Add proxy support for the host
+        let proxy = |sw_if_index, ip| Ip6NdProxy { sw_if_index, ip };
+        let proxy_1 = objects::add(t, proxy(pg1.sw_if_index(), h2.ip6))?;
+        // try that NS again. this time we expect an NA back
+        send_and_expect_na(t, pg1, &ns_pg1, h2.ip6, pg0.local_ip6())?;
+        // ... and that we have an entry in the ND cache
+        assert!(objects::find_nbr(
+            t.api(),
+            pg1.sw_if_index(),
+            h2.ip6.into(),
+            false,
+            None
+        )?);
+        // ... and we can route traffic to it
+        let udp = |src_mac: Mac, via: &PgInterface, src: Ipv6Addr, dst: Ipv6Addr| {
+            Ether::new(src_mac, via.local_mac())
+                / Ipv6::new(src, dst)
+                / Udp::new(10000, 20000)
+                / Raw::new([0xa5; 100])
+        };
+        let expect_on_pg1 = |t: &mut TestCase, via: &PgInterface, pkt: &Packet| -> TestResult {
+            via.add_stream(t, std::slice::from_ref(pkt))?;
+            pg::enable_capture(t, &p)?;
+            pg::start(t)?;
+            let rx = pg1.get_capture(t, 1)?.remove(0);
+            assert_eq!(rx.expect::<Ether>().dst, h2.mac);
+            assert_eq!(rx.expect::<Ether>().src, pg1.local_mac());
+            let (ip, sent) = (rx.expect::<Ipv6>(), pkt.expect::<Ipv6>());
+            assert_eq!((ip.src, ip.dst), (sent.src, sent.dst));
+            Ok(())
+        };
+        let t1 = udp(pg0.remote_mac(), pg0, pg0.remote_ip6(), h2.ip6);
+        expect_on_pg1(t, pg0, &t1)?;
+        // Test we proxy for the host on the main interface
+        let ns_pg0 = ns(pg0, pg0.remote_ip6(), h2.ip6, pg0.remote_mac());
+        send_and_expect_na(t, pg0, &ns_pg0, pg0.remote_ip6(), h2.ip6)?;
+        // Setup and resolve proxy for another host on another interface
+        let ns_pg2 = ns(pg2, h3.ip6, pg0.local_ip6(), h2.mac);
+        let proxy_2 = objects::add(t, proxy(pg2.sw_if_index(), h3.ip6))?;
+        send_and_expect_na(t, pg2, &ns_pg2, h3.ip6, pg0.local_ip6())?;
+        assert!(objects::find_nbr(
+            t.api(),
+            pg2.sw_if_index(),
+            h3.ip6.into(),
+            false,
+            None
+        )?);
+        // hosts can communicate. pg2->pg1
+        let t2 = udp(h3.mac, pg2, h3.ip6, h2.ip6);
+        expect_on_pg1(t, pg2, &t2)?;
+        // remove the proxy configs
+        objects::remove(t, &proxy_1)?;
+        objects::remove(t, &proxy_2)?;
+        assert!(!objects::find_nbr(
+            t.api(),
+            pg2.sw_if_index(),
+            h3.ip6.into(),
+            false,
+            None
+        )?);
+        assert!(!objects::find_nbr(
+            t.api(),
+            pg1.sw_if_index(),
+            h2.ip6.into(),
+            false,
+            None
+        )?);
+        // no longer proxy-ing...
+        for (via, ns) in [(pg0, &ns_pg0), (pg1, &ns_pg1), (pg2, &ns_pg2)] {
+            pg::send_and_assert_no_replies(t, via, std::slice::from_ref(ns), "Proxy unconfigured")?;
+        }
+        // no longer forwarding. traffic generates NS out of the glean/main
+        // interface
+        pg2.add_stream(t, &[t2])?;
+        pg::enable_capture(t, &p)?;
+        pg::start(t)?;
+        let rx = pg0.get_capture(t, 1)?;
+        assert!(rx[0]
+            .get::<Nd>()
+            .is_some_and(|n| matches!(n.msg, NdMsg::Ns { .. })));
         Ok(())
     }
 }
