@@ -33,8 +33,8 @@ pub use interface::{
 };
 pub use sub::{remove_tag, SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{
-    bind_udp_dport, enable_capture, is_ipv6_misc, pg_send, send_and_assert_no_replies,
-    send_and_expect, send_and_expect_load_balancing, send_and_expect_multi, send_and_expect_only,
-    send_and_expect_some, send_and_expect_with, start, start_with, CaptureError, Expect, Filter,
-    Send, SendOptions,
+    bind_udp_dport, enable_capture, is_ipv6_misc, past_resolution_throttle, pg_send,
+    send_and_assert_no_replies, send_and_expect, send_and_expect_load_balancing,
+    send_and_expect_multi, send_and_expect_only, send_and_expect_some, send_and_expect_with, start,
+    start_with, CaptureError, Expect, Filter, Send, SendOptions,
 };

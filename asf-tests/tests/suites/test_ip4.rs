@@ -1445,8 +1445,7 @@ fn expect_arp(
     arp: bool,
 ) -> TestResult {
     if arp {
-        // VPP sends one ARP request per address each millisecond.
-        t.sleep(0.002, "ARP requests are throttled");
+        pg::past_resolution_throttle(t);
     }
     let rx = pg::send_and_expect(t, input, std::slice::from_ref(p), output)?;
     assert_eq!(rx[0].get::<asf_core::packet::Arp>().is_some(), arp);

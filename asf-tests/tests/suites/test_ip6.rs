@@ -1127,6 +1127,9 @@ mod ip6_link_local {
                     addr: v6(ll),
                 },
             )?;
+            // the reply needs ll2 resolved on pg1: each send makes VPP
+            // solicit it
+            pg::past_resolution_throttle(t);
             pg::send_and_expect(t, pg1, &[echo(pg1, ll2, ll)], pg1)?;
         }
         Ok(())

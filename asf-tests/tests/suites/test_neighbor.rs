@@ -120,15 +120,6 @@ fn verify_ip_o_mpls(rx: &Packet, smac: Mac, dmac: Mac, sip: Ipv4Addr, dip: Ipv4A
     assert_eq!(ip.dst, dip);
 }
 
-/// Waits out VPP's ARP/ND request throttle: a request for an address it
-/// asked for less than 1 ms ago is not sent again (`throttle_init(...,
-/// 1e-3)` in `ip4_neighbor.c` and `ip6_neighbor.c`). VPP's Python tests
-/// never send fast enough to meet it; asf does, so a test that expects a
-/// second request for the same address waits first.
-fn past_arp_throttle() {
-    std::thread::sleep(Duration::from_millis(2));
-}
-
 /// An ARP counter of the interface (`get_arp_*`).
 fn arp_stat(t: &mut TestCase, name: &str, itf: &PgInterface) -> TestResult<u64> {
     Ok(t.get_counter(&format!("/net/arp/{name}"))?
@@ -345,7 +336,7 @@ mod arp {
         pg1.admin_down(t)?.admin_up(t)?;
         let rx = send1(t, &pg0, &static_p, &pg1)?;
         verify_ip(&rx, pg1.local_mac(), h1[2].mac, pg0.remote_ip4(), h1[2].ip4);
-        past_arp_throttle();
+        pg::past_resolution_throttle(t);
         let rx = send1(t, &pg0, &dyn_p, &pg1)?;
         verify_arp_req(&rx, pg1.local_mac(), pg1.local_ip4(), h1[1].ip4, 0x0806);
         assert_eq!(arp_stat(t, "tx/requests", &pg1)?, 2);
@@ -582,7 +573,7 @@ mod arp {
         pg1.set_mac(t, mac("00:00:00:11:22:33"))?;
         // Send a packet to cause ARP generation for the parent interface's remote host
         //   - expect new MAC address is used as the source
-        past_arp_throttle();
+        pg::past_resolution_throttle(t);
         let rx = send1(t, &pg0, &p1, &pg1)?;
         verify_arp_req(
             &rx,
@@ -708,7 +699,7 @@ mod arp {
         // now ARP requests come from the new source mac
         let rx = send1(t, &pg0, &p1, &pg1)?;
         verify_arp_req(&rx, new_mac, pg1.local_ip4(), h1[2].ip4, 0x0806);
-        past_arp_throttle();
+        pg::past_resolution_throttle(t);
         let rx = send1(t, &pg0, &p2, &pg1)?;
         verify_arp_req(&rx, new_mac, pg1.local_ip4(), h1[3].ip4, 0x0806);
         // packets to the resolved host also have the new source mac
@@ -1000,7 +991,7 @@ mod arp {
                           src: &str,
                           dst: &str|
          -> TestResult {
-            past_arp_throttle();
+            pg::past_resolution_throttle(t);
             for rx in pg::send_and_expect(t, input, std::slice::from_ref(p), &pg1)? {
                 verify_arp_req(&rx, pg1.local_mac(), v4(src), v4(dst), 0x0806);
             }
