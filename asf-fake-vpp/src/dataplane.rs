@@ -115,29 +115,6 @@ fn in_prefix(a: IpAddr, net: IpAddr, len: u8) -> bool {
     }
 }
 
-/// The link-local address of a MAC (EUI-64).
-fn link_local(mac: Mac) -> Ipv6Addr {
-    let m = mac.0;
-    Ipv6Addr::from([
-        0xfe,
-        0x80,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        m[0] ^ 2,
-        m[1],
-        m[2],
-        0xff,
-        0xfe,
-        m[3],
-        m[4],
-        m[5],
-    ])
-}
-
 impl Dataplane {
     /// Starts capturing on `sw_if_index` into `path`, which must not exist.
     pub fn capture(&mut self, sw_if_index: u32, mode: Mode, path: PathBuf) -> Result<(), String> {
@@ -165,7 +142,7 @@ impl Dataplane {
 
     fn is_local(&self, ip: IpAddr, ports: &BTreeMap<u32, Port>) -> bool {
         self.addresses.values().flatten().any(|(a, _)| *a == ip)
-            || matches!(ip, IpAddr::V6(v6) if ports.values().any(|p| link_local(p.mac) == v6))
+            || matches!(ip, IpAddr::V6(v6) if ports.values().any(|p| p.mac.link_local() == v6))
     }
 
     /// A local address on `sw_if_index` in the subnet of `dst`, else its first.
@@ -397,7 +374,7 @@ impl Dataplane {
         tgt: Ipv6Addr,
         ip: &Packet,
     ) {
-        let mine = link_local(port.mac) == tgt
+        let mine = port.mac.link_local() == tgt
             || self
                 .addresses
                 .get(&port.index)
@@ -540,7 +517,7 @@ mod tests {
         );
         assert_eq!(d.lookup("192.0.2.1".parse().unwrap()), None);
         assert_eq!(
-            link_local(Mac([2, 1, 0, 0, 0xff, 2])),
+            Mac([2, 1, 0, 0, 0xff, 2]).link_local(),
             "fe80::1:ff:fe00:ff02".parse::<Ipv6Addr>().unwrap()
         );
         assert!(in_prefix(

@@ -659,3 +659,83 @@ pub fn fib_test(t: &mut TestCase, all: &[Port], v6: bool) -> TestResult {
     }
     Ok(())
 }
+
+/// 257 TCP packets from `src` to `dst` in on pg0.
+fn tcp_a5(pg0: &PgInterface, src: IpAddr, dst: IpAddr) -> Vec<Packet> {
+    let p = Ether::new(pg0.remote_mac(), pg0.local_mac())
+        / ip_header(src, dst)
+        / Tcp::new(1234, 1234)
+        / Raw::new([0xa5; 100]);
+    vec![p; 257]
+}
+
+/// The addresses of `test_ip_deag`: `dst` (looked up again in table 1)
+/// and `src_dst` (looked up by source in table 2), the sources sent from
+/// to each, and a route `loop_dst` that looks up in table 0 again.
+pub struct DeagAddresses {
+    /// Looked up again in table 1, from `from_dst`.
+    pub dst: &'static str,
+    /// The source of the packets to `dst`.
+    pub from_dst: &'static str,
+    /// Looked up by source in table 2.
+    pub src_dst: &'static str,
+    /// The source of the packets to `src_dst`, routed in table 2.
+    pub from_src: &'static str,
+    /// A route that looks up in table 0: a loop.
+    pub loop_dst: &'static str,
+    /// The source of the packets to `loop_dst`.
+    pub loop_src: &'static str,
+}
+
+/// `test_ip_deag` of TestIPDeag and TestIP6Deag: routes that look up
+/// again in another table, by destination or by source.
+pub fn deag_test(t: &mut TestCase, a: &DeagAddresses) -> TestResult {
+    let p = pg::interfaces(t)?;
+    let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
+    let ip = |s: &str| -> TestResult<IpAddr> { Ok(s.parse()?) };
+    let host = |s: &str| format!("{s}/{}", if s.contains(':') { 128 } else { 32 });
+    let is_ip6 = a.dst.contains(':');
+    let any: IpAddr = if is_ip6 {
+        Ipv6Addr::UNSPECIFIED.into()
+    } else {
+        Ipv4Addr::UNSPECIFIED.into()
+    };
+    // Create a table to be used for:
+    //  1 - another destination address lookup
+    //  2 - a source address lookup
+    for table_id in [1, 2] {
+        objects::add(t, IpTable { table_id, is_ip6 })?;
+    }
+    // Add a route in the default table to point to a deag/
+    // second lookup in each of these tables
+    let lookup_in = |table_id: u32, path_type: FibPathType| RoutePath {
+        nh_table_id: table_id,
+        ..RoutePath::via(any, u32::MAX).of_type(path_type)
+    };
+    objects::add(
+        t,
+        IpRoute::new(&host(a.dst), [lookup_in(1, FibPathType::Normal)])?,
+    )?;
+    let by_src = lookup_in(2, FibPathType::SourceLookup);
+    objects::add(t, IpRoute::new(&host(a.src_dst), [by_src])?)?;
+    // packets to these destination are dropped, since they'll
+    // hit the respective default routes in the second table
+    let pkts_dst = tcp_a5(pg0, ip(a.from_dst)?, ip(a.dst)?);
+    let pkts_src = tcp_a5(pg0, ip(a.from_src)?, ip(a.src_dst)?);
+    pg::send_and_assert_no_replies(t, pg0, &pkts_dst, "IP in dst table")?;
+    pg::send_and_assert_no_replies(t, pg0, &pkts_src, "IP in src table")?;
+    // add a route in the dst table to forward via pg1
+    let via = |i: &PgInterface| RoutePath::via(remote_ip(i, any), i.sw_if_index());
+    objects::add(t, IpRoute::new(&host(a.dst), [via(pg1)])?.in_table(1))?;
+    pg::send_and_expect(t, pg0, &pkts_dst, pg1)?;
+    // add a route in the src table to forward via pg2
+    objects::add(t, IpRoute::new(&host(a.from_src), [via(pg2)])?.in_table(2))?;
+    pg::send_and_expect(t, pg0, &pkts_src, pg2)?;
+    // loop in the lookup DP
+    objects::add(
+        t,
+        IpRoute::new(&host(a.loop_dst), [lookup_in(0, FibPathType::Normal)])?,
+    )?;
+    let p_l = tcp_a5(pg0, ip(a.loop_src)?, ip(a.loop_dst)?);
+    pg::send_and_assert_no_replies(t, pg0, &p_l, "IP lookup loop")
+}

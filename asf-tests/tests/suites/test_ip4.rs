@@ -15,13 +15,14 @@ use asf_core::errors::ApiError;
 use asf_core::objects::{
     self, IpInterfaceAddress, IpPathMtu, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
 };
-use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Tcp, Udp};
+use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Udp};
 use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    address_replace_test, fib_test, interface_rx, punt_police_and_redirect, punt_policer_handoff,
-    punt_redirect_dump, redirect, table_replace, Port, ReplaceFamily,
+    address_replace_test, deag_test, fib_test, interface_rx, punt_police_and_redirect,
+    punt_policer_handoff, punt_redirect_dump, redirect, table_replace, DeagAddresses, Port,
+    ReplaceFamily,
 };
 
 /// `NUM_PKTS` of VPP's framework.
@@ -935,29 +936,11 @@ mod ip_vlan0 {
     }
 }
 
-/// Packets to the deag and lookup-loop routes: `NUM_PKTS` is 257 here.
-fn tcp_a5(pg0: &PgInterface, src: &str, dst: &str) -> Vec<Packet> {
-    let p = Ether::new(pg0.remote_mac(), pg0.local_mac())
-        / Ipv4::new(v4(src), v4(dst))
-        / Tcp::new(1234, 1234)
-        / Raw::new([0xa5; 100]);
-    vec![p; 257]
-}
-
 fn three_pg_set_up(t: &mut TestCase) -> TestResult {
     for i in pg::create_interfaces(t, 0..3)? {
         i.admin_up(t)?.config_ip4(t)?.resolve_arp(t)?;
     }
     Ok(())
-}
-
-/// A path to a second lookup in `table_id` (`VppRoutePath("0.0.0.0",
-/// 0xffffffff, nh_table_id=...)`), of a destination or source address.
-fn lookup_in(table_id: u32, path_type: FibPathType) -> RoutePath {
-    RoutePath {
-        nh_table_id: table_id,
-        ..RoutePath::via(v4("0.0.0.0").into(), u32::MAX).of_type(path_type)
-    }
 }
 
 /// IPv4 Deaggregate Routes
@@ -973,50 +956,17 @@ mod ip_deag {
     /// IP Deag Routes
     #[vpp_test]
     fn test_ip_deag(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
-        // Create a table to be used for:
-        //  1 - another destination address lookup
-        //  2 - a source address lookup
-        for table_id in [1, 2] {
-            objects::add(
-                t,
-                IpTable {
-                    table_id,
-                    is_ip6: false,
-                },
-            )?;
-        }
-        // Add a route in the default table to point to a deag/
-        // second lookup in each of these tables
-        objects::add(
+        deag_test(
             t,
-            IpRoute::new("1.1.1.1/32", [lookup_in(1, FibPathType::Normal)])?,
-        )?;
-        objects::add(
-            t,
-            IpRoute::new("1.1.1.2/32", [lookup_in(2, FibPathType::SourceLookup)])?,
-        )?;
-        // packets to these destination are dropped, since they'll
-        // hit the respective default routes in the second table
-        let pkts_dst = tcp_a5(pg0, "5.5.5.5", "1.1.1.1");
-        let pkts_src = tcp_a5(pg0, "2.2.2.2", "1.1.1.2");
-        pg::send_and_assert_no_replies(t, pg0, &pkts_dst, "IP in dst table")?;
-        pg::send_and_assert_no_replies(t, pg0, &pkts_src, "IP in src table")?;
-        // add a route in the dst table to forward via pg1
-        let via = |i: &PgInterface| RoutePath::via(i.remote_ip4().into(), i.sw_if_index());
-        objects::add(t, IpRoute::new("1.1.1.1/32", [via(pg1)])?.in_table(1))?;
-        pg::send_and_expect(t, pg0, &pkts_dst, pg1)?;
-        // add a route in the src table to forward via pg2
-        objects::add(t, IpRoute::new("2.2.2.2/32", [via(pg2)])?.in_table(2))?;
-        pg::send_and_expect(t, pg0, &pkts_src, pg2)?;
-        // loop in the lookup DP
-        objects::add(
-            t,
-            IpRoute::new("2.2.2.3/32", [lookup_in(0, FibPathType::Normal)])?,
-        )?;
-        let p_l = tcp_a5(pg0, "2.2.2.4", "2.2.2.3");
-        pg::send_and_assert_no_replies(t, pg0, &p_l, "IP lookup loop")
+            &DeagAddresses {
+                dst: "1.1.1.1",
+                from_dst: "5.5.5.5",
+                src_dst: "1.1.1.2",
+                from_src: "2.2.2.2",
+                loop_dst: "2.2.2.3",
+                loop_src: "2.2.2.4",
+            },
+        )
     }
 }
 

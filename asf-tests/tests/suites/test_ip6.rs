@@ -33,8 +33,8 @@ use asf_core::pg::{self, Filter, PgInterface, RaConfig, RaPrefix, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::ip_shared::{
-    address_replace_test, fib_test, interface_rx, ip_header, punt_police_and_redirect,
-    punt_policer_handoff, punt_redirect_dump, table_replace, Port, ReplaceFamily,
+    address_replace_test, deag_test, fib_test, interface_rx, ip_header, punt_police_and_redirect,
+    punt_policer_handoff, punt_redirect_dump, table_replace, DeagAddresses, Port, ReplaceFamily,
 };
 
 /// `NUM_PKTS` of VPP's framework.
@@ -754,15 +754,6 @@ mod ip6_interface_rx {
     }
 }
 
-/// 257 TCP packets from `src` to `dst` in on pg0.
-fn tcp_a5(pg0: &PgInterface, src: &str, dst: &str) -> Vec<Packet> {
-    let p = Ether::new(pg0.remote_mac(), pg0.local_mac())
-        / Ipv6::new(v6(src), v6(dst))
-        / Tcp::new(1234, 1234)
-        / Raw::new([0xa5; 100]);
-    vec![p; 257]
-}
-
 fn three_pg_set_up(t: &mut TestCase) -> TestResult {
     pgs_up_ip6(t, 3)?;
     Ok(())
@@ -791,46 +782,17 @@ mod ip6_deag {
     /// IP Deag Routes
     #[vpp_test]
     fn test_ip_deag(t: &mut TestCase) -> TestResult {
-        let p = pg::interfaces(t)?;
-        let (pg0, pg1, pg2) = (&p[0], &p[1], &p[2]);
-        // Create a table to be used for:
-        //  1 - another destination address lookup
-        //  2 - a source address lookup
-        table6(t, 1)?;
-        table6(t, 2)?;
-        // Add a route in the default table to point to a deag/
-        // second lookup in each of these tables
-        let lookup_in = |table_id: u32, path_type: FibPathType| RoutePath {
-            nh_table_id: table_id,
-            ..RoutePath::via(v6("::").into(), u32::MAX).of_type(path_type)
-        };
-        objects::add(
+        deag_test(
             t,
-            IpRoute::new("1::1/128", [lookup_in(1, FibPathType::Normal)])?,
-        )?;
-        objects::add(
-            t,
-            IpRoute::new("1::2/128", [lookup_in(2, FibPathType::SourceLookup)])?,
-        )?;
-        // packets to these destination are dropped, since they'll
-        // hit the respective default routes in the second table
-        let pkts_dst = tcp_a5(pg0, "5::5", "1::1");
-        let pkts_src = tcp_a5(pg0, "2::2", "1::2");
-        pg::send_and_assert_no_replies(t, pg0, &pkts_dst, "IP in dst table")?;
-        pg::send_and_assert_no_replies(t, pg0, &pkts_src, "IP in src table")?;
-        // add a route in the dst table to forward via pg1
-        objects::add(t, IpRoute::new("1::1/128", [via6(pg1)])?.in_table(1))?;
-        pg::send_and_expect(t, pg0, &pkts_dst, pg1)?;
-        // add a route in the src table to forward via pg2
-        objects::add(t, IpRoute::new("2::2/128", [via6(pg2)])?.in_table(2))?;
-        pg::send_and_expect(t, pg0, &pkts_src, pg2)?;
-        // loop in the lookup DP
-        objects::add(
-            t,
-            IpRoute::new("3::3/128", [lookup_in(0, FibPathType::Normal)])?,
-        )?;
-        let p_l = tcp_a5(pg0, "3::4", "3::3");
-        pg::send_and_assert_no_replies(t, pg0, &p_l, "IP lookup loop")
+            &DeagAddresses {
+                dst: "1::1",
+                from_dst: "5::5",
+                src_dst: "1::2",
+                from_src: "2::2",
+                loop_dst: "3::3",
+                loop_src: "3::4",
+            },
+        )
     }
 }
 

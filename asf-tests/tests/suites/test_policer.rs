@@ -2,10 +2,8 @@
 
 use asf_core::{vpp_test, TestCase, TestResult};
 
-use crate::api::policer::{
-    PolicerAdd, PolicerConfig, PolicerDel, Sse2QosAction, Sse2QosActionType, Sse2QosPolicerType,
-    Sse2QosRateType, Sse2QosRoundType,
-};
+use asf_core::api::vpp::policer::Sse2QosPolicerType;
+use asf_core::objects::{self, Policer, PolicerStats};
 
 // Default for the tests is 10s of "Green" packets at 8Mbps, ie. 10M bytes.
 // The policer helper CLI "sends" 500 byte packets, so default is 20000.
@@ -26,14 +24,6 @@ const CBURST: u64 = 100000;
 /// Excess burst in bytes.
 const EBURST: u64 = 200000;
 
-/// Packets per colour, as `VppPolicer.get_stats()` sums them.
-#[derive(Debug)]
-struct Stats {
-    conform_packets: u64,
-    exceed_packets: u64,
-    violate_packets: u64,
-}
-
 /// Configures a policer, pushes traffic through it with `test policing`,
 /// reads its counters and removes it (`run_policer_test` of the original).
 fn run_policer_test(
@@ -44,7 +34,7 @@ fn run_policer_test(
     eir: u32,
     eb: u64,
     colour: u8,
-) -> TestResult<Stats> {
+) -> TestResult<PolicerStats> {
     let (rate, burst) = (8000, 10000);
     let pol_type = match kind {
         "1R2C" => 0,
@@ -52,44 +42,19 @@ fn run_policer_test(
         "2R3C" => 3,
         other => return Err(format!("unknown policer type {other}").into()),
     };
-    let action = |r#type| Sse2QosAction { r#type, dscp: 0 };
-    let infos = PolicerConfig {
-        cir,
-        eir,
-        cb,
-        eb,
-        rate_type: Sse2QosRateType::Kbps,
-        round_type: Sse2QosRoundType::ToClosest,
-        r#type: Sse2QosPolicerType::from_value(pol_type),
+    // Conform transmits, exceed and violate drop: VppPolicer's defaults.
+    let policer = Policer {
+        policer_type: Sse2QosPolicerType::from_value(pol_type),
         color_aware: colour != 0,
-        conform_action: action(Sse2QosActionType::Transmit),
-        exceed_action: action(Sse2QosActionType::Drop),
-        violate_action: action(Sse2QosActionType::Drop),
+        ..Policer::new("pol1", cir, eir, cb, eb)
     };
-    let index = t
-        .api()
-        .request(&PolicerAdd {
-            name: "pol1".into(),
-            infos,
-        })?
-        .policer_index;
+    let policer = objects::add(t, policer)?;
+    let index = policer.policer_index;
     t.cli(&format!(
         "test policing index {index} rate {rate} burst {burst} colour {colour}"
     ))?;
-    let mut sum = |name: &str| -> TestResult<u64> {
-        Ok(t.stats()?
-            .get(&format!("/net/policer/{name}"))?
-            .combined_index(index as usize)
-            .packets)
-    };
-    let stats = Stats {
-        conform_packets: sum("conform")?,
-        exceed_packets: sum("exceed")?,
-        violate_packets: sum("violate")?,
-    };
-    t.api().request(&PolicerDel {
-        policer_index: index,
-    })?;
+    let stats = policer.stats(t, None)?;
+    objects::remove(t, &policer)?;
     tracing::info!("{kind} cir {cir} eir {eir} colour {colour}: {stats:?}");
     Ok(stats)
 }
