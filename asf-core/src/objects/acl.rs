@@ -1,5 +1,6 @@
 //! ACL plugin objects (`vpp_acl.py`): ACLs of rules, their binding to an
-//! interface's input and output, and an interface's ethertype whitelist.
+//! interface's input and output, an interface's ethertype whitelist, and
+//! MACIP ACLs with their binding.
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -9,7 +10,8 @@ use crate::api::client::ApiClient;
 use crate::api::vpp::acl::{
     AclAction, AclAddReplace, AclDel, AclDump, AclInterfaceEtypeWhitelistDump,
     AclInterfaceListDump, AclInterfaceSetAclList, AclInterfaceSetEtypeWhitelist,
-    AclRule as ApiRule, IpProto,
+    AclRule as ApiRule, IpProto, MacipAclAddReplace, MacipAclDel, MacipAclDetails, MacipAclDump,
+    MacipAclInterfaceAddDel, MacipAclInterfaceGet, MacipAclRule,
 };
 use crate::api::vpp::ip_types::Prefix;
 use crate::case::TestResult;
@@ -231,5 +233,166 @@ impl VppObject for EtypeWhitelist {
         Ok(found
             .iter()
             .any(|d| d.sw_if_index == self.sw_if_index && !d.whitelist.is_empty()))
+    }
+}
+
+/// One rule of a MACIP ACL (`MacipRule`): what it does with packets from
+/// `src_prefix` whose source MAC, masked by `src_mac_mask`, is `src_mac`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MacipRule {
+    /// Deny or permit.
+    pub action: AclAction,
+    /// The source MAC.
+    pub src_mac: [u8; 6],
+    /// The bits of the source MAC that count.
+    pub src_mac_mask: [u8; 6],
+    /// The source prefix.
+    pub src_prefix: Prefix,
+}
+
+impl MacipRule {
+    /// A rule for `src_mac` under `src_mac_mask` from `src_prefix`
+    /// (`MacipRule(is_permit, src_mac, src_mac_mask, src_prefix)`).
+    pub fn new(
+        permit: bool,
+        src_mac: [u8; 6],
+        src_mac_mask: [u8; 6],
+        src_prefix: &str,
+    ) -> TestResult<MacipRule> {
+        Ok(MacipRule {
+            action: if permit {
+                AclAction::Permit
+            } else {
+                AclAction::Deny
+            },
+            src_mac,
+            src_mac_mask,
+            src_prefix: src_prefix
+                .parse()
+                .map_err(|e: String| format!("{src_prefix:?}: {e}"))?,
+        })
+    }
+
+    fn encode(&self) -> MacipAclRule {
+        MacipAclRule {
+            is_permit: self.action,
+            src_mac: self.src_mac,
+            src_mac_mask: self.src_mac_mask,
+            src_prefix: self.src_prefix.clone(),
+        }
+    }
+}
+
+/// A MACIP ACL (`VppMacipAcl`): its rules in order, and the index VPP
+/// gave it.
+#[derive(Clone, Debug)]
+pub struct MacipAcl {
+    /// The rules.
+    pub rules: Vec<MacipRule>,
+    /// A tag VPP keeps with it.
+    pub tag: String,
+    /// Its index (`u32::MAX` before it is added: a new ACL; an index
+    /// replaces that ACL's rules).
+    pub acl_index: u32,
+}
+
+impl MacipAcl {
+    /// A new MACIP ACL of `rules` with `tag`.
+    pub fn new(rules: impl IntoIterator<Item = MacipRule>, tag: &str) -> MacipAcl {
+        MacipAcl {
+            rules: rules.into_iter().collect(),
+            tag: tag.to_string(),
+            acl_index: u32::MAX,
+        }
+    }
+
+    /// What VPP has of it (`dump`).
+    pub fn dump(&self, api: &mut ApiClient) -> TestResult<Vec<MacipAclDetails>> {
+        Ok(api.dump(&MacipAclDump {
+            acl_index: self.acl_index,
+        })?)
+    }
+}
+
+impl fmt::Display for MacipAcl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "macip-acl-{}-{}", self.tag, self.acl_index)
+    }
+}
+
+impl VppObject for MacipAcl {
+    /// `macip_acl_add_replace`; learns the index.
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        self.acl_index = api
+            .request(&MacipAclAddReplace {
+                acl_index: self.acl_index,
+                tag: self.tag.as_str().into(),
+                r: self.rules.iter().map(MacipRule::encode).collect(),
+            })?
+            .acl_index;
+        Ok(())
+    }
+
+    /// `macip_acl_del`.
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
+        api.request(&MacipAclDel {
+            acl_index: self.acl_index,
+        })?;
+        Ok(())
+    }
+
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        Ok(self
+            .dump(api)?
+            .iter()
+            .any(|d| d.acl_index == self.acl_index))
+    }
+}
+
+/// The MACIP ACL an interface applies to what it receives
+/// (`VppMacipAclInterface`; an interface has at most one, the last one
+/// bound).
+#[derive(Clone, Debug)]
+pub struct MacipAclInterface {
+    /// The interface.
+    pub sw_if_index: u32,
+    /// The ACLs bound, in order.
+    pub acls: Vec<u32>,
+}
+
+impl fmt::Display for MacipAclInterface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "macip-acl-if-list-{}", self.sw_if_index)
+    }
+}
+
+impl MacipAclInterface {
+    fn bind(&self, api: &mut ApiClient, is_add: bool) -> TestResult {
+        for &acl_index in &self.acls {
+            api.request(&MacipAclInterfaceAddDel {
+                is_add,
+                sw_if_index: self.sw_if_index,
+                acl_index,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl VppObject for MacipAclInterface {
+    fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
+        self.bind(api, true)
+    }
+
+    fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
+        self.bind(api, false)
+    }
+
+    /// The interface has a MACIP ACL (`macip_acl_interface_get`).
+    fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
+        let r = api.request(&MacipAclInterfaceGet)?;
+        Ok(r.acls
+            .get(self.sw_if_index as usize)
+            .is_some_and(|&a| a != u32::MAX))
     }
 }

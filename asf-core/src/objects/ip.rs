@@ -981,13 +981,29 @@ impl AddDel for Ip6NdProxy {
         }
     }
 
-    /// In VPP's proxy dump.
+    /// The interface's IPv6 table has the address's /128 from the ND
+    /// proxy's FIB source. (`ip6nd_proxy_dump` would say, but VPP v26.10
+    /// dumps nothing while `show ip6 fib` shows the proxy's entry.)
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        Ok(api
-            .dump(&crate::api::vpp::ip6_nd::Ip6ndProxyDump)?
+        let table = api
+            .request(&crate::api::vpp::interface::SwInterfaceGetTable {
+                sw_if_index: self.sw_if_index,
+                is_ipv6: true,
+            })?
+            .vrf_id;
+        let sources = api.dump(&crate::api::vpp::fib::FibSourceDump)?;
+        let Some(src) = sources
             .iter()
-            .any(|d| {
-                d.sw_if_index == self.sw_if_index && std::net::Ipv6Addr::from(d.ip) == self.ip
-            }))
+            .find(|s| s.src.name.as_str() == "IPv6-proxy-nd")
+        else {
+            return Err("VPP has no IPv6-proxy-nd FIB source".into());
+        };
+        let host = Prefix {
+            address: IpAddr::V6(self.ip).into(),
+            len: 128,
+        };
+        Ok(route_v2_dump(api, table, true, src.src.id)?
+            .iter()
+            .any(|d| d.route.table_id == table && same_network(&d.route.prefix, &host)))
     }
 }

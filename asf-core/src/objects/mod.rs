@@ -18,7 +18,7 @@ mod object;
 mod punt;
 mod tunnel;
 
-pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist};
+pub use acl::{Acl, AclInterface, AclRule, EtypeWhitelist, MacipAcl, MacipAclInterface, MacipRule};
 pub use classify::{ClassifySession, ClassifyTable};
 pub use ip::{
     find_nbr, find_route, route_v2_dump, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress,

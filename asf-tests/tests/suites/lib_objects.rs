@@ -149,3 +149,113 @@ mod objects_test {
         Ok(())
     }
 }
+
+/// VPP objects of the packet suites: punt, policing, path MTU, tunnels
+#[vpp_test(
+    name = "TestMoreObjects",
+    // Each needs its message (the stand-in has none of them).
+    requires_messages = [
+        "policer_add",
+        "ip_punt_redirect_dump",
+        "ip_path_mtu_get",
+        "ipip_add_tunnel",
+        "ip6nd_proxy_add_del",
+        "ip_route_v2_dump",
+        "sw_interface_ip6_get_link_local_address"
+    ]
+)]
+mod more_objects {
+    use super::*;
+    use asf_core::objects::{
+        Ip6LinkLocalAddress, Ip6NdProxy, IpIpTunnel, IpPathMtu, IpPuntRedirect, IpRouteV2, Policer,
+    };
+
+    /// policers, punt redirects, path MTUs, tunnels, ND proxies, v2 routes
+    /// and link-local addresses add, query and remove
+    #[vpp_test]
+    fn test_packet_suite_objects(t: &mut TestCase) -> TestResult {
+        let lo = Loopback::create(t)?;
+        let sw = lo.sw_if_index;
+        t.api().request(&SwInterfaceSetFlags {
+            sw_if_index: sw,
+            flags: IfStatusFlags::ADMIN_UP,
+        })?;
+        objects::add(t, IpInterfaceAddress::new(sw, "10.21.0.1", 24)?)?;
+        // (an ND proxy resolves through an IPv6 interface)
+        asf_core::pg::interface_of(t, sw)?.ip6_enable(t)?;
+        round_trip(t, Policer::new("objects", 400, 0, 10, 0).pps())?;
+        round_trip(
+            t,
+            IpPuntRedirect {
+                rx_sw_if_index: sw,
+                tx_sw_if_index: sw,
+                nh: "10.21.0.2".parse()?,
+            },
+        )?;
+        round_trip(t, IpPathMtu::new("10.21.0.2".parse()?, 1300))?;
+        round_trip(
+            t,
+            IpIpTunnel::new(
+                "10.21.0.1".parse::<std::net::IpAddr>()?,
+                "10.21.0.9".parse::<std::net::IpAddr>()?,
+            ),
+        )?;
+        round_trip(
+            t,
+            Ip6NdProxy {
+                sw_if_index: sw,
+                ip: "2001:db8::7".parse()?,
+            },
+        )?;
+        let route = IpRoute::new("10.22.0.0/16", [RoutePath::via("10.21.0.2".parse()?, sw)])?;
+        round_trip(t, IpRouteV2::new(route, 0))?;
+        // A link-local address cannot be removed: it is there, and stays.
+        let mut ll = Ip6LinkLocalAddress {
+            sw_if_index: sw,
+            addr: "fe80::42".parse()?,
+        };
+        ll.add_vpp_config(t.api())?;
+        assert!(ll.query_vpp_config(t.api())?);
+        ll.remove_vpp_config(t.api())?;
+        assert!(ll.query_vpp_config(t.api())?);
+        Ok(())
+    }
+}
+
+/// ACL plugin objects
+#[vpp_test(name = "TestAclObjects", requires_plugins = ["acl_plugin.so"])]
+mod acl_objects {
+    use super::*;
+    use asf_core::objects::{MacipAcl, MacipAclInterface, MacipRule};
+
+    /// MACIP ACLs and their binding add, query and remove
+    #[vpp_test]
+    fn test_macip_objects(t: &mut TestCase) -> TestResult {
+        let lo = Loopback::create(t)?;
+        let rules = [
+            MacipRule::new(true, [2, 0, 0, 0, 0, 1], [0xff; 6], "10.0.0.0/8")?,
+            MacipRule::new(false, [0; 6], [0; 6], "0.0.0.0/0")?,
+        ];
+        round_trip(t, MacipAcl::new(rules.clone(), "objects"))?;
+        let acl = objects::add(t, MacipAcl::new(rules, "objects"))?;
+        let d = acl.dump(t.api())?;
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].r.len(), 2);
+        round_trip(
+            t,
+            MacipAclInterface {
+                sw_if_index: lo.sw_if_index,
+                acls: vec![acl.acl_index],
+            },
+        )?;
+        // Registered, the binding goes at the tear-down before the ACL.
+        objects::add(
+            t,
+            MacipAclInterface {
+                sw_if_index: lo.sw_if_index,
+                acls: vec![acl.acl_index],
+            },
+        )?;
+        Ok(())
+    }
+}
