@@ -56,3 +56,33 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
         "{text}"
     );
 }
+
+/// A class whose VPP serves the app socket API makes its app namespace
+/// sockets under the class temp dir; a temp base that leaves no room for
+/// their names is a clear error before VPP starts, not VPP's bare retval
+/// -1 from `app_namespace_add_del_v4`.
+#[test]
+fn no_room_for_app_namespace_sockets_is_a_clear_error() {
+    let r = Run::new();
+    let class = "/vpp-unittest-suites.test_quic.crypto_handler_mid_transfer_with_key_update";
+    // A class temp dir of 95 bytes: its api.sock fits (104), its
+    // app_ns_sockets/<id> leave 107 - 111 bytes for the id.
+    let base_len = 95 - class.len();
+    let tmp = r.tmp.path().as_os_str().len();
+    assert!(
+        base_len > tmp + 1,
+        "the temp dir {tmp} bytes is too long for this test"
+    );
+    let base = r.tmp.path().join("b".repeat(base_len - tmp - 1));
+    let test = "test_quic::crypto_handler_mid_transfer_with_key_update::test_quic_handler_switch_mid_transfer_with_key_update";
+    let (_, text) = r.run(
+        &["--oversubscribe", "--exact", test],
+        &[("ASF_TMP_DIR", base.to_str().unwrap())],
+    );
+    assert!(
+        text.contains("app namespace sockets go to")
+            && text.contains("set ASF_TMP_DIR to a shorter directory"),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0, "VPP started:\n{text}");
+}

@@ -17,6 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The longest app namespace id VPP's tests use (`default`, `server`,
+/// `client`), with a byte to spare: the room a class that serves the app
+/// socket API needs after `<temp dir>/app_ns_sockets/`.
+const APP_NS_ID_ROOM: usize = 8;
+
 /// Polls until `api.sock` accepts a connection and `sockclnt_create`
 /// succeeds, failing early when VPP dies.
 pub(super) fn wait_ready(
@@ -147,6 +152,26 @@ impl ClassRun<'_> {
             let len = sock.as_os_str().len();
             if len > 107 {
                 return Err(chain(&VppError::SocketPathTooLong { path: sock, len }));
+            }
+        }
+        // VPP makes `<runtime dir>/app_ns_sockets/<namespace id>` for each
+        // app namespace when its session layer serves the app socket API;
+        // a path over the limit makes `app_namespace_add_del` fail with
+        // retval -1 and no word of why.
+        if startup
+            .vpp_config
+            .iter()
+            .any(|c| c.contains("use-app-socket-api"))
+        {
+            let dir = tempdir.join("app_ns_sockets");
+            let used = dir.as_os_str().len() + 1;
+            let room = 107usize.saturating_sub(used);
+            if room < APP_NS_ID_ROOM {
+                return Err(chain(&VppError::AppNsSocketRoom {
+                    dir,
+                    room,
+                    need: APP_NS_ID_ROOM,
+                }));
             }
         }
         let argv = startup.argv();
