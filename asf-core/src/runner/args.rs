@@ -15,6 +15,11 @@ pub struct Cli {
     #[command(flatten)]
     pub libtest: libtest_mimic::Arguments,
 
+    /// More name filters, as libtest takes them (`-- test_vcl:: test_quic::`):
+    /// a test runs if any filter selects it.
+    #[arg(value_name = "FILTER")]
+    pub more_filters: Vec<String>,
+
     /// Run only tests whose class or test carries TAG (repeatable; also ASF_TAG).
     #[arg(long = "tag", value_name = "TAG", value_parser = parse_tag)]
     pub tags: Vec<Tag>,
@@ -189,6 +194,14 @@ mod tests {
         assert_eq!(cli.skip_tags, vec![Tag::FixmeAsan]);
         assert!(cli.libtest.exact && cli.libtest.list);
         assert_eq!(cli.libtest.filter.as_deref(), Some("a::b"));
+    }
+
+    #[test]
+    fn several_name_filters_as_libtest_takes_them() {
+        let cli = Cli::try_parse_from(["suites", "test_vcl::", "--exact", "test_quic::"]).unwrap();
+        assert_eq!(cli.libtest.filter.as_deref(), Some("test_vcl::"));
+        assert_eq!(cli.more_filters, vec!["test_quic::".to_string()]);
+        assert!(cli.libtest.exact);
     }
 
     #[test]

@@ -88,8 +88,25 @@ fn matches_any(name: &str, alternatives: &[String], exact: bool) -> bool {
         })
 }
 
+/// libtest's arguments with every name filter given (libtest takes
+/// several: `-- test_vcl:: test_quic::`) as one FILTER with commas, which
+/// [`split_filter`] takes apart.
+fn all_filters(cli: &Cli) -> libtest_mimic::Arguments {
+    let mut args = cli.libtest.clone();
+    if !cli.more_filters.is_empty() {
+        let all: Vec<&str> = args
+            .filter
+            .iter()
+            .chain(&cli.more_filters)
+            .map(String::as_str)
+            .collect();
+        args.filter = Some(all.join(","));
+    }
+    args
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let (alternatives, args) = split_filter(&cli.libtest);
+    let (alternatives, args) = split_filter(&all_filters(&cli));
     let args = &args;
     let classes = model::registry();
     let pretty = !matches!(

@@ -373,3 +373,70 @@ fn oversubscribe_runs_a_class_whose_helpers_do_not_fit_and_says_so() {
     assert!(events.contains(r#""oversubscribed":true"#), "{events}");
     r.assert_clean(&[]);
 }
+
+/// Several name filters, as libtest takes them: a test runs if any
+/// selects it; `--exact` and `--skip` apply to each as libtest's do; the
+/// listing honours them too.
+#[test]
+fn several_name_filters_select_what_any_selects() {
+    let r = Run::new();
+    let (out, text) = r.run(
+        &[
+            "--list",
+            "--format",
+            "terse",
+            "asf_cli::",
+            "asf_interface::",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{text}");
+    let listed: Vec<&str> = text.lines().filter(|l| l.ends_with(": test")).collect();
+    assert!(listed.iter().any(|l| l.starts_with("asf_cli::")), "{text}");
+    assert!(
+        listed.iter().any(|l| l.starts_with("asf_interface::")),
+        "{text}"
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|l| l.starts_with("asf_cli::") || l.starts_with("asf_interface::")),
+        "{text}"
+    );
+    // --exact: each filter is a whole name.
+    let one = listed[0].trim_end_matches(": test");
+    let (out, text) = r.run(
+        &[
+            "--list",
+            "--format",
+            "terse",
+            "--exact",
+            one,
+            "no::such::test",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{text}");
+    let exact: Vec<&str> = text.lines().filter(|l| l.ends_with(": test")).collect();
+    assert_eq!(exact, [listed[0]], "{text}");
+    // --skip takes out what it matches, whichever filter selected it.
+    let (_, text) = r.run(
+        &[
+            "--list",
+            "--format",
+            "terse",
+            "asf_cli::",
+            "asf_interface::",
+            "--skip",
+            "asf_cli::",
+        ],
+        &[],
+    );
+    assert!(
+        text.lines()
+            .filter(|l| l.ends_with(": test"))
+            .all(|l| l.starts_with("asf_interface::")),
+        "{text}"
+    );
+    assert_eq!(r.launches(), 0);
+}
