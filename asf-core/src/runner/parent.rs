@@ -135,11 +135,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
     if args.list {
         // The classes a run with the same flags would run: those with a
-        // selected test, then the shard (--partition) of them.
+        // test the names and tags select, then the shard (--partition) of
+        // them. `--ignored` is left to the listing below, so that the list
+        // of what is ignored is a part of the plain list (as cargo-nextest
+        // reads the two).
+        let by_name = libtest_mimic::Arguments {
+            ignored: false,
+            include_ignored: false,
+            ..args.clone()
+        };
+        let listable = |t: &TestDesc| {
+            selected_by_tags(t, &tags, &skip_tags)
+                && !by_name.is_filtered_out(&trial(t, false))
+                && matches_any(&t.full_name(), &alternatives, args.exact)
+        };
         let mut shard = std::collections::HashSet::new();
         let mut index = 0;
         for class in &classes {
-            if !class.tests.iter().any(|t| selected(t)) {
+            if !class.tests.iter().any(|t| listable(t)) {
                 continue;
             }
             if cli
@@ -151,12 +164,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             index += 1;
         }
         crate::vpp::process::die_quietly_on_closed_stdout();
+        // What a run with the same flags and environment would skip before
+        // booting VPP is listed as ignored, so that a runner that learns
+        // skips from the listing (cargo-nextest: `--list --ignored`) counts
+        // them as skipped. Without a usable configuration (no VPP_BIN) only
+        // the tests' own `ignore` is known.
+        let pre_boot = pre_boot_skips(&cli, &classes, settings.clone());
         let trials: Vec<Trial> = all
             .iter()
             .filter(|t| selected_by_tags(t, &tags, &skip_tags))
             .filter(|t| matches_any(&t.full_name(), &alternatives, args.exact))
             .filter(|t| shard.contains(t.class.module_path))
-            .map(|t| trial(t, pretty))
+            .map(|t| {
+                let skipped = pre_boot.as_ref().is_some_and(|f| f(t));
+                let trial = trial(t, pretty);
+                if skipped {
+                    trial.with_ignored_flag(true)
+                } else {
+                    trial
+                }
+            })
             .collect();
         let _listed = libtest_mimic::run(args, trials);
         return Ok(ExitCode::SUCCESS);
@@ -314,6 +341,36 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Whether a run with these flags and this environment would skip a test
+/// before booting VPP: its class's plan (CPUs, extended, coverage, ASan or
+/// debug builds, host programs, root, the OS) or its own tags and host
+/// requirements. None without a usable configuration.
+fn pre_boot_skips<'a>(
+    cli: &Cli,
+    classes: &'a [model::Class],
+    settings: crate::config::Settings,
+) -> Option<impl Fn(&TestDesc) -> bool + 'a> {
+    let config = Config::from_env_with(settings).ok()?;
+    let pool = CpuPool::detect(config.max_vpp_cpus, config.use_smt);
+    let facts = gather_facts(&config, &pool, cli, classes);
+    let class_skips: std::collections::HashMap<&str, bool> = classes
+        .iter()
+        .map(|c| {
+            let plan = rules::plan_class(c.desc, &facts);
+            let skip = plan.skip.is_some() || c.desc.host.skip_if.and_then(|f| f()).is_some();
+            (c.desc.module_path, skip)
+        })
+        .collect();
+    Some(move |t: &TestDesc| {
+        class_skips
+            .get(t.class.module_path)
+            .copied()
+            .unwrap_or(false)
+            || rules::test_skip(t, &facts).is_some()
+            || t.host.skip_if.and_then(|f| f()).is_some()
     })
 }
 

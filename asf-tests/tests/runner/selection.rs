@@ -440,3 +440,33 @@ fn several_name_filters_select_what_any_selects() {
     );
     assert_eq!(r.launches(), 0);
 }
+
+/// What a run would skip before booting VPP (here: too few CPUs) is listed
+/// as ignored, so that cargo-nextest, which learns skips from
+/// `--list --ignored`, counts it as skipped; the plain listing still has
+/// it, and its run under `--exact` skips it the same way, booting nothing.
+#[test]
+fn pre_boot_skips_are_listed_as_ignored() {
+    let r = Run::new();
+    let list = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--list", "--format", "terse"];
+        args.extend_from_slice(extra);
+        let (out, text) = r.run(&args, &[("MAX_VPP_CPUS", "1")]);
+        assert!(out.status.success(), "{text}");
+        text.lines()
+            .filter(|l| l.ends_with(": test"))
+            .map(|l| l.trim_end_matches(": test").to_string())
+            .collect()
+    };
+    let ignored = list(&["--ignored", "asf_workers::"]);
+    let all = list(&["asf_workers::"]);
+    assert!(!ignored.is_empty(), "a class with a worker needs 2 CPUs");
+    assert!(
+        ignored.iter().all(|t| all.contains(t)),
+        "{ignored:?} {all:?}"
+    );
+    let (out, text) = r.run(&["--exact", &ignored[0]], &[("MAX_VPP_CPUS", "1")]);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("SKIP [not enough cpus"), "{text}");
+    assert_eq!(r.launches(), 0, "{text}");
+}
