@@ -30,6 +30,11 @@ pub struct Facts {
     /// `--oversubscribe`: run classes whose helpers do not fit, their helper
     /// slots sharing VPP's CPUs, as long as VPP's own threads fit.
     pub oversubscribe: bool,
+    /// The plugin files in the VPP's plugin directories (`<prefix>/lib/
+    /// <arch>/vpp_plugins` beside its binary, and `EXTERN_PLUGINS`); None
+    /// when it has none there to look at (the stand-in), and then only the
+    /// check after boot decides.
+    pub plugins_found: Option<BTreeSet<String>>,
 }
 
 /// The fields of `/etc/os-release` the rules look at.
@@ -246,6 +251,26 @@ pub fn host_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
     (!missing.is_empty()).then(|| format!("needs {} on PATH, not found", missing.join(" and ")))
 }
 
+/// The plugins of `requires_plugins` that no plugin directory of the VPP
+/// under test has, if the directories are known: such a class cannot load
+/// them, whatever its plugin config, and skips before boot. (A plugin that
+/// is there but fails to load is still caught after boot.)
+pub fn plugin_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
+    let found = facts.plugins_found.as_ref()?;
+    let missing: Vec<&str> = class
+        .requires_plugins
+        .iter()
+        .copied()
+        .filter(|p| !found.contains(*p))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "needs {} which this VPP's plugin directories do not have",
+            missing.join(", ")
+        )
+    })
+}
+
 /// Decides how a class runs, or why it is skipped.
 pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let workers = worker_count(class, facts);
@@ -256,7 +281,8 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
 
     let mut skip = skip_reason(class.tags, facts)
         .map(SkipReason::Tag)
-        .or_else(|| host_reason(&class.host, facts).map(SkipReason::Host));
+        .or_else(|| host_reason(&class.host, facts).map(SkipReason::Host))
+        .or_else(|| plugin_reason(class, facts).map(SkipReason::Host));
     let oversubscribed = facts.oversubscribe && needed > facts.cpus_available;
     let cpu_short = if facts.oversubscribe {
         vpp_cpus > facts.cpus_available
@@ -362,6 +388,27 @@ mod tests {
             cpus_available: 4,
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn a_plugin_no_plugin_directory_has_skips_before_boot() {
+        static NEEDS: ClassDesc = ClassDesc {
+            requires_plugins: &["quic_quicly_plugin.so"],
+            ..class(&[], None)
+        };
+        // Unknown directories (the stand-in): the check after boot decides.
+        assert!(plan_class(&NEEDS, &facts()).skip.is_none());
+        let mut f = facts();
+        f.plugins_found = Some(["quic_plugin.so".to_string()].into());
+        assert_eq!(
+            plan_class(&NEEDS, &f)
+                .skip
+                .map(|s| s.to_string())
+                .as_deref(),
+            Some("needs quic_quicly_plugin.so which this VPP's plugin directories do not have")
+        );
+        f.plugins_found = Some(["quic_quicly_plugin.so".to_string()].into());
+        assert!(plan_class(&NEEDS, &f).skip.is_none());
     }
 
     #[test]

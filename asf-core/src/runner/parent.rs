@@ -403,7 +403,39 @@ fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Cl
             .unwrap_or_default(),
         cpus_available: pool.len(),
         default_workers: config.default_workers,
+        plugins_found: plugins_found(&config.vpp_bin, &config.extern_plugins),
     }
+}
+
+/// The plugin files VPP finds: those in `<prefix>/lib/<arch>/vpp_plugins`
+/// and `<prefix>/lib/vpp_plugins` beside its binary (`<prefix>/bin/vpp`,
+/// as VPP looks for them) and in `EXTERN_PLUGINS`. None when there is no
+/// such directory beside the binary (the stand-in).
+fn plugins_found(
+    vpp_bin: &std::path::Path,
+    extern_dirs: &[std::path::PathBuf],
+) -> Option<std::collections::BTreeSet<String>> {
+    let lib = vpp_bin.parent()?.parent()?.join("lib");
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&lib)
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("vpp_plugins"))
+        .chain([lib.join("vpp_plugins")])
+        .filter(|d| d.is_dir())
+        .collect();
+    if dirs.is_empty() {
+        return None;
+    }
+    dirs.extend(extern_dirs.iter().cloned());
+    Some(
+        dirs.iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".so"))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
