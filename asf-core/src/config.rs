@@ -129,6 +129,9 @@ pub struct Settings {
     /// Where VPP's build keeps its test programs: `VPP_BUILD_DIR`, or
     /// `WS_ROOT/build-root/build-$TAG-native`.
     pub vpp_build_dir: Option<PathBuf>,
+    /// `NEXTEST_RUN_ID` is set: cargo-nextest runs this process, and a
+    /// test that skips says so in its output (nextest counts it as passed).
+    pub under_nextest: bool,
 }
 
 impl Settings {
@@ -174,6 +177,7 @@ impl Settings {
                 .get("VPP_SOCKET_DIR")
                 .map_or_else(|| PathBuf::from("/run/vpp"), PathBuf::from),
             vpp_build_dir,
+            under_nextest: env.get("NEXTEST_RUN_ID").is_some(),
         })
     }
 }

@@ -35,6 +35,11 @@ pub struct Facts {
     /// when it has none there to look at (the stand-in), and then only the
     /// check after boot decides.
     pub plugins_found: Option<BTreeSet<String>>,
+    /// The API messages the VPP's `.api.json` files define (its install
+    /// tree's `share/vpp/api` or `ASF_API_DIR`, and `EXTERN_APIDIR`); None
+    /// when there are none to read (the stand-in, whose definitions come
+    /// from VPP itself), and then only the check after boot decides.
+    pub messages_defined: Option<BTreeSet<String>>,
 }
 
 /// The fields of `/etc/os-release` the rules look at.
@@ -271,6 +276,26 @@ pub fn plugin_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
     })
 }
 
+/// Why a class cannot run on this VPP, known before boot: a message of its
+/// `requires_messages` that none of the VPP's `.api.json` files defines. A
+/// message they define may still be missing from the running VPP's table
+/// (its plugin not loaded): the check after boot stays the last word.
+pub fn message_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
+    let defined = facts.messages_defined.as_ref()?;
+    let missing: Vec<&str> = class
+        .requires_messages
+        .iter()
+        .copied()
+        .filter(|m| !defined.contains(*m))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "needs the API message(s) {} which this VPP's .api.json files do not define",
+            missing.join(", ")
+        )
+    })
+}
+
 /// Decides how a class runs, or why it is skipped.
 pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let workers = worker_count(class, facts);
@@ -282,7 +307,8 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     let mut skip = skip_reason(class.tags, facts)
         .map(SkipReason::Tag)
         .or_else(|| host_reason(&class.host, facts).map(SkipReason::Host))
-        .or_else(|| plugin_reason(class, facts).map(SkipReason::Host));
+        .or_else(|| plugin_reason(class, facts).map(SkipReason::Host))
+        .or_else(|| message_reason(class, facts).map(SkipReason::Host));
     let oversubscribed = facts.oversubscribe && needed > facts.cpus_available;
     let cpu_short = if facts.oversubscribe {
         vpp_cpus > facts.cpus_available
@@ -408,6 +434,30 @@ mod tests {
             Some("needs quic_quicly_plugin.so which this VPP's plugin directories do not have")
         );
         f.plugins_found = Some(["quic_quicly_plugin.so".to_string()].into());
+        assert!(plan_class(&NEEDS, &f).skip.is_none());
+    }
+
+    #[test]
+    fn a_message_no_api_json_file_defines_skips_before_boot() {
+        static NEEDS: ClassDesc = ClassDesc {
+            requires_messages: &["ip_route_add_del_v2", "sr_policy_add_v2"],
+            ..class(&[], None)
+        };
+        // No .api.json files to read (the stand-in): the check after boot decides.
+        assert!(plan_class(&NEEDS, &facts()).skip.is_none());
+        let mut f = facts();
+        f.messages_defined = Some(["ip_route_add_del_v2".to_string()].into());
+        assert_eq!(
+            plan_class(&NEEDS, &f).skip.map(|s| s.to_string()).as_deref(),
+            Some(
+                "needs the API message(s) sr_policy_add_v2 which this VPP's .api.json files do not define"
+            )
+        );
+        f.messages_defined = Some(
+            ["ip_route_add_del_v2", "sr_policy_add_v2"]
+                .map(String::from)
+                .into(),
+        );
         assert!(plan_class(&NEEDS, &f).skip.is_none());
     }
 

@@ -322,6 +322,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         super::html::write(&planned, &outcome, &summary, &settings, &failed_dir, path)
             .map_err(|e| format!("cannot write the HTML report {}: {e}", path.display()))?;
     }
+    if config.settings.under_nextest {
+        nextest_skip_lines(&planned, &outcome);
+    }
     console.failures(&summary.failures);
     summary.print_results(&console, &planned, &outcome);
     if guard.interrupted() {
@@ -342,6 +345,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Under cargo-nextest, a `SKIP:` line on stdout for each test that
+/// skipped: nextest has no skipped status for a test that runs, so it shows
+/// these only in the test's output (and its JUnit `system-out` with
+/// `store-success-output`), and counts the test as passed.
+fn nextest_skip_lines(planned: &[Planned], outcome: &super::plan::Outcome) {
+    for (c, t, v) in report::verdicts(planned, outcome) {
+        if v.status == super::event::Status::Skip {
+            println!(
+                "SKIP: {}: {} (cargo-nextest counts this test as passed: it cannot learn of a skip decided while the test runs)",
+                planned[c].tests[t].desc.full_name(),
+                v.message.as_deref().unwrap_or("skipped")
+            );
+        }
+    }
 }
 
 /// Whether a run with these flags and this environment would skip a test
@@ -404,7 +423,34 @@ fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Cl
         cpus_available: pool.len(),
         default_workers: config.default_workers,
         plugins_found: plugins_found(&config.vpp_bin, &config.extern_plugins),
+        messages_defined: classes
+            .iter()
+            .any(|c| !c.desc.requires_messages.is_empty())
+            .then(|| messages_defined(&config.api_dirs, &config.extern_api_dirs))
+            .flatten(),
     }
+}
+
+/// The names of the messages defined by the `.api.json` files under
+/// `api_dirs` and `extern_dirs`, read as the API schema of a class reads
+/// them. None when `api_dirs` is empty (the definitions then come from VPP
+/// itself, after boot) or the files cannot be read.
+fn messages_defined(
+    api_dirs: &[std::path::PathBuf],
+    extern_dirs: &[std::path::PathBuf],
+) -> Option<std::collections::BTreeSet<String>> {
+    if api_dirs.is_empty() {
+        return None;
+    }
+    let mut schema = crate::api::schema::Schema::new();
+    if let Err(e) = schema
+        .add_dirs(api_dirs)
+        .and_then(|()| schema.add_dirs(extern_dirs))
+    {
+        tracing::debug!("requires_messages left to the check after boot: {e}");
+        return None;
+    }
+    Some(schema.messages().map(|m| m.name.clone()).collect())
 }
 
 /// The plugin files VPP finds: those in `<prefix>/lib/<arch>/vpp_plugins`

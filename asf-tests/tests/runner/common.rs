@@ -102,6 +102,7 @@ impl Run {
             .env_remove("ASF_SKIP_TAG")
             .env_remove("TAG")
             .env_remove("WS_ROOT")
+            .env_remove("NEXTEST_RUN_ID")
             .env("VPP_BIN", &self.wrapper)
             .env("ASF_TMP_DIR", self.base())
             .env("NO_COLOR", "1")

@@ -470,3 +470,30 @@ fn pre_boot_skips_are_listed_as_ignored() {
     assert!(text.contains("SKIP [not enough cpus"), "{text}");
     assert_eq!(r.launches(), 0, "{text}");
 }
+
+#[test]
+fn under_nextest_a_test_that_skips_while_running_says_so_on_stdout() {
+    let r = Run::new();
+    let record = r.tmp.path().join("tear-downs");
+    let record = record.to_str().unwrap();
+    let skip_lines = |nextest: bool| -> Vec<String> {
+        let mut env = vec![("FIXTURE_TEAR_DOWN_RECORD", record)];
+        if nextest {
+            env.push(("NEXTEST_RUN_ID", "6d4d0b5e-0000-0000-0000-000000000000"));
+        }
+        let (out, text) = r.run_fixtures(&["tear_down_hook::test_skips"], &env);
+        assert!(out.status.success(), "{text}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("SKIP: "))
+            .map(String::from)
+            .collect()
+    };
+    let lines = skip_lines(true);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("tear_down_hook::test_skips: skipping on purpose (cargo-nextest counts this test as passed"),
+        "{lines:?}"
+    );
+    assert_eq!(skip_lines(false), Vec::<String>::new());
+}
