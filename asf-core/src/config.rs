@@ -45,6 +45,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "cap on the CPUs asf uses: auto (default) or a positive integer",
     ),
     (
+        "ASF_CPU_CLAIMS",
+        "dir where runs on this machine claim cores (default /run/lock/asf), or off",
+    ),
+    (
         "VARIANT",
         "node variant for node { default { variant X 100 } }",
     ),
@@ -216,6 +220,12 @@ pub struct Config {
     pub max_vpp_cpus: Option<usize>,
     /// `USE_SMT`: siblings count as cores.
     pub use_smt: bool,
+    /// Where runs on this machine claim the cores they give a class
+    /// (`ASF_CPU_CLAIMS`: a directory, or `off`; by default `/run/lock/asf`,
+    /// or `asf-locks` in the system temp dir without `/run/lock`), so that
+    /// several runs at once (cargo-nextest's test processes, two users)
+    /// never put two VPPs on one core. None when off.
+    pub cpu_claims: Option<PathBuf>,
     /// `VARIANT`.
     pub variant: Option<String>,
     /// `API_FUZZ` is on.
@@ -307,6 +317,19 @@ impl Config {
                 Ok(n) if n > 0 => Some(n),
                 _ => return Err(bad("MAX_VPP_CPUS", &v, "auto or a positive integer")),
             },
+        };
+        let cpu_claims = match env.get("ASF_CPU_CLAIMS") {
+            Some(v) if v == "off" => None,
+            Some(v) if Path::new(&v).is_absolute() => Some(PathBuf::from(v)),
+            Some(v) => {
+                return Err(bad(
+                    "ASF_CPU_CLAIMS",
+                    &v,
+                    "off or an absolute path of a directory",
+                ))
+            }
+            None if Path::new("/run/lock").is_dir() => Some(PathBuf::from("/run/lock/asf")),
+            None => Some(std::env::temp_dir().join("asf-locks")),
         };
         let api_fuzz = match env.get("API_FUZZ").as_deref() {
             None | Some("off") => false,
@@ -421,6 +444,7 @@ impl Config {
                 env.get("USE_SMT").as_deref(),
                 Some("1" | "yes" | "true" | "on")
             ),
+            cpu_claims,
             variant: env.get("VARIANT"),
             api_fuzz,
             coredump_size,
@@ -676,6 +700,7 @@ mod tests {
                 "existing directories",
             ),
             ("ASF_TMP_DIR", "relative/dir", "absolute"),
+            ("ASF_CPU_CLAIMS", "claims", "off or an absolute path"),
         ];
         for (var, value, expect) in cases {
             let err = Config::from(&[(var, value)], &s).unwrap_err().to_string();

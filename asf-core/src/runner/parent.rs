@@ -190,7 +190,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 
     let config = Config::from_env_with(settings).map_err(|e| e.to_string())?;
-    let mut pool = CpuPool::detect(config.max_vpp_cpus, config.use_smt);
+    let mut pool = CpuPool::detect(config.max_vpp_cpus, config.use_smt)
+        .with_claims(config.cpu_claims.as_deref());
     let facts = gather_facts(&config, &pool, &cli, &classes);
     let mut totals_filtered = 0u64;
     let console = Console::new(args.color.unwrap_or_default(), config.settings.no_color);

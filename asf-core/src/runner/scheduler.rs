@@ -233,6 +233,11 @@ fn launch_ready(
             break;
         }
         let Some(cpus) = pool.take(p.plan.cpus_required) else {
+            if running.is_empty() {
+                if let Some(note) = pool.wait_note() {
+                    console.note(&note);
+                }
+            }
             i += 1;
             continue;
         };

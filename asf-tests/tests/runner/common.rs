@@ -103,6 +103,9 @@ impl Run {
             .env_remove("TAG")
             .env_remove("WS_ROOT")
             .env_remove("NEXTEST_RUN_ID")
+            // Runs of runner tests do not wait for each other's cores (and a
+            // runner test about sharing them names its own directory).
+            .env("ASF_CPU_CLAIMS", self.base().join("cpu-claims"))
             .env("VPP_BIN", &self.wrapper)
             .env("ASF_TMP_DIR", self.base())
             .env("NO_COLOR", "1")

@@ -497,3 +497,43 @@ fn under_nextest_a_test_that_skips_while_running_says_so_on_stdout() {
     );
     assert_eq!(skip_lines(false), Vec::<String>::new());
 }
+
+#[test]
+fn a_run_waits_for_the_cores_another_run_holds() {
+    let r = Run::new();
+    let claims = r.tmp.path().join("shared-claims");
+    std::fs::create_dir_all(&claims).unwrap();
+    // The first core's claim, held here as another run would hold it.
+    let first = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+        .ok()
+        .and_then(|set| (0..nix::sched::CpuSet::count()).find(|&c| set.is_set(c).unwrap_or(false)))
+        .unwrap_or(0);
+    let file = std::fs::File::create(claims.join(format!("core{first}.lock"))).unwrap();
+    let held = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+        .map_err(|(_, e)| e)
+        .unwrap();
+    let claims_env = claims.to_str().unwrap();
+    let child = r
+        .command_of(
+            "suites",
+            &["--exact", "asf_cli::cli_inband::test_show_clock"],
+            &[("MAX_VPP_CPUS", "1"), ("ASF_CPU_CLAIMS", claims_env)],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // However long it is given, it starts no VPP on a core another run holds.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(r.launches(), 0);
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("waiting for cores that another run on this machine holds"),
+        "{text}"
+    );
+    assert!(text.contains(" OK"), "{text}");
+    assert_eq!(r.launches(), 1, "{text}");
+}
