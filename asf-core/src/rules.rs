@@ -358,10 +358,18 @@ pub fn plan_class(class: &ClassDesc, facts: &Facts) -> ClassPlan {
     }
 
     if oversubscribed && !cpu_short {
+        // As the scheduler places them: the CPUs VPP's threads leave, or
+        // VPP's main core when they leave none.
+        let spare = facts.cpus_available.saturating_sub(vpp_cpus);
+        let place = if spare == 0 {
+            "share VPP's main core".to_string()
+        } else {
+            format!("share {spare} CPU(s)")
+        };
         pieces.push((
             format!(
-                " [oversubscribed: {} helper slot(s) share {} CPU(s) with VPP]",
-                class.helpers, facts.cpus_available
+                " [oversubscribed: {} helper slot(s) {place}]",
+                class.helpers
             ),
             Color::Yellow,
         ));
@@ -696,7 +704,18 @@ mod tests {
         assert!(p
             .header
             .plain()
-            .contains("[oversubscribed: 2 helper slot(s) share 2 CPU(s) with VPP]"));
+            .contains("[oversubscribed: 2 helper slot(s) share 1 CPU(s)]"));
+        // VPP's threads take every CPU: the helpers share its main core.
+        static QUIC: ClassDesc = ClassDesc {
+            helpers: 2,
+            ..class(&[], Some(1))
+        };
+        let p = plan_class(&QUIC, &over);
+        assert!(p.oversubscribed && p.skip.is_none());
+        assert!(p
+            .header
+            .plain()
+            .contains("[oversubscribed: 2 helper slot(s) share VPP's main core]"));
         // VPP's own threads must still fit.
         let p = plan_class(&BIG, &over);
         assert_eq!(

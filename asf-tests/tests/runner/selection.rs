@@ -361,7 +361,7 @@ fn oversubscribe_runs_a_class_whose_helpers_do_not_fit_and_says_so() {
         "{text}"
     );
     assert!(
-        text.contains("[oversubscribed: 1 helper slot(s) share 1 CPU(s) with VPP]"),
+        text.contains("[oversubscribed: 1 helper slot(s) share VPP's main core]"),
         "{text}"
     );
     let junit = std::fs::read_to_string(&junit).unwrap();
