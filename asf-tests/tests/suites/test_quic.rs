@@ -47,6 +47,15 @@
 //! or openssl) passed 3 of 3. VPP's framework, placed the same way, fails
 //! it in the same way (1 of 3 runs): VPP's QUIC does not recover from the
 //! stall. It needs a core for the helpers (3 CPUs) to run unshared.
+//!
+//! The classes whose VPP has 2 workers (the internal transfers, the
+//! handler switch between connections) skip on 2 cores even with
+//! `--oversubscribe`: VPP's `vlib_thread_init` gives each worker an online
+//! CPU of its own, apart from the main core, and stops with `no available
+//! cpus to be used for the 'workers' thread #1` otherwise. `cpu {
+//! use-pthreads }` does not lift it (it changes how the threads start, not
+//! that check, `threads.c`'s coremask loop), so VPP's threads cannot share
+//! cores there whatever asf would pin afterwards (tried on v26.10-rc0-374).
 //! A class whose VPP serves the app socket API needs room for its
 //! namespace sockets under the temp dir; asf stops it before boot when
 //! there is none (VPP's own answer is a bare retval -1).
