@@ -36,6 +36,8 @@ pub(crate) struct ClassInfo {
 pub struct TestCase {
     pub(crate) class: ClassInfo,
     pub(crate) test: Option<&'static str>,
+    /// The tests of the class that ran before the running one, on this VPP.
+    pub(crate) earlier: Vec<&'static str>,
     pub(crate) api: ApiClient,
     pub(crate) vpp: Arc<VppProcess>,
     pub(crate) tempdir: PathBuf,
@@ -126,6 +128,34 @@ impl TestCase {
     /// The running test's name (None in class set-up / tear-down).
     pub fn test_name(&self) -> Option<&'static str> {
         self.test
+    }
+
+    /// The tests of this class that ran before the running one on this VPP,
+    /// in order.
+    pub fn earlier_tests(&self) -> &[&'static str] {
+        &self.earlier
+    }
+
+    /// For a test that builds on what earlier tests of its class left in
+    /// VPP (as VPP's framework's classes may, running their tests in
+    /// order): a [`Skip`] naming those of `names` that did not run before
+    /// it on this VPP. That happens when the test runs alone (`--exact`,
+    /// as cargo-nextest runs every test) or a retry reruns it alone; a
+    /// retry that skips so leaves the failure standing.
+    pub fn require_earlier(&self, names: &[&str]) -> Result<(), Skip> {
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !self.earlier.contains(n))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Skip::new(format!(
+                "builds on {} of its class, which did not run before it on this VPP",
+                missing.join(", ")
+            )))
+        }
     }
 
     /// Workers VPP was started with.

@@ -705,18 +705,36 @@ fn finish(
             }
         };
         let previous = out.verdict(ClassId(ci), t).cloned();
-        let mut v = verdict(status, message, secs, r.job.attempt);
+        let mut v = verdict(status, message.clone(), secs, r.job.attempt);
+        let mut retry_skipped = false;
         if let Some(prev) = previous {
-            v.earlier = prev.earlier;
-            if let Some(m) = prev.message {
-                v.earlier.push(m);
-            }
-            if status == Status::Pass && prev.status.is_failure() {
-                v.status = Status::Flaky;
-                v.message = v.earlier.last().cloned();
+            if status == Status::Skip && prev.status.is_failure() {
+                // A retry that skips (a test that needs the earlier tests
+                // of its class, rerun alone) leaves the failure standing.
+                retry_skipped = true;
+                v = Verdict {
+                    message: Some(format!(
+                        "{}\n(its retry skipped: {})",
+                        prev.message.as_deref().unwrap_or_default(),
+                        message.as_deref().unwrap_or_default()
+                    )),
+                    attempts: r.job.attempt,
+                    ..prev
+                };
+            } else {
+                v.earlier = prev.earlier;
+                if let Some(m) = prev.message {
+                    v.earlier.push(m);
+                }
+                if status == Status::Pass && prev.status.is_failure() {
+                    v.status = Status::Flaky;
+                    v.message = v.earlier.last().cloned();
+                }
             }
         }
-        if v.status.is_failure() || v.status == Status::NotRun && r.timed_out.is_some() {
+        if !retry_skipped
+            && (v.status.is_failure() || v.status == Status::NotRun && r.timed_out.is_some())
+        {
             failed.push(t);
         }
         out.record(RunEvent::Verdict {

@@ -325,3 +325,40 @@ fn a_capture_that_is_not_what_the_test_expects_names_the_interface_and_keeps_the
     assert!(text.contains("0 passed; 5 failed"), "{text}");
     r.assert_clean(&["fixtures.pg_faults"]);
 }
+
+#[test]
+fn a_test_that_builds_on_an_earlier_one_skips_alone_and_its_failure_outlives_a_lone_retry() {
+    let r = Run::new();
+    let on = [("FIXTURE_ORDERED", "1")];
+    // In order, both run.
+    let (out, text) = r.run_fixtures(&["ordered::"], &on);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        line_of(&text, "builds on the first").ends_with(" OK"),
+        "{text}"
+    );
+    // Alone (as cargo-nextest runs it): a skip that names what it needs.
+    let (out, text) = r.run_fixtures(&["--exact", "ordered::test_b_second"], &on);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        line_of(&text, "builds on the first").contains(
+            "SKIP [builds on test_a_first of its class, which did not run before it on this VPP]"
+        ),
+        "{text}"
+    );
+    // A failure whose retry (alone, on a fresh VPP) skips stays a failure.
+    let (out, text) = r.run_fixtures(
+        &["ordered::", "--retries", "1"],
+        &[("FIXTURE_ORDERED", "1"), ("FIXTURE_ORDERED_FAIL", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("(its retry skipped: builds on test_a_first"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test result: FAILED. 1 passed; 1 failed"),
+        "{text}"
+    );
+    r.assert_clean(&["fixtures.ordered"]);
+}

@@ -593,6 +593,7 @@ mod test_ip4_vrf_multi_inst {
     /// IP4 VRF  Multi-instance test 2 - reset 2 VRFs
     #[vpp_test]
     fn test_ip4_vrf_02(t: &mut TestCase) -> TestResult {
+        t.require_earlier(&["test_ip4_vrf_01"])?;
         let mut s = class_state();
         let mut tx = PacketInfos::new();
         // Config 2
@@ -620,6 +621,7 @@ mod test_ip4_vrf_multi_inst {
     /// IP4 VRF  Multi-instance 3 - add 2 VRFs
     #[vpp_test]
     fn test_ip4_vrf_03(t: &mut TestCase) -> TestResult {
+        t.require_earlier(&["test_ip4_vrf_01", "test_ip4_vrf_02"])?;
         let mut s = class_state();
         let mut tx = PacketInfos::new();
         // Config 3
@@ -647,6 +649,7 @@ mod test_ip4_vrf_multi_inst {
     /// IP4 VRF  Multi-instance test 4 - reset 4 VRFs
     #[vpp_test]
     fn test_ip4_vrf_04(t: &mut TestCase) -> TestResult {
+        t.require_earlier(&["test_ip4_vrf_01", "test_ip4_vrf_02", "test_ip4_vrf_03"])?;
         let mut s = class_state();
         let mut tx = PacketInfos::new();
         // Config 4

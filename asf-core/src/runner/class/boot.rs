@@ -264,6 +264,7 @@ impl ClassRun<'_> {
         TestCase {
             class: self.class.desc.info(),
             test: None,
+            earlier: Vec::new(),
             api,
             vpp,
             tempdir: tempdir.to_path_buf(),

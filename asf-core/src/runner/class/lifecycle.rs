@@ -275,6 +275,7 @@ impl ClassRun<'_> {
                     (outcome, _) => outcome,
                 };
                 case.test = None;
+                case.earlier.push(test.name);
                 let outcome = outcome.map_err(|e| died_or(&case, Some(test.name), e));
                 verdict(outcome, test.expected_failure)
             };
