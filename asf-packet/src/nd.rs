@@ -100,6 +100,11 @@ impl Nd {
         Nd::of(NdMsg::Rs { res: 0 })
     }
 
+    /// A redirect: `tgt` is the better first hop for `dst`.
+    pub fn redirect(tgt: Ipv6Addr, dst: Ipv6Addr) -> Nd {
+        Nd::of(NdMsg::Redirect { res: 0, tgt, dst })
+    }
+
     /// A router advertisement with scapy's defaults (preference medium,
     /// lifetime 1800 s).
     pub fn ra() -> Nd {

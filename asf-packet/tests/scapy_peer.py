@@ -13,7 +13,7 @@ import sys
 
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, GRE,
                        ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest,
-                       ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS,
+                       ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6ND_Redirect,
                        ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
                        ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
                        ICMPv6PacketTooBig, ICMPv6ParamProblem,
@@ -177,6 +177,12 @@ def ip4(r, depth=0):
             return ip / u / g / ip6(r)
         g.gtp_type = 254
         return ip / u / g / payload(r)
+    if k == 5 and r.randrange(2):
+        # A fragment after the first: its payload is raw bytes.
+        ip.frag = r.randrange(1, 8192)
+        ip.flags = int(ip.flags) | r.choice([0, 1])
+        ip.proto = r.choice([1, 6, 17, 47])
+        return ip / payload(r)
     return ip / payload(r)
 
 
@@ -212,8 +218,11 @@ def ip6(r):
     if k == 5:
         return p / ICMPv6ND_NA(tgt=rip6(r), R=r.randrange(2), S=r.randrange(2), O=r.randrange(2)) / \
             ICMPv6NDOptDstLLAddr(lladdr=rmac(r))
-    if r.randrange(2):
+    k = r.randrange(3)
+    if k == 0:
         return p / ICMPv6ND_RS() / ICMPv6NDOptSrcLLAddr(lladdr=rmac(r))
+    if k == 1:
+        return p / ICMPv6ND_Redirect(tgt=rip6(r), dst=rip6(r)) / ICMPv6NDOptDstLLAddr(lladdr=rmac(r))
     return p / ICMPv6ND_RA(routerlifetime=r.randrange(65536)) / ICMPv6NDOptSrcLLAddr(lladdr=rmac(r)) / \
         ICMPv6NDOptMTU(mtu=r.randrange(1280, 9000)) / ICMPv6NDOptPrefixInfo(prefix=rip6(r), prefixlen=64)
 

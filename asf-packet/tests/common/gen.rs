@@ -85,10 +85,19 @@ impl Gen {
         t
     }
 
-    /// An IPv4 packet: UDP, TCP, ICMP echo or error, GRE, 4in4, 6in4.
+    /// An IPv4 packet: UDP, TCP, ICMP echo or error, GRE, 4in4, 6in4, a
+    /// fragment after the first (its payload raw bytes).
     pub fn ip4_packet(&mut self, depth: u32) -> Packet {
-        let ip = self.ipv4();
-        match self.0.u8(..8) {
+        let mut ip = self.ipv4();
+        match self.0.u8(..9) {
+            8 => {
+                ip.frag = self.0.u16(1..0x2000);
+                if self.0.bool() {
+                    ip.flags |= Ipv4::MF;
+                }
+                ip.proto = Some([1, 6, 17, 47][self.0.usize(..4)]);
+                ip / self.payload()
+            }
             0 => ip / self.udp() / self.payload(),
             1 => ip / self.tcp() / self.payload(),
             2 => {
@@ -163,8 +172,8 @@ impl Gen {
         }
     }
 
-    /// An IPv6 packet: UDP, TCP, ICMPv6 echo or error, ND with options,
-    /// extension headers.
+    /// An IPv6 packet: UDP, TCP, ICMPv6 echo or error, ND (with a redirect)
+    /// with options, extension headers.
     pub fn ip6_packet(&mut self, depth: u32) -> Packet {
         let mut p = Packet::from(self.ipv6());
         match self.0.u8(..6) {
@@ -194,9 +203,13 @@ impl Gen {
             }
             _ => {}
         }
-        match self.0.u8(..7) {
+        match self.0.u8(..8) {
             0 => p / self.udp() / self.payload(),
             1 => p / self.tcp() / self.payload(),
+            6 => {
+                let redirect = Nd::redirect(self.ip6(), self.ip6());
+                p / redirect / NdOpt::dst_ll(self.mac())
+            }
             2 => {
                 let (id, seq) = (self.0.u16(..), self.0.u16(..));
                 p / Icmpv6::echo_request(id, seq) / self.payload()
