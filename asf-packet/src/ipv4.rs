@@ -108,7 +108,11 @@ impl Wire for Ipv4 {
     fn clear_auto(&mut self) {
         self.ihl = None;
         self.len = None;
-        self.proto = None;
+        // A fragment after the first carries raw bytes: its protocol cannot
+        // be had from them, so it stays.
+        if self.frag == 0 {
+            self.proto = None;
+        }
         self.chksum = None;
     }
 

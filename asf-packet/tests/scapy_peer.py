@@ -55,6 +55,9 @@ def auto_fields(layer):
         return ["cksum"]
     if name == "GRE" and layer.chksum_present:
         return ["proto", "chksum"]
+    if name == "IP" and layer.frag:
+        # A fragment after the first: its protocol is not in its raw payload.
+        return ["ihl", "len", "chksum"]
     return AUTO.get(name, [])
 
 
