@@ -21,30 +21,15 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def asf_verdicts(path):
-    out = {}
-    for suite in ET.parse(path).getroot():
-        for case in suite:
-            if case.tag != "testcase":
-                continue
-            name = f"{case.get('classname')}::{case.get('name')}"
-            tags = {c.tag for c in case}
-            if tags & {"failure", "error"}:
-                out[name] = "fail"
-            elif "skipped" in tags:
-                out[name] = "skip"
-            else:
-                out[name] = "pass"
-    return out
-
-
-def nextest_verdicts(path):
+def verdicts(path, name_of):
+    """Each test case's verdict (pass, skip or fail) by the name `name_of`
+    gives it, and the names whose output has their `SKIP: <name>: ` line."""
     out, skip_lines = {}, set()
     for suite in ET.parse(path).getroot():
         for case in suite:
             if case.tag != "testcase":
                 continue
-            name = case.get("name")
+            name = name_of(case)
             tags = {c.tag for c in case}
             if tags & {"failure", "error"}:
                 out[name] = "fail"
@@ -63,8 +48,10 @@ def nextest_verdicts(path):
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    asf = asf_verdicts(sys.argv[1])
-    nextest, skip_lines = nextest_verdicts(sys.argv[2])
+    # asf names a case by its class (file::module) and test; nextest by the
+    # whole test name.
+    asf, _ = verdicts(sys.argv[1], lambda c: f"{c.get('classname')}::{c.get('name')}")
+    nextest, skip_lines = verdicts(sys.argv[2], lambda c: c.get("name"))
     with open(sys.argv[3]) as f:
         listed = {
             line.rsplit(": ", 1)[0] for line in f if line.strip().endswith(": test")

@@ -261,19 +261,10 @@ pub fn host_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
 /// them, whatever its plugin config, and skips before boot. (A plugin that
 /// is there but fails to load is still caught after boot.)
 pub fn plugin_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
-    let found = facts.plugins_found.as_ref()?;
-    let missing: Vec<&str> = class
-        .requires_plugins
-        .iter()
-        .copied()
-        .filter(|p| !found.contains(*p))
-        .collect();
-    (!missing.is_empty()).then(|| {
-        format!(
-            "needs {} which this VPP's plugin directories do not have",
-            missing.join(", ")
-        )
-    })
+    let missing = not_in(class.requires_plugins, facts.plugins_found.as_ref()?)?;
+    Some(format!(
+        "needs {missing} which this VPP's plugin directories do not have"
+    ))
 }
 
 /// Why a class cannot run on this VPP, known before boot: a message of its
@@ -281,19 +272,21 @@ pub fn plugin_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
 /// message they define may still be missing from the running VPP's table
 /// (its plugin not loaded): the check after boot stays the last word.
 pub fn message_reason(class: &ClassDesc, facts: &Facts) -> Option<String> {
-    let defined = facts.messages_defined.as_ref()?;
-    let missing: Vec<&str> = class
-        .requires_messages
+    let missing = not_in(class.requires_messages, facts.messages_defined.as_ref()?)?;
+    Some(format!(
+        "needs the API message(s) {missing} which this VPP's .api.json files do not define"
+    ))
+}
+
+/// The names of `wanted` that `found` lacks, joined with commas; None when
+/// it has them all.
+fn not_in(wanted: &[&str], found: &BTreeSet<String>) -> Option<String> {
+    let missing: Vec<&str> = wanted
         .iter()
         .copied()
-        .filter(|m| !defined.contains(*m))
+        .filter(|w| !found.contains(*w))
         .collect();
-    (!missing.is_empty()).then(|| {
-        format!(
-            "needs the API message(s) {} which this VPP's .api.json files do not define",
-            missing.join(", ")
-        )
-    })
+    (!missing.is_empty()).then(|| missing.join(", "))
 }
 
 /// Decides how a class runs, or why it is skipped.
