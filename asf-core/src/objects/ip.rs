@@ -40,6 +40,24 @@ impl IpInterfaceAddress {
             prefix: prefix(&format!("{address}/{len}"))?,
         })
     }
+
+    /// Adds (`is_add`) or removes `address_len` ("10.10.10.10/16") on
+    /// `sw_if_index` and registers nothing: VPP's framework's
+    /// `vapi.sw_interface_add_del_address`, for a test that removes what it
+    /// added itself.
+    pub fn add_del(
+        api: &mut ApiClient,
+        sw_if_index: u32,
+        address_len: &str,
+        is_add: bool,
+    ) -> TestResult {
+        let a = IpInterfaceAddress {
+            sw_if_index,
+            prefix: prefix(address_len)?,
+        };
+        api.request(&a.request(is_add))?;
+        Ok(())
+    }
 }
 
 impl fmt::Display for IpInterfaceAddress {

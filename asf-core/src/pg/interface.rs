@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex};
 use asf_packet::Mac;
 
 use crate::api::vpp::interface::{
-    IfStatusFlags, SwInterfaceAddDelAddress, SwInterfaceDump, SwInterfaceSetFlags,
-    SwInterfaceSetTable,
+    IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags, SwInterfaceSetTable,
 };
 use crate::api::vpp::ip6_nd::SwInterfaceIp6ndRaConfig;
 use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel};
@@ -421,13 +420,7 @@ impl PgInterface {
     }
 
     fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
-        t.api().request(&SwInterfaceAddDelAddress {
-            sw_if_index,
-            is_add,
-            del_all: false,
-            prefix: prefix.parse()?,
-        })?;
-        Ok(())
+        crate::objects::IpInterfaceAddress::add_del(t.api(), sw_if_index, prefix, is_add)
     }
 
     /// Adds VPP's IPv4 address (`config_ip4`).

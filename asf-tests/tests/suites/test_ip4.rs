@@ -815,16 +815,6 @@ fn all_down(t: &mut TestCase) -> TestResult {
     Ok(())
 }
 
-fn address(t: &mut TestCase, sw_if_index: u32, prefix: &str, is_add: bool) -> TestResult {
-    t.api().request(&SwInterfaceAddDelAddress {
-        sw_if_index,
-        is_add,
-        del_all: false,
-        prefix: prefix.parse()?,
-    })?;
-    Ok(())
-}
-
 /// IPv4 Subnets
 #[vpp_test(
     name = "TestIPSubNets",
@@ -853,12 +843,12 @@ mod ip_sub_nets {
         let to = |dst: &str| from_pg1(pg1, pg0.local_ip4(), v4(dst));
         pg::send_and_expect(t, pg1, &[to("10.10.10.10")], pg1)?;
         // Configure some non-/24 subnets on an IP interface
-        address(t, sw, "10.10.10.10/16", true)?;
+        IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.10/16", true)?;
         let (pn, pb) = (to("10.10.0.0"), to("10.10.255.255"));
         pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pn), "IP Network address")?;
         pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pb), "IP Broadcast address")?;
         // remove the sub-net and we are forwarding via the cover again
-        address(t, sw, "10.10.10.10/16", false)?;
+        IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.10/16", false)?;
         pg::send_and_expect(t, pg1, &[pn], pg1)?;
         pg::send_and_expect(t, pg1, &[pb], pg1)?;
         // A /31 is a special case where the 'other-side' is an attached host
@@ -868,7 +858,7 @@ mod ip_sub_nets {
         // Case 1: interface has the second address of /31
         let garp = |t: &mut TestCase, prefix: &str, psrc: &str, pdst: &str| -> TestResult {
             pg::enable_capture(t, &p)?;
-            address(t, sw, prefix, true)?;
+            IpInterfaceAddress::add_del(t.api(), sw, prefix, true)?;
             let rx = pg0.get_capture(t, 1)?;
             let arp = rx[0].expect::<asf_core::packet::Arp>();
             assert_eq!((arp.psrc, arp.pdst), (v4(psrc), v4(pdst)));
@@ -876,7 +866,7 @@ mod ip_sub_nets {
         };
         garp(t, "10.10.10.11/31", "10.10.10.11", "10.10.10.10")?;
         // remove the sub-net
-        address(t, sw, "10.10.10.11/31", false)?;
+        IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.11/31", false)?;
         // Case 2: interface has the first address of /31
         garp(t, "10.10.10.10/31", "10.10.10.10", "10.10.10.11")?;
         let pn = to("10.10.10.11");
@@ -884,7 +874,7 @@ mod ip_sub_nets {
         let arp = rx[0].expect::<asf_core::packet::Arp>();
         assert_eq!((arp.psrc, arp.pdst), (v4("10.10.10.10"), v4("10.10.10.11")));
         // remove the sub-net and we are forwarding via the cover again
-        address(t, sw, "10.10.10.10/31", false)?;
+        IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.10/31", false)?;
         pg::send_and_expect(t, pg1, &[pn], pg1)?;
         Ok(())
     }

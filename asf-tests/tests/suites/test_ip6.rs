@@ -1809,16 +1809,6 @@ fn set_link_local(t: &mut TestCase, intf: &PgInterface, ip: Ipv6Addr) -> TestRes
     Ok(())
 }
 
-fn address6(t: &mut TestCase, intf: &PgInterface, prefix: &str, is_add: bool) -> TestResult {
-    t.api().request(&SwInterfaceAddDelAddress {
-        sw_if_index: intf.sw_if_index(),
-        is_add,
-        del_all: false,
-        prefix: prefix.parse()?,
-    })?;
-    Ok(())
-}
-
 fn ra(
     t: &mut TestCase,
     intf: &PgInterface,
@@ -2044,7 +2034,7 @@ mod ipv6 {
                 (0, addr1, false, 1, true),
                 (1, addr2, false, 0, base_group_present),
             ] {
-                address6(t, &intf, addr, is_add)?;
+                IpInterfaceAddress::add_del(t.api(), intf.sw_if_index(), addr, is_add)?;
                 added[k] = is_add;
                 assert_eq!(
                     secondary_mac_count(t, &intf, solicited_mac)?,
@@ -2057,7 +2047,7 @@ mod ipv6 {
         // finally: remove what is still there
         for (k, addr) in [addr1, addr2].into_iter().enumerate() {
             if added[k] {
-                address6(t, &intf, addr, false)?;
+                IpInterfaceAddress::add_del(t.api(), intf.sw_if_index(), addr, false)?;
             }
         }
         steps
