@@ -1,6 +1,6 @@
 //! Generates bindings, with a table of every message, for the `.api.json`
-//! files to check: the repository's three sets (asf-core's, the example
-//! plugin's and the suites', each its own namespace: the suites' subset of
+//! files to check: the repository's four sets (asf-core's, asf-vocab's, the
+//! example plugin's and the suites', each its own namespace: the suites' subset of
 //! `interface` is not asf-core's), and those under `ASF_API_DIR` (a real
 //! VPP's `share/vpp/api`) when it is set, which are then the ones checked.
 //! The benchmark uses the repository's.
@@ -21,6 +21,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=ASF_API_DIR");
     let repo = [
         ("repo_core", "../asf-core/api"),
+        ("repo_vocab", "../asf-vocab/api"),
         ("repo_example", "../examples/plugin-tests/api"),
         ("repo_tests", "../asf-tests/api"),
     ];

@@ -6,8 +6,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use asf_apigen_tests::repo_core::{interface, memclnt};
+use asf_apigen_tests::repo_core::memclnt;
 use asf_apigen_tests::repo_example::demo;
+use asf_apigen_tests::repo_vocab::interface;
 use asf_core::api::codec::{Reader, Writer};
 use asf_core::api::dynamic::Dynamic;
 use asf_core::api::message::{FixedString, Message};
@@ -67,6 +68,7 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let schema = Schema::load_dirs(&[
         root.join("asf-core/api"),
+        root.join("asf-vocab/api"),
         root.join("examples/plugin-tests/api"),
     ])
     .unwrap();

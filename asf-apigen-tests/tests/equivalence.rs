@@ -240,7 +240,7 @@ fn repository_files_match_a_real_vpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut differ = Vec::new();
     let mut checked = 0;
-    for dir in ["asf-core/api", "asf-tests/api"] {
+    for dir in ["asf-core/api", "asf-vocab/api", "asf-tests/api"] {
         let Ok(files) = schema::api_files_under(&root.join(dir)) else {
             continue;
         };

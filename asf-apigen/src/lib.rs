@@ -64,15 +64,24 @@ impl Default for Builder {
 impl Builder {
     /// A builder with no files, generating code for asf's runtime
     /// (`::asf_core::api`) into `$OUT_DIR/vpp_api.rs`. In the build script
-    /// of a crate that depends on asf-core, the types asf-core generates
-    /// (`Address`, `Prefix`, `MacAddress`, `IfStatusFlags`, ...) are used
-    /// rather than generated again wherever a file defines them the same
-    /// way, so values pass between the two and asf-core's helpers for them
-    /// apply (asf-core announces its API dir as `DEP_ASF_CORE_API_DIR`).
+    /// of a crate that depends on asf-vocab, the types the vocabulary
+    /// generates (`Address`, `Prefix`, `MacAddress`, `IfStatusFlags`, ...)
+    /// are used rather than generated again wherever a file defines them
+    /// the same way, so values pass between the two and the vocabulary's
+    /// helpers for them apply; likewise asf-core's own (asf-core and
+    /// asf-vocab announce their API dirs as `DEP_ASF_CORE_API_DIR` and
+    /// `DEP_ASF_VOCAB_API_DIR`). A crate that depends on asf-core alone
+    /// generates the common types itself.
     pub fn new() -> Builder {
-        let externs = std::env::var_os("DEP_ASF_CORE_API_DIR")
-            .map(|d| vec![(PathBuf::from(d), "::asf_core::api::vpp".to_string())])
-            .unwrap_or_default();
+        let externs = [
+            ("DEP_ASF_CORE_API_DIR", "::asf_core::api::vpp"),
+            ("DEP_ASF_VOCAB_API_DIR", "::asf_vocab::api"),
+        ]
+        .into_iter()
+        .filter_map(|(var, path)| {
+            std::env::var_os(var).map(|d| (PathBuf::from(d), path.to_string()))
+        })
+        .collect();
         Builder {
             externs,
             dirs: Vec::new(),

@@ -235,28 +235,6 @@ impl TestCase {
         Ok(())
     }
 
-    /// Creates `n` loopbacks, sets them admin up, and registers them for
-    /// removal at tear-down; returns their `sw_if_index`es.
-    pub fn create_loopback_interfaces(&mut self, n: usize) -> TestResult<Vec<u32>> {
-        use crate::api::vpp::interface::{
-            CreateLoopback, DeleteLoopback, IfStatusFlags, SwInterfaceSetFlags,
-        };
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            let index = self.api.request(&CreateLoopback::default())?.sw_if_index;
-            self.register(format!("loopback {index}"), move |api| {
-                api.request(&DeleteLoopback { sw_if_index: index })
-                    .map(drop)
-            });
-            self.api.request(&SwInterfaceSetFlags {
-                sw_if_index: index,
-                flags: IfStatusFlags::ADMIN_UP,
-            })?;
-            out.push(index);
-        }
-        Ok(out)
-    }
-
     /// Registers an object the test configured; at tear-down the registered
     /// objects are removed in reverse order (unless the class sets
     /// `keep_vpp_objects`).
@@ -506,11 +484,6 @@ impl TestCase {
     /// class attributes, `cls.vrf_list`): set it in `set_up_class`, read
     /// and change it in the tests.
     pub fn class_data<T: std::any::Any + Send + Default>(&mut self) -> &mut T {
-        self.ext()
-    }
-
-    /// The class's state of type `T`, made on first use.
-    pub(crate) fn ext<T: std::any::Any + Send + Default>(&mut self) -> &mut T {
         self.ext
             .entry(std::any::TypeId::of::<T>())
             .or_insert_with(|| Box::new(T::default()))
@@ -518,8 +491,8 @@ impl TestCase {
             .expect("stored under its own type")
     }
 
-    /// The class's state of type `T`, if there is one.
-    pub(crate) fn ext_ref<T: std::any::Any + Send>(&self) -> Option<&T> {
+    /// The class's data of type `T`, if a test or `set_up_class` made it.
+    pub fn class_data_ref<T: std::any::Any + Send>(&self) -> Option<&T> {
         self.ext
             .get(&std::any::TypeId::of::<T>())
             .and_then(|b| b.downcast_ref())

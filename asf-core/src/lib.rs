@@ -32,8 +32,6 @@ pub mod exit;
 pub mod helper;
 pub mod host;
 pub mod model;
-pub mod objects;
-pub mod pg;
 pub mod rules;
 pub mod runner;
 pub mod stats;

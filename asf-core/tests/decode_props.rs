@@ -7,17 +7,16 @@ use asf_core::api::codec::{Reader, Writer};
 use asf_core::api::dynamic::Dynamic;
 use asf_core::api::message::Message;
 use asf_core::api::schema::Schema;
-use asf_core::api::vpp::interface::{SwInterfaceDetails, SwInterfaceEvent};
 use asf_core::api::vpp::memclnt::{ControlPingReply, GetApiJsonReply};
-use asf_core::api::vpp::vlib::CliInbandReply;
+use asf_core::api::vpp::vlib::{CliInbandReply, ShowThreadsReply};
 use asf_core::api::vpp::vpe::ShowVersionReply;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 /// The stand-in's `.api.json` files: real message shapes of every kind.
 fn fake_vpp_schema() -> Schema {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("api");
-    Schema::load_dirs(&[dir]).unwrap()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Schema::load_dirs(&[root.join("api"), root.join("../asf-vocab/api")]).unwrap()
 }
 
 const KINDS: &str = r#"{
@@ -100,8 +99,7 @@ proptest! {
             let _ = s.decode(name, &bytes);
         }
         let _ = kinds_schema().decode("all_kinds", &bytes);
-        let _ = SwInterfaceDetails::decode(&mut Reader::new(&bytes));
-        let _ = SwInterfaceEvent::decode(&mut Reader::new(&bytes));
+        let _ = ShowThreadsReply::decode(&mut Reader::new(&bytes));
         let _ = ShowVersionReply::decode(&mut Reader::new(&bytes));
         let _ = CliInbandReply::decode(&mut Reader::new(&bytes));
         let _ = ControlPingReply::decode(&mut Reader::new(&bytes));

@@ -46,7 +46,12 @@ fn main() {
 
     let papi_n = (n / 4).max(1000);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/papi_client.py");
-    let api_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api_dir = format!(
+        "{}:{}",
+        root.join("../asf-core/api").display(),
+        root.join("../asf-vocab/api").display()
+    );
     let out = Command::new(
         common::papi_python("vpp_papi").expect("VPP's Python client (see the message above)"),
     )

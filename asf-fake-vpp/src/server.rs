@@ -15,7 +15,7 @@ use crate::faults::{CliFault, CrashClose, Faults};
 use crate::state::{Interface, State};
 
 /// Names, CRCs, file CRCs and versions of the modules the stand-in
-/// implements, generated from `asf-core/api/*.api.json`.
+/// implements, generated from `asf-core/api/*.api.json` and `asf-vocab/api/*.api.json`.
 mod api {
     include!(concat!(env!("OUT_DIR"), "/vpp_api.rs"));
 }
@@ -70,11 +70,11 @@ fn announced(module: &str, message: &str) -> bool {
 
 /// The `.api.json` files of what the stand-in implements, for `get_api_json`.
 const API_JSON: [&str; 6] = [
-    include_str!("../../asf-core/api/ip_types.api.json"),
+    include_str!("../../asf-vocab/api/ip_types.api.json"),
     include_str!("../../asf-core/api/memclnt.api.json"),
     include_str!("../../asf-core/api/vlib.api.json"),
     include_str!("../../asf-core/api/vpe.api.json"),
-    include_str!("../../asf-core/api/interface.api.json"),
+    include_str!("../../asf-vocab/api/interface.api.json"),
     include_str!("../../examples/plugin-tests/api/demo.api.json"),
 ];
 
@@ -82,7 +82,7 @@ fn module(name: &str) -> &'static api::ApiModule {
     api::MODULES
         .iter()
         .find(|m| m.name == name)
-        .unwrap_or_else(|| panic!("no module {name} in asf-core/api"))
+        .unwrap_or_else(|| panic!("no module {name} in asf-core/api or asf-vocab/api"))
 }
 
 /// The message table: id ↔ name, with CRCs.

@@ -2,14 +2,20 @@
 //! fake-vpp's `.api.json` files: an independent check of the protocol.
 //! A missing `vpp_papi` is installed with pip; if that fails the test fails.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
 use common::{papi_python, FakeVpp};
 
-fn api_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api")
+/// asf-core's and asf-vocab's `.api.json` dirs, `:`-separated.
+fn api_dir() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    format!(
+        "{}:{}",
+        root.join("../asf-core/api").display(),
+        root.join("../asf-vocab/api").display()
+    )
 }
 
 #[test]

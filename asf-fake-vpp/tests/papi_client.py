@@ -17,7 +17,7 @@ from vpp_papi import VPPApiClient
 
 def main():
     sock, apidir, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-    files = sorted(glob.glob(f"{apidir}/**/*.api.json", recursive=True))
+    files = sorted(f for d in apidir.split(":") for f in glob.glob(f"{d}/**/*.api.json", recursive=True))
     vpp = VPPApiClient(apifiles=files, server_address=sock, use_socket=True)
     vpp.connect("papi-check")
     try:

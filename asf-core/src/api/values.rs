@@ -1,85 +1,13 @@
-//! The common VPP types (`vl_api_address_t`, `vl_api_prefix_t`, MAC
-//! addresses): conversions of the generated types to and from std's
-//! (`IpAddr`, `"10.0.0.0/24"`), and JSON values for dynamic calls, as VPP's
-//! Python client converts them.
+//! VPP's common types as the dynamic codec's JSON values
+//! (`vl_api_address_t`, `vl_api_prefix_t`, MAC addresses), as VPP's Python
+//! client converts them; the typed forms of the same (`Address`, `Prefix`)
+//! are the vocabulary's (`asf_vocab::api::values`).
 
-use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::str::FromStr;
+use std::net::IpAddr;
 
-use super::vpp::ip_types::{Address, AddressFamily, AddressUnion, Prefix};
-
-impl From<IpAddr> for Address {
-    fn from(ip: IpAddr) -> Address {
-        match ip {
-            IpAddr::V4(a) => Address::from(a),
-            IpAddr::V6(a) => Address::from(a),
-        }
-    }
-}
-
-impl From<Ipv4Addr> for Address {
-    fn from(a: Ipv4Addr) -> Address {
-        Address {
-            af: AddressFamily::Ip4,
-            un: AddressUnion::from_ip4(&a.octets()),
-        }
-    }
-}
-
-impl From<Ipv6Addr> for Address {
-    fn from(a: Ipv6Addr) -> Address {
-        Address {
-            af: AddressFamily::Ip6,
-            un: AddressUnion::from_ip6(&a.octets()),
-        }
-    }
-}
-
-impl Address {
-    /// The address, as `af` says (any family but IPv4 reads as IPv6).
-    pub fn ip(&self) -> IpAddr {
-        match self.af {
-            AddressFamily::Ip4 => IpAddr::from(self.un.ip4()),
-            _ => IpAddr::from(self.un.ip6()),
-        }
-    }
-}
-
-impl fmt::Display for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.ip().fmt(f)
-    }
-}
-
-impl FromStr for Address {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Address, String> {
-        s.parse::<IpAddr>()
-            .map(Address::from)
-            .map_err(|_| format!("{s:?} is not an IP address"))
-    }
-}
-
-impl FromStr for Prefix {
-    type Err = String;
-    /// `a.b.c.d/len` or `x::y/len`; a bare address is a host prefix.
-    fn from_str(text: &str) -> Result<Prefix, String> {
-        let (ip, len) = parse_prefix(text)?;
-        Ok(Prefix {
-            address: Address::from(ip),
-            len,
-        })
-    }
-}
-
-impl fmt::Display for Prefix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.address, self.len)
-    }
-}
-
-fn parse_prefix(text: &str) -> Result<(IpAddr, u8), String> {
+/// `a.b.c.d/len` or `x::y/len` as an address and a length (a bare address
+/// is a host prefix); the error names the text.
+pub fn parse_prefix(text: &str) -> Result<(IpAddr, u8), String> {
     let (ip, len) = match text.split_once('/') {
         Some((ip, len)) => (ip, Some(len)),
         None => (text, None),
@@ -196,26 +124,9 @@ pub fn mac_string(v: &Value) -> Option<String> {
         .collect::<Option<_>>()?;
     (bytes.len() == 6).then(|| mac_ntop(&bytes))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn typed_prefixes_and_addresses() {
-        let p: Prefix = "10.0.0.0/24".parse().unwrap();
-        assert_eq!(p.address.af, AddressFamily::Ip4);
-        assert_eq!(p.to_string(), "10.0.0.0/24");
-        let p6: Prefix = "2001:db8::1".parse().unwrap();
-        assert_eq!(
-            (p6.len, p6.address.to_string().as_str()),
-            (128, "2001:db8::1")
-        );
-        assert!("10.0.0.0/33".parse::<Prefix>().is_err());
-        let a = Address::from(Ipv4Addr::new(1, 2, 3, 4));
-        assert_eq!(a.ip(), IpAddr::from([1, 2, 3, 4]));
-        assert_eq!(a.un.0[..4], [1, 2, 3, 4]);
-    }
 
     #[test]
     fn prefixes_round_trip() {

@@ -25,11 +25,13 @@ fn missing_or_bad_configuration_is_a_clear_error() {
 #[test]
 fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
     let r = Run::new();
-    let api = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../asf-core/api");
-    let (out, text) = r.run(
-        &["asf_interface::"],
-        &[("ASF_API_DIR", api.to_str().unwrap())],
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let api = format!(
+        "{}:{}",
+        root.join("../asf-core/api").display(),
+        root.join("../asf-vocab/api").display()
     );
+    let (out, text) = r.run(&["asf_interface::"], &[("ASF_API_DIR", api.as_str())]);
     assert!(out.status.success(), "{text}");
 
     let bad = r.tmp.path().join("extern-api");

@@ -1,10 +1,10 @@
 use asf_core::api::client::Expect;
-use asf_core::api::vpp::interface::{
+use asf_core::case::{assert_equal, assert_in_range};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::{
     CreateLoopback, CreateLoopbackInstance, DeleteLoopback, IfStatusFlags, SwInterfaceDump,
     SwInterfaceEvent, SwInterfaceSetFlags, WantInterfaceEvents,
 };
-use asf_core::case::{assert_equal, assert_in_range};
-use asf_core::{vpp_test, TestCase, TestResult};
 use serde_json::json;
 use std::time::Duration;
 
@@ -96,7 +96,7 @@ mod interfaces {
     /// a name filter selects by case-insensitive substring
     #[vpp_test]
     fn test_name_filter(t: &mut TestCase) -> TestResult {
-        let created = t.create_loopback_interfaces(3)?;
+        let created = asf_vocab::objects::create_loopback_interfaces(t, 3)?;
         assert_equal(created.len(), 3, "loopbacks created");
         let loops = names(t, Some("LOOP"))?;
         assert!(loops.len() >= 3, "{loops:?}");

@@ -1,8 +1,8 @@
-use asf_core::api::vpp::interface::{CreateLoopback, DeleteLoopback, SwInterfaceDump};
 use asf_core::case::{DiffGroup, StatsDiff};
 use asf_core::errors::CliError;
 use asf_core::stats::StatValue;
 use asf_core::{vpp_test, Skip, TestCase, TestResult};
+use asf_vocab::api::interface::{CreateLoopback, DeleteLoopback, SwInterfaceDump};
 
 /// Counters from the stats segment
 #[vpp_test(workers = 1, name = "TestCounters")]
@@ -184,7 +184,7 @@ mod counters {
     #[vpp_test]
     fn test_interface_counters(t: &mut TestCase) -> TestResult {
         let mover = mover(t)?;
-        let idx = t.create_loopback_interfaces(1)?[0];
+        let idx = asf_vocab::objects::create_loopback_interfaces(t, 1)?[0];
         let name = if_name(t, idx)?;
         // 10 and 5 packets of 64 bytes received.
         let per_thread = match mover {
@@ -243,7 +243,7 @@ mod counters {
                 t.cli("fake counters error ip4-input bad_checksum 4 thread 1")?;
             }
             Mover::Pg => {
-                let lo = t.create_loopback_interfaces(1)?[0];
+                let lo = asf_vocab::objects::create_loopback_interfaces(t, 1)?[0];
                 let name = if_name(t, lo)?;
                 pg_rx(t, "bad3", &name, 3, 64, "ip4-input", true)?;
                 pg_rx(t, "bad4", &name, 4, 64, "ip4-input", true)?;
@@ -274,7 +274,7 @@ mod counters {
     #[vpp_test]
     fn test_snapshot_diff(t: &mut TestCase) -> TestResult {
         let mover = mover(t)?;
-        let lo = t.create_loopback_interfaces(2)?;
+        let lo = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
         let (idx, quiet) = (lo[0], lo[1]);
         let name = if_name(t, idx)?;
         let (bad, _) = mover.bad_checksum();

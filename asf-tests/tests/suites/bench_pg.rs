@@ -7,10 +7,10 @@
 
 use std::time::Instant;
 
-use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
 use asf_core::packet::{Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
+use asf_vocab::pg::{self, PgInterface};
 
 const CALLS: usize = 30;
 

@@ -5,8 +5,8 @@
 //! addresses and ports it was sent with.
 
 use asf_core::packet::{Ipv4, Packet, Udp};
-use asf_core::pg::{InfoCursor, PacketInfos};
 use asf_core::TestResult;
+use asf_vocab::pg::{InfoCursor, PacketInfos};
 
 /// Checks the packets captured on `dst` against `infos`; logs a packet
 /// that fails, as the originals do. Returns where the check stands.

@@ -5,15 +5,15 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use asf_core::api::vpp::interface::{SwInterfaceAddressReplaceBegin, SwInterfaceAddressReplaceEnd};
-use asf_core::api::vpp::ip::{FibPathType, IpAddressDump, IpPuntRedirectDump};
-use asf_core::objects::{
+use asf_core::packet::{Dot1Q, Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
+use asf_core::{TestCase, TestResult};
+use asf_vocab::api::interface::{SwInterfaceAddressReplaceBegin, SwInterfaceAddressReplaceEnd};
+use asf_vocab::api::ip::{FibPathType, IpAddressDump, IpPuntRedirectDump};
+use asf_vocab::objects::{
     self, IpInterfaceAddress, IpMRoute, IpPuntPolicer, IpPuntRedirect, IpRoute, IpTable,
     MRoutePath, Policer, PolicerAction, PolicerStats, RoutePath, VppObject,
 };
-use asf_core::packet::{Dot1Q, Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
-use asf_core::{TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface, SubInterface};
 
 /// A redirect of what VPP punts on `rx` (all interfaces: `u32::MAX`) to
 /// `nh` through `tx` (`VppIpPuntRedirect`).

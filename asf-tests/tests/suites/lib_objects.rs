@@ -1,12 +1,12 @@
-//! asf's VPP objects (`asf_core::objects`): each adds itself, says whether
+//! asf's VPP objects (`asf_vocab::objects`): each adds itself, says whether
 //! VPP has it, and removes itself (here by hand, and at tear-down).
 
-use asf_core::api::vpp::interface::{IfStatusFlags, SwInterfaceSetFlags};
-use asf_core::objects::{
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::{IfStatusFlags, SwInterfaceSetFlags};
+use asf_vocab::objects::{
     self, BridgeDomain, BridgeDomainPort, IpInterfaceAddress, IpMRoute, IpRoute, IpTable,
     L2FibEntry, L2Xconnect, Loopback, MRoutePath, Neighbor, RoutePath, VppObject,
 };
-use asf_core::{vpp_test, TestCase, TestResult};
 
 /// Adds `o`, checks VPP has it, removes it, checks it is gone.
 fn round_trip<O: VppObject>(t: &mut TestCase, mut o: O) -> TestResult {
@@ -95,17 +95,17 @@ mod objects_test {
     /// pg interfaces, BVIs and sub-interfaces are there until removed
     #[vpp_test]
     fn test_interfaces(t: &mut TestCase) -> TestResult {
-        let pg9 = asf_core::pg::create_interfaces(t, [9])?.remove(0);
-        let bvi = asf_core::pg::create_bvi_interfaces(t, 1)?.remove(0);
-        let sub = asf_core::pg::SubInterface::dot1q(t, &pg9, 99)?;
+        let pg9 = asf_vocab::pg::create_interfaces(t, [9])?.remove(0);
+        let bvi = asf_vocab::pg::create_bvi_interfaces(t, 1)?.remove(0);
+        let sub = asf_vocab::pg::SubInterface::dot1q(t, &pg9, 99)?;
         for o in [&sub as &dyn Gone, &bvi, &pg9] {
             assert!(o.there(t)?, "{} not in VPP", o.what());
             o.remove(t)?;
             assert!(!o.there(t)?, "{} still in VPP", o.what());
         }
         // Registered, a sub-interface goes at the test's tear-down.
-        let pg8 = asf_core::pg::create_interfaces(t, [8])?.remove(0);
-        let again = asf_core::pg::SubInterface::dot1q(t, &pg8, 98)?;
+        let pg8 = asf_vocab::pg::create_interfaces(t, [8])?.remove(0);
+        let again = asf_vocab::pg::SubInterface::dot1q(t, &pg8, 98)?;
         objects::register(t, &again);
         assert_eq!(again.to_string(), "pg8.98");
         Ok(())
@@ -166,7 +166,7 @@ mod objects_test {
 )]
 mod more_objects {
     use super::*;
-    use asf_core::objects::{
+    use asf_vocab::objects::{
         Ip6LinkLocalAddress, Ip6NdProxy, IpIpTunnel, IpPathMtu, IpPuntRedirect, IpRouteV2, Policer,
     };
 
@@ -182,7 +182,7 @@ mod more_objects {
         })?;
         objects::add(t, IpInterfaceAddress::new(sw, "10.21.0.1", 24)?)?;
         // (an ND proxy resolves through an IPv6 interface)
-        asf_core::pg::interface_of(t, sw)?.ip6_enable(t)?;
+        asf_vocab::pg::interface_of(t, sw)?.ip6_enable(t)?;
         round_trip(t, Policer::new("objects", 400, 0, 10, 0).pps())?;
         round_trip(
             t,
@@ -226,7 +226,7 @@ mod more_objects {
 #[vpp_test(name = "TestAclObjects", requires_plugins = ["acl_plugin.so"])]
 mod acl_objects {
     use super::*;
-    use asf_core::objects::{MacipAcl, MacipAclInterface, MacipRule};
+    use asf_vocab::objects::{MacipAcl, MacipAclInterface, MacipRule};
 
     /// MACIP ACLs and their binding add, query and remove
     #[vpp_test]

@@ -1,11 +1,11 @@
 //! asf's pg helpers beyond what the ports use: a worker's stream, and the
 //! counters a send may be asked to move.
 
-use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
 use asf_core::case::{DiffGroup, StatsDiff};
 use asf_core::packet::{Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, PgInterface, SendOptions};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
+use asf_vocab::pg::{self, PgInterface, SendOptions};
 
 fn cross_connected(t: &mut TestCase) -> TestResult {
     let pgs = pg::create_interfaces(t, 0..2)?;

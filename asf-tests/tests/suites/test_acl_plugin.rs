@@ -5,11 +5,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use asf_core::api::vpp::l2::{BridgeDomainAddDelV2, SwInterfaceSetL2Bridge};
-use asf_core::objects::{self, Acl, AclInterface, AclRule, EtypeWhitelist, Loopback, VppObject};
 use asf_core::packet::{Ether, Fragment, Icmp, Icmpv6, Ipv4, Ipv6, Mac, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfo, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::{BridgeDomainAddDelV2, SwInterfaceSetL2Bridge};
+use asf_vocab::objects::{self, Acl, AclInterface, AclRule, EtypeWhitelist, Loopback, VppObject};
+use asf_vocab::pg::{self, extend_packet, InfoCursor, PacketInfo, PacketInfos, PgInterface};
 
 // traffic types
 const IP: u8 = 0;
@@ -457,7 +457,7 @@ fn acl_matches(t: &mut TestCase, acl_idx: u32, rule: usize) -> TestResult<u64> {
 
 fn counters(t: &mut TestCase, enable: bool) -> TestResult {
     t.api()
-        .request(&asf_core::api::vpp::acl::AclStatsIntfCountersEnable { enable })?;
+        .request(&asf_vocab::api::acl::AclStatsIntfCountersEnable { enable })?;
     Ok(())
 }
 
@@ -487,9 +487,7 @@ mod acl_plugin {
     /// ACL plugin version check; learn MACs
     #[vpp_test]
     fn test_0000_warmup_test(t: &mut TestCase) -> TestResult {
-        let reply = t
-            .api()
-            .request(&asf_core::api::vpp::acl::AclPluginGetVersion)?;
+        let reply = t.api().request(&asf_vocab::api::acl::AclPluginGetVersion)?;
         assert_eq!(reply.major, 1);
         tracing::info!(
             "Working with ACL plugin version: {}.{}",

@@ -1,7 +1,7 @@
 //! Port of `test/asf/test_api_trace.py`.
 
-use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::SwInterfaceDump;
 
 fn trace_on(t: &mut TestCase) -> TestResult {
     t.cli("api trace free")?;

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::api::arping::Arping;
 use asf_core::packet::{Arp, Ipv6, Nd, NdMsg, Packet};
-use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, PgInterface};
 
 fn set_up_class(t: &mut TestCase) -> TestResult {
     for i in pg::create_interfaces(t, 0..2)? {

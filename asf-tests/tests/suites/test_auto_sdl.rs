@@ -15,14 +15,14 @@ use crate::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetTable};
 use crate::api::session::{RtBackendEngine, SessionSdlV3Details, SessionSdlV3Dump};
 use asf_core::helper::{Helper, HelperExit};
 use asf_core::host::{HostInterface, Netns};
-use asf_core::objects::{self, Acl, AclInterface, AclRule};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::objects::{self, Acl, AclInterface, AclRule};
 
 use crate::vpp_objects::{
     af_packet_to_vpp, interface_address, ip6_table, ip_table, namespace_on, session_engine,
     session_off, session_on,
 };
-use asf_core::objects::{IpTable, VppObject};
+use asf_vocab::objects::{IpTable, VppObject};
 
 const VPP_TAP_IP4: &str = "8.8.8.1";
 const VPP_TAP_IP6: &str = "2001::1";

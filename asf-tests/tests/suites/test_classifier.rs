@@ -6,19 +6,19 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use asf_core::api::vpp::classify::{
+use asf_core::packet::{Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::classify::{
     InputAclSetInterface, OutputAclSetInterface, PuntAclAddDel, PuntAclGet,
 };
-use asf_core::objects::classify::{
+use asf_vocab::objects::classify::{
     ip4_mask, ip4_match, ip6_mask, ip6_match, mac_hex, payload_mask, payload_match, Ip4Mask,
     Ip4Match, Ip6Mask, Ip6Match, VarMask, VarMatch,
 };
-use asf_core::objects::{
+use asf_vocab::objects::{
     self, ClassifySession, ClassifyTable, IpRoute, IpTable, RoutePath, VppObject,
 };
-use asf_core::packet::{Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, InfoCursor, PacketInfos, PgInterface};
 
 const PG_IF_PACKET_SIZES: [usize; 2] = [64, 9018];
 const PBR_VRFID: u32 = 200;
@@ -971,8 +971,8 @@ mod classifier_complex {
 
 /// Whether table `vrf_id` has routes (`verify_vrf`).
 fn verify_vrf(t: &mut TestCase, vrf_id: u32) -> TestResult<bool> {
-    let dump = t.api().dump(&asf_core::api::vpp::ip::IpRouteDump {
-        table: asf_core::api::vpp::ip::IpTable {
+    let dump = t.api().dump(&asf_vocab::api::ip::IpRouteDump {
+        table: asf_vocab::api::ip::IpTable {
             table_id: vrf_id,
             is_ip6: false,
             ..Default::default()
@@ -1053,9 +1053,9 @@ mod classifier_pbr {
 /// Punts UDP to `dport` of `af` and redirects what pg0 punts to pg1's
 /// remote host (`set_punt`, `ip_punt_redirect`).
 fn punt_udp_to_pg1(t: &mut TestCase, af: Af, dport: u16) -> TestResult {
-    use asf_core::api::vpp::ip::{IpPuntRedirect, PuntRedirect};
-    use asf_core::api::vpp::ip_types::AddressFamily;
-    use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
+    use asf_vocab::api::ip::{IpPuntRedirect, PuntRedirect};
+    use asf_vocab::api::ip_types::AddressFamily;
+    use asf_vocab::api::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
     let p = pg::interfaces(t)?;
     let (fam, nh): (AddressFamily, std::net::IpAddr) = match af {
         Af::Ip4 => (AddressFamily::Ip4, p[1].remote_ip4().into()),

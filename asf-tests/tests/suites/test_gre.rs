@@ -6,14 +6,14 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use asf_core::api::vpp::gre::{GreTunnelType, TunnelMode};
-use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
-use asf_core::objects::{
+use asf_core::packet::{Dot1Q, Ether, Gre, Ipv4, Ipv6, Mac, Packet, Raw, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::gre::{GreTunnelType, TunnelMode};
+use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
+use asf_vocab::objects::{
     self, GreTunnel, IpRoute, IpTable, MplsLabel, MplsTunnel, RoutePath, Teib, VppObject,
 };
-use asf_core::packet::{Dot1Q, Ether, Gre, Ipv4, Ipv6, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, PacketInfos, PgInterface, SubInterface, VtrOp};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, PacketInfos, PgInterface, SubInterface, VtrOp};
 
 /// `TUNNEL_API_ENCAP_DECAP_FLAG_ENCAP_COPY_DSCP`.
 const COPY_DSCP: u8 = 4;

@@ -4,20 +4,20 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use asf_core::api::vpp::interface::{SwInterfaceAddDelAddress, SwInterfaceSetIpDirectedBroadcast};
-use asf_core::api::vpp::ip::{
+use asf_core::errors::ApiError;
+use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::{SwInterfaceAddDelAddress, SwInterfaceSetIpDirectedBroadcast};
+use asf_vocab::api::ip::{
     AddDelIpPuntRedirectV2, FibPathType, IpFlowHashConfig, IpFlowHashConfigV2, IpRouteLookup,
     PuntRedirectV2, SetIpFlowHash, SetIpFlowHashRouterId, SetIpFlowHashV2, SetIpFlowHashV3,
 };
-use asf_core::api::vpp::ip_types::AddressFamily;
-use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
-use asf_core::errors::ApiError;
-use asf_core::objects::{
+use asf_vocab::api::ip_types::AddressFamily;
+use asf_vocab::api::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
+use asf_vocab::objects::{
     self, IpInterfaceAddress, IpPathMtu, IpRoute, IpTable, Loopback, Neighbor, RoutePath, VppObject,
 };
-use asf_core::packet::{Dot1Q, Ether, GtpU, Icmp, Ipv4, Ipv6, Mpls, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface, SubInterface};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, PacketInfos, PgInterface, SubInterface};
 
 use crate::ip_shared::{
     address_replace_test, deag_test, fib_test, interface_rx, punt_police_and_redirect,
@@ -458,7 +458,7 @@ fn fib_crud_verify(
     let key = |p: &Packet| -> TestResult<(i32, Ipv4Addr, Ipv4Addr, u16, u16)> {
         let (ip, udp) = (p.expect::<Ipv4>(), p.expect::<Udp>());
         Ok((
-            asf_core::pg::PacketInfo::of(p)?.index,
+            asf_vocab::pg::PacketInfo::of(p)?.index,
             ip.src,
             ip.dst,
             udp.sport,

@@ -1,10 +1,10 @@
 //! Port of `test/test_ip4_irb.py`: integrated routing and bridging, a BVI
 //! routing between a bridge domain (pg0, pg1) and a routed pg2.
 
-use asf_core::api::vpp::l2::{L2PortType, SwInterfaceSetL2Bridge};
 use asf_core::packet::{mac, Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, InfoCursor, PacketInfo, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::{L2PortType, SwInterfaceSetL2Bridge};
+use asf_vocab::pg::{self, extend_packet, InfoCursor, PacketInfo, PacketInfos, PgInterface};
 
 const BD_ID: u32 = 10;
 const REMOTE_HOSTS_COUNT: usize = 250;

@@ -65,11 +65,11 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use asf_core::api::vpp::ip::{IpRouteDump, IpTable};
 use asf_core::case::assert_equal;
 use asf_core::packet::{Arp, Ether, Ipv4, Packet, Raw, Udp};
-use asf_core::pg::{self, Expect, Filter, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::ip::{IpRouteDump, IpTable};
+use asf_vocab::pg::{self, Expect, Filter, PacketInfos, PgInterface};
 
 use crate::api::ip::{IpTableAddDelV2, IpTableAllocate, IpTableFlush};
 

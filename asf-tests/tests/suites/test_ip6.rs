@@ -7,30 +7,30 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::time::Duration;
 
 use asf_core::api::client::Expect;
-use asf_core::api::vpp::fib::{FibSource, FibSourceAdd, FibSourceDump};
-use asf_core::api::vpp::gre::TunnelMode;
-use asf_core::api::vpp::interface::SwInterfaceAddDelAddress;
-use asf_core::api::vpp::ip::{
-    FibPathType, IpRouteDetails, IpRouteDump, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId,
-    SwInterfaceIp6SetLinkLocalAddress,
-};
-use asf_core::api::vpp::ip6_nd::{
-    Ip6RaEvent, Ip6ndSendRouterSolicitation, SwInterfaceIp6ndRaDump, WantIp6RaEvents,
-};
-use asf_core::api::vpp::ip_types::AddressFamily;
-use asf_core::api::vpp::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
-use asf_core::api::vpp::rd_cp::Ip6NdAddressAutoconfig;
-use asf_core::objects::{
-    self, GreTunnel, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress, IpIpTunnel, IpMRoute,
-    IpPathMtu, IpRoute, IpRouteV2, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute,
-    MplsTable, Neighbor, RoutePath, Teib, VppObject,
-};
 use asf_core::packet::{
     solicited_node, Dot1Q, Ether, Gre, HopByHop, Icmpv6, Ipv4, Ipv6, Layer, Mac, Mpls, Nd, NdMsg,
     NdOpt, NdOption, Packet, Raw, Tcp, Udp,
 };
-use asf_core::pg::{self, Filter, PgInterface, RaConfig, RaPrefix, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::fib::{FibSource, FibSourceAdd, FibSourceDump};
+use asf_vocab::api::gre::TunnelMode;
+use asf_vocab::api::interface::SwInterfaceAddDelAddress;
+use asf_vocab::api::ip::{
+    FibPathType, IpRouteDetails, IpRouteDump, IpRouteLookup, SetIpFlowHash, SetIpFlowHashRouterId,
+    SwInterfaceIp6SetLinkLocalAddress,
+};
+use asf_vocab::api::ip6_nd::{
+    Ip6RaEvent, Ip6ndSendRouterSolicitation, SwInterfaceIp6ndRaDump, WantIp6RaEvents,
+};
+use asf_vocab::api::ip_types::AddressFamily;
+use asf_vocab::api::punt::{IpProto, Punt, PuntL4, PuntType, PuntUnion, SetPunt};
+use asf_vocab::api::rd_cp::Ip6NdAddressAutoconfig;
+use asf_vocab::objects::{
+    self, GreTunnel, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress, IpIpTunnel, IpMRoute,
+    IpPathMtu, IpRoute, IpRouteV2, IpTable, Loopback, MRoutePath, MplsIpBind, MplsLabel, MplsRoute,
+    MplsTable, Neighbor, RoutePath, Teib, VppObject,
+};
+use asf_vocab::pg::{self, Filter, PgInterface, RaConfig, RaPrefix, SubInterface};
 
 use crate::ip_shared::{
     address_replace_test, deag_test, fib_test, interface_rx, ip_header, punt_police_and_redirect,
@@ -2543,7 +2543,7 @@ fn create_ra_packet(pg: &PgInterface, routerlifetime: Option<u16>) -> Packet {
 /// The IPv6 FIB of table 0 (`ip_route_dump(0, True)`).
 fn fib6(t: &mut TestCase) -> TestResult<Vec<IpRouteDetails>> {
     Ok(t.api().dump(&IpRouteDump {
-        table: asf_core::api::vpp::ip::IpTable {
+        table: asf_vocab::api::ip::IpTable {
             table_id: 0,
             is_ip6: true,
             ..Default::default()

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use asf_core::objects::{self, IpRoute, RoutePath};
 use asf_core::packet::{Ether, Ipv4, Ipv6, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::objects::{self, IpRoute, RoutePath};
+use asf_vocab::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface};
 
 const N_PKTS_IN_STREAM: usize = 300;
 const SIZES: [usize; 3] = [64, 1500, 9018];

@@ -5,14 +5,14 @@ use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use asf_core::api::vpp::l2::{
+use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::{
     BdFlags, BridgeDomainAddDelV2, BridgeFlags, L2MacsEvent, L2fibAddDel, L2fibFlushAll,
     L2fibFlushBd, L2fibFlushInt, L2fibSetScanDelay, MacEventAction, SwInterfaceSetL2Bridge,
     WantL2MacsEvents, WantL2MacsEvents2,
 };
-use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, Expect, PacketInfos, PgInterface};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, Expect, PacketInfos, PgInterface};
 
 const N_BRS: [u32; 2] = [1, 2];
 const N_IFS_PER_BD: usize = 4;

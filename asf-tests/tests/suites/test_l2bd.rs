@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
-use asf_core::api::vpp::l2::SwInterfaceSetL2Bridge;
 use asf_core::packet::{Dot1Q, Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface, SubInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::SwInterfaceSetL2Bridge;
+use asf_vocab::pg::{self, extend_packet, PacketInfo, PacketInfos, PgInterface, SubInterface};
 
 const BD_ID: u32 = 1;
 const MAC_ENTRIES_COUNT: usize = 100;

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
-use asf_core::api::vpp::l2::{
+use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::{
     BdFlags, BridgeDomainAddDelV2, BridgeDomainDump, BridgeFlags, SwInterfaceSetL2Bridge,
 };
-use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, PacketInfos, PgInterface};
 
 const N_BD: usize = 5;
 const IFS_PER_BD: usize = 3;

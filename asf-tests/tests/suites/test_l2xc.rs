@@ -3,10 +3,10 @@
 
 use std::net::Ipv4Addr;
 
-use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
 use asf_core::packet::{Ether, Ipv4, Mac, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
+use asf_vocab::pg::{self, extend_packet, PacketInfos, PgInterface};
 
 const HOSTS_NR: u32 = 10;
 const SIZES: [usize; 4] = [64, 512, 1518, 9018];

@@ -8,15 +8,15 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use asf_core::api::vpp::ip::{FibPathNhProto, FibPathType};
-use asf_core::api::vpp::l2::{SwInterfaceSetL2Bridge, SwInterfaceSetL2Xconnect};
-use asf_core::objects::{
+use asf_core::packet::{Arp, Ether, Icmp, Icmpv6, Ipv4, Ipv6, Mac, Mpls, Packet, Raw, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::ip::{FibPathNhProto, FibPathType};
+use asf_vocab::api::l2::{SwInterfaceSetL2Bridge, SwInterfaceSetL2Xconnect};
+use asf_vocab::objects::{
     self, IpMRoute, IpRoute, IpTable, MRoutePath, MplsIpBind, MplsLabel, MplsRoute, MplsTable,
     MplsTunnel, RoutePath,
 };
-use asf_core::packet::{Arp, Ether, Icmp, Icmpv6, Ipv4, Ipv6, Mac, Mpls, Packet, Raw, Udp};
-use asf_core::pg::{self, extend_packet, PacketInfos, PgInterface, SendOptions};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, extend_packet, PacketInfos, PgInterface, SendOptions};
 
 const NUM_PKTS: usize = 67;
 

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use asf_core::api::vpp::interface::{SwInterfaceDump, SwInterfaceSetMtu};
 use asf_core::packet::{Ether, Icmp, Icmpv6, Ipv4, Ipv6, Packet, Raw, Udp};
-use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::{SwInterfaceDump, SwInterfaceSetMtu};
+use asf_vocab::pg::{self, PgInterface};
 
 fn set_up_class(t: &mut TestCase) -> TestResult {
     pg::create_interfaces(t, 0..2)?;

@@ -6,20 +6,20 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use asf_core::api::vpp::arp::{ProxyArp, ProxyArpAddDel};
-use asf_core::api::vpp::ip::{FibPathType, IpPuntRedirect, IpUnnumberedDump, PuntRedirect};
-use asf_core::api::vpp::ip_neighbor::{
+use asf_core::packet::{Arp, Dot1Q, Ether, Ipv4, Ipv6, Mac, Mpls, Packet, Raw, Tcp, Udp};
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::arp::{ProxyArp, ProxyArpAddDel};
+use asf_vocab::api::ip::{FibPathType, IpPuntRedirect, IpUnnumberedDump, PuntRedirect};
+use asf_vocab::api::ip_neighbor::{
     IpNeighborConfig, IpNeighborConfigGet, IpNeighborDump, IpNeighborEvent, IpNeighborEventFlags,
     IpNeighborEventV2, IpNeighborFlush, IpNeighborReplaceBegin, IpNeighborReplaceEnd,
     WantIpNeighborEvents, WantIpNeighborEventsV2,
 };
-use asf_core::api::vpp::ip_types::AddressFamily;
-use asf_core::objects::{
+use asf_vocab::api::ip_types::AddressFamily;
+use asf_vocab::objects::{
     self, find_nbr, IpInterfaceAddress, IpRoute, IpTable, MplsLabel, Neighbor, RoutePath, VppObject,
 };
-use asf_core::packet::{Arp, Dot1Q, Ether, Ipv4, Ipv6, Mac, Mpls, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, PgInterface, SendOptions, SubInterface, DOT1AD_TYPE};
-use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, PgInterface, SendOptions, SubInterface, DOT1AD_TYPE};
 
 const NUM_PKTS: usize = 67;
 

@@ -2,8 +2,8 @@
 //! and IPv6 modes, with checksum offload and GSO.
 
 use asf_core::packet::{Ether, Ipv4, Ipv6, Packet, Raw, Tcp, Udp};
-use asf_core::pg::{self, PgConfig, PgInterface, PgMode};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::pg::{self, PgConfig, PgInterface, PgMode};
 
 /// The original's setUp: pg0 Ethernet, pg1 IPv4, pg2 IPv6, pg3 with
 /// checksum offload, pg4 with GSO (segment size 1458); addresses, ARP and ND.

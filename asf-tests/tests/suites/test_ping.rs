@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use crate::api::ping::{PingFinishedEvent, WantPingFinishedEvents};
-use asf_core::objects::{self, IpInterfaceAddress, IpRoute, Neighbor, RoutePath};
 use asf_core::packet::{Icmp, Ipv4, Packet};
-use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::objects::{self, IpInterfaceAddress, IpRoute, Neighbor, RoutePath};
+use asf_vocab::pg::{self, PgInterface};
 
 fn set_up_class(t: &mut TestCase) -> TestResult {
     for i in pg::create_interfaces(t, 0..2)? {

@@ -2,8 +2,8 @@
 
 use asf_core::{vpp_test, TestCase, TestResult};
 
-use asf_core::api::vpp::policer::Sse2QosPolicerType;
-use asf_core::objects::{self, Policer, PolicerStats};
+use asf_vocab::api::policer::Sse2QosPolicerType;
+use asf_vocab::objects::{self, Policer, PolicerStats};
 
 // Default for the tests is 10s of "Green" packets at 8Mbps, ie. 10M bytes.
 // The policer helper CLI "sends" 500 byte packets, so default is 20000.

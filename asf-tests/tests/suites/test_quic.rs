@@ -64,14 +64,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::helper::{Helper, HelperExit, RunningHelper};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::SwInterfaceDump;
 
 use crate::vpp_objects::{
     admin, config_ip4, ip_table, local_ip4, namespace_on, route_via_table, set_table_ip4,
 };
-use asf_core::objects::{IpTable, VppObject};
+use asf_vocab::objects::{IpTable, VppObject};
 
 /// `server_appns` of the original.
 const SERVER_APPNS: &str = "server";
@@ -242,7 +242,7 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
         Some(_) => (Some(EXT_SECRETS.0), Some(EXT_SECRETS.1)),
         None => (None, None),
     };
-    let created = t.create_loopback_interfaces(2)?;
+    let created = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
     let lo = [created[0], created[1]];
     *STATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(State { lo, secrets });
     for (table_id, &sw) in (1_u32..).zip(lo.iter()) {

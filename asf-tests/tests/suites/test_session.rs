@@ -5,8 +5,8 @@ use crate::api::session::{
     AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisableV2, SessionRuleAddDel,
     SessionRuleAddDelReply, SessionRuleScope, SessionRulesDump, SessionRulesV2Dump, TransportProto,
 };
-use asf_core::api::vpp::interface::SwInterfaceDump;
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::SwInterfaceDump;
 
 use crate::vpp_objects::{
     ip6_table, ip_table, local_ip4, namespace_on, session_off, session_on, two_tables,
@@ -153,7 +153,7 @@ mod svm_fifo {
 }
 
 fn one_loopback(t: &mut TestCase) -> TestResult {
-    t.create_loopback_interfaces(1)?;
+    asf_vocab::objects::create_loopback_interfaces(t, 1)?;
     Ok(())
 }
 

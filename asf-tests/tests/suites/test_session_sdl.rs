@@ -25,7 +25,7 @@ fn loops() -> [u32; 2] {
 /// The original's setUp: two loopbacks, up, in tables 0 and 1 (IPv4 and
 /// IPv6), with their local addresses.
 fn set_up(t: &mut TestCase) -> TestResult {
-    let lo = t.create_loopback_interfaces(2)?;
+    let lo = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
     *LOOPS.lock().unwrap_or_else(|e| e.into_inner()) = lo.clone();
     for (table_id, &sw) in lo.iter().enumerate() {
         let table_id = table_id as u32;

@@ -3,14 +3,14 @@
 //! VLAN sub-interface with tag rewrite, a VXLAN tunnel, a GRE (TEB) tunnel's
 //! sub-interface or an ERSPAN tunnel.
 
-use asf_core::api::vpp::gre::GreTunnelType;
-use asf_core::api::vpp::span::SpanState;
-use asf_core::objects::{self, BridgeDomainPort, GreTunnel, L2Xconnect, Span, VxlanTunnel};
 use asf_core::packet::{Erspan, Ether, Ipv4, Packet, Raw, Udp, Vxlan};
-use asf_core::pg::{
+use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::gre::GreTunnelType;
+use asf_vocab::api::span::SpanState;
+use asf_vocab::objects::{self, BridgeDomainPort, GreTunnel, L2Xconnect, Span, VxlanTunnel};
+use asf_vocab::pg::{
     self, extend_packet, remove_tag, PgInterface, SubInterface, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE,
 };
-use asf_core::{vpp_test, TestCase, TestResult};
 
 const PKTS_PER_BURST: usize = 257;
 const BD_ID: u32 = 55;

@@ -62,7 +62,7 @@ fn loops() -> [u32; 2] {
 /// Creates the two loopbacks of a test and remembers them (they are
 /// removed at tear-down by asf's registry).
 fn create_loops(t: &mut TestCase) -> TestResult<[u32; 2]> {
-    let lo = t.create_loopback_interfaces(2)?;
+    let lo = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
     let lo = [lo[0], lo[1]];
     *LOOPS.lock().unwrap_or_else(|e| e.into_inner()) = lo;
     Ok(lo)

@@ -6,9 +6,9 @@ use crate::api::vhost_user::{
     CreateVhostUserIfV2, DeleteVhostUserIf, SwInterfaceVhostUserDetails, SwInterfaceVhostUserDump,
 };
 use asf_core::api::values::{mac_ntop, mac_pton};
-use asf_core::api::vpp::interface::{SwInterfaceDump, SwInterfaceEvent, WantInterfaceEvents};
 use asf_core::case::assert_equal;
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::{SwInterfaceDump, SwInterfaceEvent, WantInterfaceEvents};
 
 use crate::vpp_objects::admin;
 

@@ -3,8 +3,8 @@
 
 use crate::api::interface::SwInterfaceSetMacAddress;
 use asf_core::api::values::{mac_ntop, mac_pton};
-use asf_core::api::vpp::interface::{SwInterfaceDetails, SwInterfaceDump};
 use asf_core::{vpp_test, Skip, TestCase, TestResult};
+use asf_vocab::api::interface::{SwInterfaceDetails, SwInterfaceDump};
 
 fn interface_name(sw_if: &SwInterfaceDetails) -> String {
     sw_if.interface_name.to_string()

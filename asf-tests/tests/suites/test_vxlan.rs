@@ -5,17 +5,17 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use asf_core::api::vpp::interface::SwInterfaceSetMtu;
-use asf_core::api::vpp::ip::IpRouteLookup;
-use asf_core::api::vpp::l2::SwInterfaceSetL2Xconnect;
-use asf_core::objects::{
-    self, BridgeDomainPort, IpRoute, IpTable, Neighbor, RoutePath, VppObject, VxlanTunnel,
-};
 use asf_core::packet::{
     reassemble4_ether, Arp, Ether, Ipv4, Ipv6, Mac, Mpls, Packet, Raw, Udp, UdpLayer, Vxlan,
 };
-use asf_core::pg::{self, PgInterface};
 use asf_core::{vpp_test, TestCase, TestResult};
+use asf_vocab::api::interface::SwInterfaceSetMtu;
+use asf_vocab::api::ip::IpRouteLookup;
+use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
+use asf_vocab::objects::{
+    self, BridgeDomainPort, IpRoute, IpTable, Neighbor, RoutePath, VppObject, VxlanTunnel,
+};
+use asf_vocab::pg::{self, PgInterface};
 
 const MCAST_IP4: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 1);
 const FLAGS: u8 = 0x8;

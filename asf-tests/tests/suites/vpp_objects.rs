@@ -1,15 +1,15 @@
 //! Set-ups the ported `test/asf` suites share (not a suite): the session
 //! layer, application namespaces, two tables with a loopback each, host
 //! interfaces plumbed to VPP. Tables, routes and addresses are asf-core's
-//! objects (`asf_core::objects`).
+//! objects (`asf_vocab::objects`).
 
 use crate::api::interface::SwInterfaceSetTable;
 use crate::api::session::{
     AppNamespaceAddDelV4, RtBackendEngine, SessionEnableDisable, SessionEnableDisableV2,
 };
-use asf_core::api::vpp::interface::{IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags};
-use asf_core::objects::{IpInterfaceAddress, IpRoute, IpTable, RoutePath, VppObject};
 use asf_core::{TestCase, TestResult};
+use asf_vocab::api::interface::{IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags};
+use asf_vocab::objects::{IpInterfaceAddress, IpRoute, IpTable, RoutePath, VppObject};
 
 /// `session_enable_disable(is_enable=True)`: the set-up of the session
 /// and TCP unit-test classes.
@@ -165,7 +165,7 @@ pub fn namespace_on(
 /// each. Returns the loopbacks.
 pub fn two_tables(t: &mut TestCase) -> TestResult<[u32; 2]> {
     session_on(t)?;
-    let lo = t.create_loopback_interfaces(2)?;
+    let lo = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
     for (table_id, &sw) in lo.iter().enumerate() {
         let table_id = table_id as u32;
         admin(t, sw, true)?;

@@ -210,7 +210,7 @@ impl PacketInfos {
         cursor: &mut InfoCursor,
         p: &Packet,
         dst: u32,
-    ) -> crate::case::TestResult<(PacketInfo, &Packet)> {
+    ) -> asf_core::case::TestResult<(PacketInfo, &Packet)> {
         let info = PacketInfo::of(p)?;
         assert_eq!(
             info.dst, dst as i32,

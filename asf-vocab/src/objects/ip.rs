@@ -4,18 +4,18 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::api::client::ApiClient;
-use crate::api::vpp::interface::SwInterfaceAddDelAddress;
-use crate::api::vpp::ip::{
+use crate::api::interface::SwInterfaceAddDelAddress;
+use crate::api::ip::{
     FibMplsLabel, FibPath, FibPathFlags, FibPathNh, FibPathNhProto, FibPathType, IpMrouteDetails,
     IpMrouteDump, IpPathMtu as ApiPathMtu, IpPathMtuDetails, IpPathMtuGet, IpPathMtuReplaceBegin,
     IpPathMtuReplaceEnd, IpPathMtuUpdate, IpRoute as ApiRoute, IpRouteAddDel, IpRouteDetails,
     IpRouteDump, IpRouteLookup, IpTable as ApiTable, IpTableAddDel, IpTableFlush,
     IpTableReplaceBegin, IpTableReplaceEnd,
 };
-use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
-use crate::api::vpp::ip_types::{AddressFamily, AddressUnion, Prefix};
-use crate::case::{TestCase, TestResult};
+use crate::api::ip_neighbor::{IpNeighbor, IpNeighborAddDel, IpNeighborDump, IpNeighborFlags};
+use crate::api::ip_types::{AddressFamily, AddressUnion, Prefix};
+use asf_core::api::client::ApiClient;
+use asf_core::case::{TestCase, TestResult};
 
 use super::object::AddDel;
 
@@ -82,7 +82,7 @@ impl AddDel for IpInterfaceAddress {
     /// local routes (VPP's framework's three checks).
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let ip = self.prefix.address.ip();
-        let found = api.dump(&crate::api::vpp::ip::IpAddressDump {
+        let found = api.dump(&crate::api::ip::IpAddressDump {
             sw_if_index: self.sw_if_index,
             is_ipv6: ip.is_ipv6(),
         })?;
@@ -126,7 +126,7 @@ impl Neighbor {
     pub fn new(sw_if_index: u32, mac: &str, ip: &str) -> TestResult<Neighbor> {
         Ok(Neighbor {
             sw_if_index,
-            mac: crate::api::values::mac_pton(mac)?,
+            mac: asf_core::api::values::mac_pton(mac)?,
             ip: ip.parse().map_err(|e| format!("{ip:?}: {e}"))?,
             is_static: false,
             no_fib_entry: false,
@@ -142,7 +142,7 @@ impl Neighbor {
 
     /// What its adjacency counted (`get_stats`; `adj counters enable`
     /// first).
-    pub fn stats(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+    pub fn stats(&self, t: &mut TestCase) -> TestResult<asf_core::stats::Combined> {
         route_counter(t, "/net/adjacency", self.stats_index)
     }
 }
@@ -194,7 +194,7 @@ impl AddDel for Neighbor {
         }
     }
 
-    fn added(&mut self, reply: &crate::api::vpp::ip_neighbor::IpNeighborAddDelReply) {
+    fn added(&mut self, reply: &crate::api::ip_neighbor::IpNeighborAddDelReply) {
         self.stats_index = reply.stats_index;
     }
 
@@ -246,7 +246,7 @@ impl AddDel for IpTable {
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let any: Prefix = prefix(if self.is_ip6 { "::/0" } else { "0.0.0.0/0" })?;
-        let r = api.expect(crate::api::client::Expect::Any, |api| {
+        let r = api.expect(asf_core::api::client::Expect::Any, |api| {
             api.request(&IpRouteLookup {
                 table_id: self.table_id,
                 exact: 1,
@@ -515,12 +515,12 @@ impl IpRoute {
     }
 
     /// What traffic to the route has counted (`get_stats_to`).
-    pub fn stats_to(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+    pub fn stats_to(&self, t: &mut TestCase) -> TestResult<asf_core::stats::Combined> {
         route_counter(t, "/net/route/to", self.stats_index)
     }
 
     /// What traffic through the route has counted (`get_stats_via`).
-    pub fn stats_via(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+    pub fn stats_via(&self, t: &mut TestCase) -> TestResult<asf_core::stats::Combined> {
         route_counter(t, "/net/route/via", self.stats_index)
     }
 }
@@ -584,7 +584,7 @@ pub(crate) fn route_counter(
     t: &mut TestCase,
     counter: &str,
     stats_index: u32,
-) -> TestResult<crate::stats::Combined> {
+) -> TestResult<asf_core::stats::Combined> {
     if stats_index == u32::MAX {
         return Err(
             format!("{counter}: the route has no stats index (added with objects::add?)").into(),
@@ -623,7 +623,7 @@ impl AddDel for IpRoute {
         }
     }
 
-    fn added(&mut self, reply: &crate::api::vpp::ip::IpRouteAddDelReply) {
+    fn added(&mut self, reply: &crate::api::ip::IpRouteAddDelReply) {
         self.stats_index = reply.stats_index;
     }
 
@@ -674,7 +674,7 @@ impl IpMRoute {
         self.rpf_id = rpf_id;
         let mut route = self.encode();
         route.paths.clear();
-        t.api().request(&crate::api::vpp::ip::IpMrouteAddDel {
+        t.api().request(&crate::api::ip::IpMrouteAddDel {
             is_add: true,
             is_multipath: true,
             route,
@@ -704,8 +704,8 @@ impl IpMRoute {
         })
     }
 
-    fn encode(&self) -> crate::api::vpp::ip::IpMroute {
-        use crate::api::vpp::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
+    fn encode(&self) -> crate::api::ip::IpMroute {
+        use crate::api::ip::{IpMroute, MfibEntryFlags, MfibItfFlags, MfibPath, Mprefix};
         let union = |a: IpAddr| match a {
             IpAddr::V4(a) => AddressUnion::from_ip4(&a.octets()),
             IpAddr::V6(a) => AddressUnion::from_ip6(&a.octets()),
@@ -753,10 +753,10 @@ impl fmt::Display for IpMRoute {
 }
 
 impl AddDel for IpMRoute {
-    type Request = crate::api::vpp::ip::IpMrouteAddDel;
+    type Request = crate::api::ip::IpMrouteAddDel;
 
     fn request(&self, is_add: bool) -> Self::Request {
-        crate::api::vpp::ip::IpMrouteAddDel {
+        crate::api::ip::IpMrouteAddDel {
             is_add,
             is_multipath: true,
             route: self.encode(),
@@ -877,7 +877,7 @@ impl fmt::Display for Ip6LinkLocalAddress {
 
 impl super::VppObject for Ip6LinkLocalAddress {
     fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
-        api.request(&crate::api::vpp::ip::SwInterfaceIp6SetLinkLocalAddress {
+        api.request(&crate::api::ip::SwInterfaceIp6SetLinkLocalAddress {
             sw_if_index: self.sw_if_index,
             ip: self.addr.octets(),
         })?;
@@ -890,7 +890,7 @@ impl super::VppObject for Ip6LinkLocalAddress {
 
     /// The interface's link-local address is this one.
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let r = api.request(&crate::api::vpp::ip::SwInterfaceIp6GetLinkLocalAddress {
+        let r = api.request(&crate::api::ip::SwInterfaceIp6GetLinkLocalAddress {
             sw_if_index: self.sw_if_index,
         })?;
         Ok(std::net::Ipv6Addr::from(r.ip) == self.addr)
@@ -921,16 +921,16 @@ impl fmt::Display for IpRouteV2 {
 }
 
 impl AddDel for IpRouteV2 {
-    type Request = crate::api::vpp::ip::IpRouteAddDelV2;
+    type Request = crate::api::ip::IpRouteAddDelV2;
 
     /// As [`IpRoute`]'s: adding replaces the source's paths, removing
     /// takes the source's route.
     fn request(&self, is_add: bool) -> Self::Request {
         let v1 = self.route.request(is_add).route;
-        crate::api::vpp::ip::IpRouteAddDelV2 {
+        crate::api::ip::IpRouteAddDelV2 {
             is_add,
             is_multipath: false,
-            route: crate::api::vpp::ip::IpRouteV2 {
+            route: crate::api::ip::IpRouteV2 {
                 table_id: v1.table_id,
                 prefix: v1.prefix,
                 paths: v1.paths,
@@ -940,7 +940,7 @@ impl AddDel for IpRouteV2 {
         }
     }
 
-    fn added(&mut self, reply: &crate::api::vpp::ip::IpRouteAddDelV2Reply) {
+    fn added(&mut self, reply: &crate::api::ip::IpRouteAddDelV2Reply) {
         self.route.stats_index = reply.stats_index;
     }
 
@@ -961,8 +961,8 @@ pub fn route_v2_dump(
     table_id: u32,
     is_ip6: bool,
     src: u8,
-) -> TestResult<Vec<crate::api::vpp::ip::IpRouteV2Details>> {
-    Ok(api.dump(&crate::api::vpp::ip::IpRouteV2Dump {
+) -> TestResult<Vec<crate::api::ip::IpRouteV2Details>> {
+    Ok(api.dump(&crate::api::ip::IpRouteV2Dump {
         src,
         table: ApiTable {
             table_id,
@@ -989,10 +989,10 @@ impl fmt::Display for Ip6NdProxy {
 }
 
 impl AddDel for Ip6NdProxy {
-    type Request = crate::api::vpp::ip6_nd::Ip6ndProxyAddDel;
+    type Request = crate::api::ip6_nd::Ip6ndProxyAddDel;
 
     fn request(&self, is_add: bool) -> Self::Request {
-        crate::api::vpp::ip6_nd::Ip6ndProxyAddDel {
+        crate::api::ip6_nd::Ip6ndProxyAddDel {
             sw_if_index: self.sw_if_index,
             is_add,
             ip: self.ip.octets(),
@@ -1004,12 +1004,12 @@ impl AddDel for Ip6NdProxy {
     /// dumps nothing while `show ip6 fib` shows the proxy's entry.)
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let table = api
-            .request(&crate::api::vpp::interface::SwInterfaceGetTable {
+            .request(&crate::api::interface::SwInterfaceGetTable {
                 sw_if_index: self.sw_if_index,
                 is_ipv6: true,
             })?
             .vrf_id;
-        let sources = api.dump(&crate::api::vpp::fib::FibSourceDump)?;
+        let sources = api.dump(&crate::api::fib::FibSourceDump)?;
         let Some(src) = sources
             .iter()
             .find(|s| s.src.name.as_str() == "IPv6-proxy-nd")

@@ -5,11 +5,11 @@
 use asf_packet::{Dot1Q, Ether, Layer, Packet};
 
 use super::interface::PgInterface;
-use crate::api::vpp::interface::{
+use crate::api::interface::{
     CreateSubif, CreateVlanSubif, DeleteSubif, IfStatusFlags, SubIfFlags, SwInterfaceSetFlags,
 };
-use crate::api::vpp::l2::L2InterfaceVlanTagRewrite;
-use crate::case::{TestCase, TestResult};
+use crate::api::l2::L2InterfaceVlanTagRewrite;
+use asf_core::case::{TestCase, TestResult};
 
 /// The EtherType of an 802.1Q tag.
 pub const DOT1Q_TYPE: u16 = 0x8100;
@@ -342,19 +342,19 @@ impl std::fmt::Display for SubInterface {
 impl crate::objects::VppObject for SubInterface {
     /// A sub-interface is made by [`SubInterface::dot1q`] or
     /// [`SubInterface::dot1ad`], which learn its index.
-    fn add_vpp_config(&mut self, _api: &mut crate::api::client::ApiClient) -> TestResult {
+    fn add_vpp_config(&mut self, _api: &mut asf_core::api::client::ApiClient) -> TestResult {
         Err("a sub-interface is created with SubInterface::dot1q or ::dot1ad".into())
     }
 
-    fn remove_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult {
+    fn remove_vpp_config(&self, api: &mut asf_core::api::client::ApiClient) -> TestResult {
         api.request(&DeleteSubif {
             sw_if_index: self.sw_if_index,
         })?;
         Ok(())
     }
 
-    fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {
-        let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
+    fn query_vpp_config(&self, api: &mut asf_core::api::client::ApiClient) -> TestResult<bool> {
+        let d = api.dump(&crate::api::interface::SwInterfaceDump {
             sw_if_index: self.sw_if_index,
             ..Default::default()
         })?;

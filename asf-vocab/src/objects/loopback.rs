@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::api::client::ApiClient;
-use crate::case::{TestCase, TestResult};
+use asf_core::api::client::ApiClient;
+use asf_core::case::{TestCase, TestResult};
 
 use super::object::{add, VppObject};
 
@@ -26,6 +26,23 @@ impl Loopback {
     }
 }
 
+/// Creates `n` loopbacks, sets them admin up, and registers them for
+/// removal at tear-down; returns their `sw_if_index`es (VPP's framework's
+/// `create_loopback_interfaces`).
+pub fn create_loopback_interfaces(t: &mut TestCase, n: usize) -> TestResult<Vec<u32>> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let lo = Loopback::create(t)?;
+        t.api()
+            .request(&crate::api::interface::SwInterfaceSetFlags {
+                sw_if_index: lo.sw_if_index,
+                flags: crate::api::interface::IfStatusFlags::ADMIN_UP,
+            })?;
+        out.push(lo.sw_if_index);
+    }
+    Ok(out)
+}
+
 impl fmt::Display for Loopback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "loopback-{}", self.sw_if_index)
@@ -35,20 +52,20 @@ impl fmt::Display for Loopback {
 impl VppObject for Loopback {
     fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
         self.sw_if_index = api
-            .request(&crate::api::vpp::interface::CreateLoopback::default())?
+            .request(&crate::api::interface::CreateLoopback::default())?
             .sw_if_index;
         Ok(())
     }
 
     fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
-        api.request(&crate::api::vpp::interface::DeleteLoopback {
+        api.request(&crate::api::interface::DeleteLoopback {
             sw_if_index: self.sw_if_index,
         })?;
         Ok(())
     }
 
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
+        let d = api.dump(&crate::api::interface::SwInterfaceDump {
             sw_if_index: self.sw_if_index,
             ..Default::default()
         })?;

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use crate::api::client::ApiClient;
-use crate::case::TestResult;
+use asf_core::api::client::ApiClient;
+use asf_core::case::TestResult;
 
 use super::object::AddDel;
 
@@ -52,10 +52,10 @@ impl fmt::Display for BridgeDomain {
 }
 
 impl AddDel for BridgeDomain {
-    type Request = crate::api::vpp::l2::BridgeDomainAddDelV2;
+    type Request = crate::api::l2::BridgeDomainAddDelV2;
 
     fn request(&self, is_add: bool) -> Self::Request {
-        crate::api::vpp::l2::BridgeDomainAddDelV2 {
+        crate::api::l2::BridgeDomainAddDelV2 {
             bd_id: self.bd_id,
             flood: self.flood,
             uu_flood: self.uu_flood,
@@ -69,7 +69,7 @@ impl AddDel for BridgeDomain {
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::l2::BridgeDomainDump {
+        let found = api.dump(&crate::api::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
         })?;
@@ -109,11 +109,11 @@ impl fmt::Display for BridgeDomainPort {
 }
 
 impl AddDel for BridgeDomainPort {
-    type Request = crate::api::vpp::l2::SwInterfaceSetL2Bridge;
+    type Request = crate::api::l2::SwInterfaceSetL2Bridge;
 
     fn request(&self, enable: bool) -> Self::Request {
-        use crate::api::vpp::l2::L2PortType;
-        crate::api::vpp::l2::SwInterfaceSetL2Bridge {
+        use crate::api::l2::L2PortType;
+        crate::api::l2::SwInterfaceSetL2Bridge {
             rx_sw_if_index: self.sw_if_index,
             bd_id: self.bd_id,
             port_type: if self.bvi {
@@ -127,7 +127,7 @@ impl AddDel for BridgeDomainPort {
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::l2::BridgeDomainDump {
+        let found = api.dump(&crate::api::l2::BridgeDomainDump {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
         })?;
@@ -176,17 +176,17 @@ impl fmt::Display for L2FibEntry {
             f,
             "L2FibEntry-{}-{}-{}",
             self.bd_id,
-            crate::api::values::mac_ntop(&self.mac),
+            asf_core::api::values::mac_ntop(&self.mac),
             self.sw_if_index
         )
     }
 }
 
 impl AddDel for L2FibEntry {
-    type Request = crate::api::vpp::l2::L2fibAddDel;
+    type Request = crate::api::l2::L2fibAddDel;
 
     fn request(&self, is_add: bool) -> Self::Request {
-        crate::api::vpp::l2::L2fibAddDel {
+        crate::api::l2::L2fibAddDel {
             mac: self.mac,
             bd_id: self.bd_id,
             sw_if_index: self.sw_if_index,
@@ -198,7 +198,7 @@ impl AddDel for L2FibEntry {
     }
 
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::l2::L2FibTableDump { bd_id: self.bd_id })?;
+        let found = api.dump(&crate::api::l2::L2FibTableDump { bd_id: self.bd_id })?;
         Ok(found
             .iter()
             .any(|d| d.mac == self.mac && d.sw_if_index == self.sw_if_index))
@@ -221,10 +221,10 @@ impl fmt::Display for L2Xconnect {
 }
 
 impl AddDel for L2Xconnect {
-    type Request = crate::api::vpp::l2::SwInterfaceSetL2Xconnect;
+    type Request = crate::api::l2::SwInterfaceSetL2Xconnect;
 
     fn request(&self, enable: bool) -> Self::Request {
-        crate::api::vpp::l2::SwInterfaceSetL2Xconnect {
+        crate::api::l2::SwInterfaceSetL2Xconnect {
             rx_sw_if_index: self.rx_sw_if_index,
             tx_sw_if_index: self.tx_sw_if_index,
             enable,
@@ -234,7 +234,7 @@ impl AddDel for L2Xconnect {
     /// From `show mode <rx>`: `l2 xconnect <rx> <tx>`.
     fn query(&self, api: &mut ApiClient) -> TestResult<bool> {
         let name = |api: &mut ApiClient, i: u32| -> TestResult<String> {
-            let d = api.dump(&crate::api::vpp::interface::SwInterfaceDump {
+            let d = api.dump(&crate::api::interface::SwInterfaceDump {
                 sw_if_index: i,
                 ..Default::default()
             })?;

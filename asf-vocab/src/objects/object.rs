@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use crate::api::client::ApiClient;
-use crate::api::message::Request;
-use crate::case::{TestCase, TestResult};
+use asf_core::api::client::ApiClient;
+use asf_core::api::message::Request;
+use asf_core::case::{TestCase, TestResult};
 
 /// A VPP object a test configures.
 pub trait VppObject: fmt::Display + Clone + Send + 'static {

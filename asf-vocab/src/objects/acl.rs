@@ -6,15 +6,15 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 use super::object::VppObject;
-use crate::api::client::ApiClient;
-use crate::api::vpp::acl::{
+use crate::api::acl::{
     AclAction, AclAddReplace, AclDel, AclDump, AclInterfaceEtypeWhitelistDump,
     AclInterfaceListDump, AclInterfaceSetAclList, AclInterfaceSetEtypeWhitelist,
     AclRule as ApiRule, IpProto, MacipAclAddReplace, MacipAclDel, MacipAclDetails, MacipAclDump,
     MacipAclInterfaceAddDel, MacipAclInterfaceGet, MacipAclRule,
 };
-use crate::api::vpp::ip_types::Prefix;
-use crate::case::TestResult;
+use crate::api::ip_types::Prefix;
+use asf_core::api::client::ApiClient;
+use asf_core::case::TestResult;
 
 /// One rule of an ACL (`AclRule`): what it does with packets from
 /// `src` to `dst` of protocol `proto` (0: any) whose source port (ICMP
@@ -93,7 +93,7 @@ impl Acl {
     }
 
     /// What VPP has of it (`dump`): its details, rules included.
-    pub fn dump(&self, api: &mut ApiClient) -> TestResult<Vec<crate::api::vpp::acl::AclDetails>> {
+    pub fn dump(&self, api: &mut ApiClient) -> TestResult<Vec<crate::api::acl::AclDetails>> {
         Ok(api.dump(&AclDump {
             acl_index: self.acl_index,
         })?)

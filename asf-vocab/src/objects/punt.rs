@@ -5,14 +5,14 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::api::client::ApiClient;
-use crate::api::vpp::ip::{IpPuntRedirect as ApiRedirect, IpPuntRedirectDump, PuntRedirect};
-use crate::api::vpp::policer::{
+use crate::api::ip::{IpPuntRedirect as ApiRedirect, IpPuntRedirectDump, PuntRedirect};
+use crate::api::policer::{
     IpPuntPolice, PolicerAdd, PolicerBindV2, PolicerConfig, PolicerDel, PolicerDumpV2,
     Sse2QosAction, Sse2QosActionType, Sse2QosPolicerType, Sse2QosRateType, Sse2QosRoundType,
 };
-use crate::case::{TestCase, TestResult};
-use crate::stats::StatValue;
+use asf_core::api::client::ApiClient;
+use asf_core::case::{TestCase, TestResult};
+use asf_core::stats::StatValue;
 
 use super::object::{AddDel, VppObject};
 

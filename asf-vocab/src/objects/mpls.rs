@@ -8,14 +8,14 @@ use std::fmt;
 
 use super::ip::{route_counter, RoutePath};
 use super::object::AddDel;
-use crate::api::client::ApiClient;
-use crate::api::vpp::ip::FibPathNhProto;
-use crate::api::vpp::ip_types::Prefix;
-use crate::api::vpp::mpls::{
+use crate::api::ip::FibPathNhProto;
+use crate::api::ip_types::Prefix;
+use crate::api::mpls::{
     MplsIpBindUnbind, MplsRoute as ApiMplsRoute, MplsRouteAddDel, MplsRouteAddDelReply,
     MplsRouteDump, MplsTable as ApiMplsTable, MplsTableAddDel, MplsTableDump,
 };
-use crate::case::{TestCase, TestResult};
+use asf_core::api::client::ApiClient;
+use asf_core::case::{TestCase, TestResult};
 
 /// An MPLS table (`VppMplsTable`); table 0 is made this way too.
 #[derive(Clone, Debug)]
@@ -93,12 +93,12 @@ impl MplsRoute {
     }
 
     /// What traffic to the route has counted (`get_stats_to`).
-    pub fn stats_to(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+    pub fn stats_to(&self, t: &mut TestCase) -> TestResult<asf_core::stats::Combined> {
         route_counter(t, "/net/route/to", self.stats_index)
     }
 
     /// What traffic through the route has counted (`get_stats_via`).
-    pub fn stats_via(&self, t: &mut TestCase) -> TestResult<crate::stats::Combined> {
+    pub fn stats_via(&self, t: &mut TestCase) -> TestResult<asf_core::stats::Combined> {
         route_counter(t, "/net/route/via", self.stats_index)
     }
 

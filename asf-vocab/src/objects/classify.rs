@@ -11,11 +11,11 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::object::{AddDel, VppObject};
-use crate::api::client::ApiClient;
-use crate::api::vpp::classify::{
+use crate::api::classify::{
     ClassifyAction, ClassifyAddDelSession, ClassifyAddDelTable, ClassifyTableIds,
 };
-use crate::case::TestResult;
+use asf_core::api::client::ApiClient;
+use asf_core::case::TestResult;
 
 /// Right-aligns `s` in `width` with zeros (Python's `{!s:0>width}`).
 fn zfill(s: &str, width: usize) -> String {

@@ -9,18 +9,18 @@ use std::net::IpAddr;
 
 use super::ip::RoutePath;
 use super::object::{AddDel, VppObject};
-use crate::api::client::ApiClient;
-use crate::api::vpp::gre::{
+use crate::api::gre::{
     GreTunnelAddDelV2, GreTunnelAddDelV2Reply, GreTunnelType, GreTunnelV2, GreTunnelV2Dump,
     TunnelEncapDecapFlags, TunnelMode,
 };
-use crate::api::vpp::mpls::{
+use crate::api::mpls::{
     MplsTunnel as ApiMplsTunnel, MplsTunnelAddDel, MplsTunnelAddDelReply, MplsTunnelDump,
 };
-use crate::api::vpp::span::{SpanState, SwInterfaceSpanDump, SwInterfaceSpanEnableDisable};
-use crate::api::vpp::teib::{TeibDump, TeibEntry, TeibEntryAddDel};
-use crate::api::vpp::vxlan::{VxlanAddDelTunnelV3, VxlanAddDelTunnelV3Reply, VxlanTunnelV2Dump};
-use crate::case::TestResult;
+use crate::api::span::{SpanState, SwInterfaceSpanDump, SwInterfaceSpanEnableDisable};
+use crate::api::teib::{TeibDump, TeibEntry, TeibEntryAddDel};
+use crate::api::vxlan::{VxlanAddDelTunnelV3, VxlanAddDelTunnelV3Reply, VxlanTunnelV2Dump};
+use asf_core::api::client::ApiClient;
+use asf_core::case::TestResult;
 
 /// A GRE tunnel (`VppGreInterface`): layer 3 (the default), transparent
 /// Ethernet bridging or ERSPAN; point-to-point (the default) or
@@ -451,7 +451,7 @@ impl fmt::Display for IpIpTunnel {
 
 impl VppObject for IpIpTunnel {
     fn add_vpp_config(&mut self, api: &mut ApiClient) -> TestResult {
-        use crate::api::vpp::ipip::{IpipAddTunnel, IpipTunnel, TunnelMode as IpipMode};
+        use crate::api::ipip::{IpipAddTunnel, IpipTunnel, TunnelMode as IpipMode};
         let r = api.request(&IpipAddTunnel {
             tunnel: IpipTunnel {
                 instance: u32::MAX,
@@ -467,7 +467,7 @@ impl VppObject for IpIpTunnel {
     }
 
     fn remove_vpp_config(&self, api: &mut ApiClient) -> TestResult {
-        api.request(&crate::api::vpp::ipip::IpipDelTunnel {
+        api.request(&crate::api::ipip::IpipDelTunnel {
             sw_if_index: self.sw_if_index,
         })?;
         Ok(())
@@ -475,7 +475,7 @@ impl VppObject for IpIpTunnel {
 
     /// The tunnel of its interface, with its ends.
     fn query_vpp_config(&self, api: &mut ApiClient) -> TestResult<bool> {
-        let found = api.dump(&crate::api::vpp::ipip::IpipTunnelDump {
+        let found = api.dump(&crate::api::ipip::IpipTunnelDump {
             sw_if_index: self.sw_if_index,
         })?;
         Ok(found.iter().any(|d| {

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use asf_packet::Mac;
 
-use crate::api::vpp::interface::{
+use crate::api::interface::{
     IfStatusFlags, SwInterfaceDump, SwInterfaceSetFlags, SwInterfaceSetTable,
 };
-use crate::api::vpp::ip6_nd::SwInterfaceIp6ndRaConfig;
-use crate::api::vpp::ip_neighbor::{IpNeighbor, IpNeighborAddDel};
-use crate::api::vpp::pg::{PgCreateInterfaceV3, PgInterfaceFlags, PgInterfaceMode};
-use crate::case::{TestCase, TestResult};
+use crate::api::ip6_nd::SwInterfaceIp6ndRaConfig;
+use crate::api::ip_neighbor::{IpNeighbor, IpNeighborAddDel};
+use crate::api::pg::{PgCreateInterfaceV3, PgInterfaceFlags, PgInterfaceMode};
+use asf_core::case::{TestCase, TestResult};
 
 /// What a pg interface takes and gives: Ethernet frames, or bare IPv4 or
 /// IPv6 packets.
@@ -169,7 +169,7 @@ pub fn create_interfaces_with(
             config.mode,
             intf.local_mac()
         );
-        let pg = &mut t.ext::<PgState>().interfaces;
+        let pg = &mut t.class_data::<PgState>().interfaces;
         pg.retain(|i| i.pg_index() != pg_index);
         pg.push(intf.clone());
         out.push(intf);
@@ -181,7 +181,7 @@ pub fn create_interfaces_with(
 /// VPP's addressing convention and configuration calls, for a bridge
 /// domain's routed port; no streams or captures of their own.
 pub fn create_bvi_interfaces(t: &mut TestCase, n: usize) -> TestResult<Vec<PgInterface>> {
-    use crate::api::vpp::l2::BviCreate;
+    use crate::api::l2::BviCreate;
     let mut out = Vec::new();
     for _ in 0..n {
         let sw_if_index = t
@@ -238,7 +238,7 @@ pub fn interfaces(t: &TestCase) -> TestResult<Vec<PgInterface>> {
 }
 
 fn created(t: &TestCase) -> &[PgInterface] {
-    t.ext_ref::<PgState>()
+    t.class_data_ref::<PgState>()
         .map_or(&[], |s| s.interfaces.as_slice())
 }
 
@@ -341,7 +341,7 @@ impl PgInterface {
     pub fn local_ip6_ll(&self, t: &mut TestCase) -> TestResult<Ipv6Addr> {
         let r = t
             .api()
-            .request(&crate::api::vpp::ip::SwInterfaceIp6GetLinkLocalAddress {
+            .request(&crate::api::ip::SwInterfaceIp6GetLinkLocalAddress {
                 sw_if_index: self.sw_if_index(),
             })?;
         Ok(r.ip.into())
@@ -367,7 +367,7 @@ impl PgInterface {
     /// Sets VPP's MAC on the interface (`set_mac`).
     pub fn set_mac(&self, t: &mut TestCase, mac: Mac) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::interface::SwInterfaceSetMacAddress {
+            .request(&crate::api::interface::SwInterfaceSetMacAddress {
                 sw_if_index: self.sw_if_index(),
                 mac_address: mac.0,
             })?;
@@ -525,7 +525,7 @@ impl PgInterface {
 
     fn unnumbered(&self, t: &mut TestCase, ip_sw_if_index: u32, is_add: bool) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::interface::SwInterfaceSetUnnumbered {
+            .request(&crate::api::interface::SwInterfaceSetUnnumbered {
                 sw_if_index: ip_sw_if_index,
                 unnumbered_sw_if_index: self.sw_if_index(),
                 is_add,
@@ -536,7 +536,7 @@ impl PgInterface {
     /// Turns proxy ARP on or off on the interface (`set_proxy_arp`).
     pub fn set_proxy_arp(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::arp::ProxyArpIntfcEnableDisable {
+            .request(&crate::api::arp::ProxyArpIntfcEnableDisable {
                 sw_if_index: self.sw_if_index(),
                 enable,
             })?;
@@ -555,7 +555,7 @@ impl PgInterface {
 
     fn mpls(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::mpls::SwInterfaceSetMplsEnable {
+            .request(&crate::api::mpls::SwInterfaceSetMplsEnable {
                 sw_if_index: self.sw_if_index(),
                 enable,
             })?;
@@ -564,11 +564,10 @@ impl PgInterface {
 
     /// Sets the interface's L3 MTU (`set_l3_mtu`).
     pub fn set_l3_mtu(&self, t: &mut TestCase, mtu: u32) -> TestResult<&Self> {
-        t.api()
-            .request(&crate::api::vpp::interface::SwInterfaceSetMtu {
-                sw_if_index: self.sw_if_index(),
-                mtu: [mtu, 0, 0, 0],
-            })?;
+        t.api().request(&crate::api::interface::SwInterfaceSetMtu {
+            sw_if_index: self.sw_if_index(),
+            mtu: [mtu, 0, 0, 0],
+        })?;
         Ok(self)
     }
 
@@ -594,7 +593,7 @@ impl PgInterface {
 
     fn ip6_enabled(&self, t: &mut TestCase, enable: bool) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::ip::SwInterfaceIp6EnableDisable {
+            .request(&crate::api::ip::SwInterfaceIp6EnableDisable {
                 sw_if_index: self.sw_if_index(),
                 enable,
             })?;
@@ -620,7 +619,7 @@ impl PgInterface {
     /// API defaults make them (`vpp_papi_provider.defaultmapping`).
     pub fn ip6_ra_prefix(&self, t: &mut TestCase, prefix: &str, p: RaPrefix) -> TestResult<&Self> {
         t.api()
-            .request(&crate::api::vpp::ip6_nd::SwInterfaceIp6ndRaPrefix {
+            .request(&crate::api::ip6_nd::SwInterfaceIp6ndRaPrefix {
                 sw_if_index: self.sw_if_index(),
                 prefix: prefix.parse()?,
                 use_default: p.use_default,
@@ -674,18 +673,18 @@ impl std::fmt::Display for PgInterface {
 impl crate::objects::VppObject for PgInterface {
     /// pg interfaces and BVIs are made by [`create_interfaces`] and
     /// [`create_bvi_interfaces`], which learn their index.
-    fn add_vpp_config(&mut self, _api: &mut crate::api::client::ApiClient) -> TestResult {
+    fn add_vpp_config(&mut self, _api: &mut asf_core::api::client::ApiClient) -> TestResult {
         Err("a pg interface or BVI is created with pg::create_interfaces or pg::create_bvi_interfaces".into())
     }
 
     /// `pg_delete_interface`, or `bvi_delete` for a BVI; a handle made by
     /// [`interface_of`] is removed with the object that made the interface.
-    fn remove_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult {
+    fn remove_vpp_config(&self, api: &mut asf_core::api::client::ApiClient) -> TestResult {
         let sw_if_index = self.sw_if_index();
         if self.is_pg() {
-            api.request(&crate::api::vpp::pg::PgDeleteInterface { sw_if_index })?;
+            api.request(&crate::api::pg::PgDeleteInterface { sw_if_index })?;
         } else if self.0.bvi {
-            api.request(&crate::api::vpp::l2::BviDelete { sw_if_index })?;
+            api.request(&crate::api::l2::BviDelete { sw_if_index })?;
         } else {
             return Err(format!(
                 "{} is removed with the object that made it (a tunnel, a loopback), not with its handle",
@@ -696,7 +695,7 @@ impl crate::objects::VppObject for PgInterface {
         Ok(())
     }
 
-    fn query_vpp_config(&self, api: &mut crate::api::client::ApiClient) -> TestResult<bool> {
+    fn query_vpp_config(&self, api: &mut asf_core::api::client::ApiClient) -> TestResult<bool> {
         let d = api.dump(&SwInterfaceDump {
             sw_if_index: self.sw_if_index(),
             ..SwInterfaceDump::default()

@@ -25,7 +25,7 @@ pub use ip::{
     IpMRoute, IpPathMtu, IpRoute, IpRouteV2, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };
 pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
-pub use loopback::Loopback;
+pub use loopback::{create_loopback_interfaces, Loopback};
 pub use mpls::{MplsIpBind, MplsRoute, MplsTable};
 pub use object::{add, register, remove, AddDel, VppObject};
 pub use punt::{IpPuntPolicer, IpPuntRedirect, Policer, PolicerAction, PolicerStats};

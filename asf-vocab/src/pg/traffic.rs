@@ -9,7 +9,7 @@ use asf_packet::pcap::{self, LinkType, PcapError};
 use asf_packet::{Bindings, HopByHop, Ipv6, Nd, NdMsg, Packet, UdpLayer};
 
 use super::interface::{PgInterface, PgMode, PgState};
-use crate::case::{StatsDiff, TestCase, TestResult};
+use asf_core::case::{StatsDiff, TestCase, TestResult};
 use asf_packet::{Arp, Ether, Mac, NdOpt, NdOption};
 
 /// How long the packet generator may run before a test gives up waiting
@@ -251,12 +251,12 @@ impl PgInterface {
         })?;
         let entry = (self.clone(), o.worker);
         if !t
-            .ext::<PgState>()
+            .class_data::<PgState>()
             .pcaps
             .iter()
             .any(|(i, w)| i.pg_index() == self.pg_index() && *w == o.worker)
         {
-            t.ext::<PgState>().pcaps.push(entry);
+            t.class_data::<PgState>().pcaps.push(entry);
         }
         tracing::debug!(
             "stream of {} packets into {}: {}",
@@ -295,7 +295,7 @@ impl PgInterface {
         wait_for_pg_stop(t)?;
         remove_file(&self.out_path())?;
         t.cli(&self.capture_cli())?;
-        t.ext::<PgState>().read.remove(&self.pg_index());
+        t.class_data::<PgState>().read.remove(&self.pg_index());
         Ok(self)
     }
 
@@ -461,7 +461,7 @@ impl PgInterface {
             if let Ok(bytes) = std::fs::read(&path) {
                 if let Ok(cap) = pcap::parse(&bytes, &path) {
                     let link = cap.link.link();
-                    let state = t.ext::<PgState>();
+                    let state = t.class_data::<PgState>();
                     let done = state.read.entry(self.pg_index()).or_insert(0);
                     while *done < cap.records.len() {
                         let p =
@@ -631,8 +631,8 @@ fn keep(
     packets: &[Packet],
     kind: &str,
 ) -> TestResult<PathBuf> {
-    t.ext::<PgState>().kept += 1;
-    let n = t.ext::<PgState>().kept;
+    t.class_data::<PgState>().kept += 1;
+    let n = t.class_data::<PgState>().kept;
     let test = t.test_name().unwrap_or("class");
     let dir = t.tempdir().to_path_buf();
     let kept = dir.join(format!("{test}.{}.{kind}-{n}.pcap", intf.name()));
@@ -644,7 +644,7 @@ fn keep(
             packets,
         ),
     )?;
-    for (i, w) in t.ext::<PgState>().old_pcaps.clone() {
+    for (i, w) in t.class_data::<PgState>().old_pcaps.clone() {
         let src = i.in_path(w);
         let Ok(cap) = pcap::read(&src) else { continue };
         let copy = dir.join(format!("{test}.{}.in-{n}.pcap", i.name()));
@@ -672,11 +672,13 @@ fn log_trace(t: &mut TestCase) {
 /// as `layer` (scapy's `bind_layers(UDP, VXLAN, dport=1111)`). The binding
 /// holds for the class, not for other classes running beside it.
 pub fn bind_udp_dport(t: &mut TestCase, dport: u16, layer: UdpLayer) {
-    t.ext::<PgState>().bindings.bind_udp_dport(dport, layer);
+    t.class_data::<PgState>()
+        .bindings
+        .bind_udp_dport(dport, layer);
 }
 
 fn bindings(t: &mut TestCase) -> Bindings {
-    t.ext::<PgState>().bindings.clone()
+    t.class_data::<PgState>().bindings.clone()
 }
 
 /// Captures on `interfaces` (`pg_enable_capture`).
@@ -695,7 +697,7 @@ pub fn start(t: &mut TestCase) -> TestResult {
 
 /// The same, with the packet trace on or off.
 pub fn start_with(t: &mut TestCase, trace: bool) -> TestResult {
-    for (i, w) in std::mem::take(&mut t.ext::<PgState>().old_pcaps) {
+    for (i, w) in std::mem::take(&mut t.class_data::<PgState>().old_pcaps) {
         let path = i.in_path(w);
         if path.exists() {
             wait_for_pg_stop(t)?;
@@ -708,11 +710,11 @@ pub fn start_with(t: &mut TestCase, trace: bool) -> TestResult {
     }
     t.cli("packet-generator enable")?;
     wait_for_pg_stop(t)?;
-    let started = std::mem::take(&mut t.ext::<PgState>().pcaps);
+    let started = std::mem::take(&mut t.class_data::<PgState>().pcaps);
     for (i, w) in &started {
         t.cli(&format!("packet-generator delete {}", i.stream_name(*w)))?;
     }
-    t.ext::<PgState>().old_pcaps = started;
+    t.class_data::<PgState>().old_pcaps = started;
     Ok(())
 }
 
@@ -795,7 +797,7 @@ pub fn pg_send(
     worker: Option<u32>,
 ) -> TestResult {
     intf.add_stream_on(t, packets, worker)?;
-    let all = t.ext::<PgState>().interfaces.clone();
+    let all = t.class_data::<PgState>().interfaces.clone();
     enable_capture(t, &all)?;
     start(t)
 }
@@ -842,7 +844,7 @@ pub fn send_and_expect_multi(
     for s in sends {
         s.interface.add_stream_on(t, &s.packets, s.worker)?;
     }
-    let all = t.ext::<PgState>().interfaces.clone();
+    let all = t.class_data::<PgState>().interfaces.clone();
     enable_capture(t, &all)?;
     start_with(t, !o.no_trace)?;
     let deadline = o.timeout.map(|d| Instant::now() + d);
@@ -882,7 +884,7 @@ pub fn send_and_expect_only(
 ) -> TestResult<Vec<Packet>> {
     pg_send(t, input, packets, None)?;
     let rx = output.get_capture(t, packets.len())?;
-    for i in t.ext::<PgState>().interfaces.clone() {
+    for i in t.class_data::<PgState>().interfaces.clone() {
         if i.pg_index() != output.pg_index() {
             i.assert_nothing_captured(t)?;
         }
@@ -956,7 +958,7 @@ pub fn send_and_assert_no_replies(
     remark: &str,
 ) -> TestResult {
     pg_send(t, input, packets, None)?;
-    for i in t.ext::<PgState>().interfaces.clone() {
+    for i in t.class_data::<PgState>().interfaces.clone() {
         let mut e = Expect::new(&i, 0);
         if !remark.is_empty() {
             e.remark = Some(remark.to_string());
