@@ -41,7 +41,8 @@ pub struct TestCase {
     pub(crate) api: ApiClient,
     pub(crate) vpp: Arc<VppProcess>,
     pub(crate) tempdir: PathBuf,
-    /// Where VPP's sockets are (the temp dir, or VPP_SOCKET_DIR when attached).
+    /// VPP's runtime dir, where its sockets are: the short link to the
+    /// temp dir, or VPP_SOCKET_DIR when attached.
     pub(crate) socket_dir: PathBuf,
     pub(crate) cpus: Vec<usize>,
     /// CPUs for helper programs (`helpers = N`); empty: the class's CPUs.
@@ -115,9 +116,18 @@ impl TestCase {
         self.vpp.pid()
     }
 
-    /// The class temp dir (VPP's runtime dir, logs, sockets).
+    /// The class temp dir (logs, pcaps, VPP's sockets and core file).
     pub fn tempdir(&self) -> &Path {
         &self.tempdir
+    }
+
+    /// VPP's runtime dir, the path to give a program that connects to a
+    /// socket VPP makes there (`api.sock`, `app_ns_sockets/<namespace>`):
+    /// a short link (`/tmp/asf-<hash>`) to the temp dir, so a socket's path
+    /// fits whatever the length of `ASF_TMP_DIR`; with `DEBUG=attach`,
+    /// `VPP_SOCKET_DIR`.
+    pub fn runtime_dir(&self) -> &Path {
+        &self.socket_dir
     }
 
     /// The class's display name.

@@ -56,25 +56,6 @@ pub enum VppError {
         #[source]
         source: io::Error,
     },
-    /// A socket path would not fit in `sockaddr_un`.
-    #[error("socket path {path:?} is {len} bytes, over the limit of 107; set ASF_TMP_DIR to a shorter directory")]
-    SocketPathTooLong {
-        /// The path.
-        path: PathBuf,
-        /// Its length.
-        len: usize,
-    },
-    /// The class's VPP makes app namespace sockets (`use-app-socket-api`)
-    /// whose paths would not fit in `sockaddr_un`.
-    #[error("app namespace sockets go to {dir:?} (`use-app-socket-api`): that leaves {room} bytes for a namespace id, under the {need} VPP's tests use (a socket path holds 107); set ASF_TMP_DIR to a shorter directory")]
-    AppNsSocketRoom {
-        /// `<class temp dir>/app_ns_sockets/`.
-        dir: PathBuf,
-        /// Bytes left for a namespace id.
-        room: usize,
-        /// Bytes needed.
-        need: usize,
-    },
     /// `exec` of the VPP binary failed.
     #[error("cannot start VPP {binary:?}")]
     Spawn {

@@ -37,7 +37,10 @@ fn main() -> ExitCode {
         let _ =
             nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, limit, limit);
     }
-    let faults = match faults::Faults::from_env(&runtime_dir.to_string_lossy()) {
+    // The scope of the faults is matched against where the runtime dir
+    // really is (asf names it by a short link to the class temp dir).
+    let here = std::env::current_dir().unwrap_or_else(|_| runtime_dir.clone());
+    let faults = match faults::Faults::from_env(&here.to_string_lossy()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("fake-vpp: {e}");
@@ -153,6 +156,22 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Like VPP's session layer with `use-app-socket-api`: the default app
+    // namespace's socket, `<runtime-dir>/app_ns_sockets/default`.
+    let _app_ns_socket = match startup.app_ns_socket() {
+        Some(path) => match app_ns_listener(&path) {
+            Ok(fd) => Some(fd),
+            Err(e) => {
+                eprintln!(
+                    "vpp[{}]: session: cannot listen on {}: {e}",
+                    std::process::id(),
+                    path.display()
+                );
+                return ExitCode::from(1);
+            }
+        },
+        None => None,
+    };
     println!(
         "vpp[{}]: fake-vpp {} up: api socket {}, {} worker(s)",
         std::process::id(),
@@ -237,4 +256,26 @@ impl Drop for ShmFiles {
             let _ = std::fs::remove_file(f);
         }
     }
+}
+
+/// A SEQPACKET socket listening at `path` (its directory made first), as
+/// VPP's `appns_sapi_add_ns_socket` makes one.
+fn app_ns_listener(path: &std::path::Path) -> nix::Result<std::os::fd::OwnedFd> {
+    use nix::sys::socket::{
+        bind, listen, socket, AddressFamily, Backlog, SockFlag, SockType, UnixAddr,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(0)))?;
+    }
+    let _ = std::fs::remove_file(path);
+    let fd = socket(
+        AddressFamily::Unix,
+        SockType::SeqPacket,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &UnixAddr::new(path)?)?;
+    listen(&fd, Backlog::new(16)?)?;
+    Ok(fd)
 }

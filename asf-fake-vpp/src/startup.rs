@@ -175,6 +175,15 @@ impl Startup {
         }
     }
 
+    /// `<runtime-dir>/app_ns_sockets/default` when `session { enable
+    /// use-app-socket-api }` asks for the app socket API.
+    pub fn app_ns_socket(&self) -> Option<PathBuf> {
+        let session = self.sections.get("session")?;
+        let has = |w: &str| session.iter().any(|t| t == w);
+        (has("enable") && has("use-app-socket-api"))
+            .then(|| self.runtime_dir().join("app_ns_sockets").join("default"))
+    }
+
     /// `statseg { socket-name }`, else `<runtime-dir>/stats.sock`.
     pub fn stats_socket(&self) -> PathBuf {
         self.in_runtime_dir(

@@ -628,9 +628,14 @@ fn finish(
         out.record(RunEvent::TempDir(ClassId(ci), dir.clone()));
         // The class process is gone; what it could not remove (killed at a
         // time limit, crashed) the parent removes now: the API segment files
-        // of a VPP killed with it, and host objects.
-        for problem in super::class::remove_leftovers(std::path::Path::new(dir)) {
-            eprintln!("asf: {}: {problem}", p.class.desc.name);
+        // of a VPP killed with it, its runtime dir link, and host objects.
+        // Unless another run of the class (a second `cargo test` with the
+        // same temp base) took the class over meanwhile: those are its own.
+        let dir = std::path::Path::new(dir);
+        if let Some(_lock) = super::class::try_lock_class(dir) {
+            for problem in super::class::remove_leftovers(dir) {
+                eprintln!("asf: {}: {problem}", p.class.desc.name);
+            }
         }
     }
     let exit = status

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 /// Everything the command line depends on.
 #[derive(Clone, Debug, Default)]
 pub struct Startup {
-    /// The class temp dir (runtime dir, socket dir).
+    /// The class temp dir (names the API segment).
     pub tempdir: PathBuf,
+    /// VPP's runtime dir, where it makes its sockets: the class's
+    /// [`runtime_link`] to its temp dir.
+    pub runtime_dir: PathBuf,
     /// CPUs: main core first, then one per worker.
     pub cpus: Vec<usize>,
     /// `unix { coredump-size ... }`.
@@ -36,14 +39,77 @@ pub struct Startup {
     pub poll_sleep_usec: Option<u32>,
 }
 
-/// Path of the binary API socket in a class temp dir.
-pub fn api_sock(tempdir: &Path) -> PathBuf {
-    tempdir.join("api.sock")
+/// Path of the binary API socket in VPP's runtime dir.
+pub fn api_sock(runtime_dir: &Path) -> PathBuf {
+    runtime_dir.join("api.sock")
 }
 
-/// Path of the stats socket in a class temp dir.
-pub fn stats_sock(tempdir: &Path) -> PathBuf {
-    tempdir.join("stats.sock")
+/// Path of the stats socket in VPP's runtime dir.
+pub fn stats_sock(runtime_dir: &Path) -> PathBuf {
+    runtime_dir.join("stats.sock")
+}
+
+/// The short name a class's VPP knows its temp dir by: `/tmp/asf-<hash of
+/// the temp dir>`, a symlink to it (see [`link_runtime_dir`]).
+///
+/// A Unix socket's path holds at most 107 bytes, and VPP puts its sockets
+/// (`api.sock`, `stats.sock`, `cli.sock`, `app_ns_sockets/<namespace>`)
+/// under its runtime dir: under a class temp dir of a long `ASF_TMP_DIR`
+/// (a CI workspace) they would not fit. Through the link they always do,
+/// while the sockets, the core file (VPP runs in its runtime dir) and
+/// everything else stay in the class temp dir, where a user finds them.
+pub fn runtime_link(tempdir: &Path) -> PathBuf {
+    PathBuf::from(format!(
+        "/tmp/asf-{:012x}",
+        fnv1a(tempdir.as_os_str().as_encoded_bytes()) & 0xffff_ffff_ffff
+    ))
+}
+
+/// Makes the class's [`runtime_link`] point at `tempdir`, replacing what an
+/// earlier run of the class left there; returns the link. Something at
+/// that path that is not a symlink, or one another user owns (`/tmp` is
+/// sticky), is an error naming it, never followed nor removed.
+pub fn link_runtime_dir(tempdir: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let link = runtime_link(tempdir);
+    let named = |e: std::io::Error, what: &str| {
+        std::io::Error::new(e.kind(), format!("{what} {}: {e}", link.display()))
+    };
+    match std::fs::symlink_metadata(&link) {
+        Ok(m) if m.file_type().is_symlink() && m.uid() == nix::unistd::geteuid().as_raw() => {
+            std::fs::remove_file(&link).map_err(|e| named(e, "cannot replace"))?;
+        }
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!(
+                    "{} exists and is not a symlink of this user's: remove it (a class's runtime dir link)",
+                    link.display()
+                ),
+            ))
+        }
+        Err(_) => {}
+    }
+    std::os::unix::fs::symlink(tempdir, &link).map_err(|e| named(e, "cannot make"))?;
+    Ok(link)
+}
+
+/// Removes the class's [`runtime_link`] if it points at `tempdir` (and is
+/// so this run's or an earlier run's of the same class).
+pub fn unlink_runtime_dir(tempdir: &Path) {
+    let link = runtime_link(tempdir);
+    if std::fs::read_link(&link).is_ok_and(|to| to == tempdir) {
+        if let Err(e) = std::fs::remove_file(&link) {
+            tracing::warn!("cannot remove {}: {e}", link.display());
+        }
+    }
+}
+
+/// FNV-1a: stable across runs and Rust versions.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The prefix of VPP's shared-memory API segment (`api-segment { prefix }`,
@@ -55,15 +121,11 @@ pub fn api_prefix(tempdir: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // FNV-1a: stable across runs and Rust versions.
     let base = tempdir
         .parent()
         .map(|p| p.as_os_str().as_encoded_bytes().to_vec())
         .unwrap_or_default();
-    let hash = base.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{name}-{:08x}", hash as u32)
+    format!("{name}-{:08x}", fnv1a(&base) as u32)
 }
 
 /// The `/dev/shm` files VPP creates for its API segment: `<prefix>-global_vm`,
@@ -97,9 +159,9 @@ pub fn remove_api_segment_files(tempdir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Path of the CLI socket in a class temp dir.
-pub fn cli_sock(tempdir: &Path) -> PathBuf {
-    tempdir.join("cli.sock")
+/// Path of the CLI socket in VPP's runtime dir.
+pub fn cli_sock(runtime_dir: &Path) -> PathBuf {
+    runtime_dir.join("cli.sock")
 }
 
 impl Startup {
@@ -113,8 +175,8 @@ impl Startup {
         }
         v.push(t("full-coredump"));
         v.extend([t("coredump-size"), self.coredump_size.clone()]);
-        v.extend([t("runtime-dir"), p(self.tempdir.clone())]);
-        v.extend([t("cli-listen"), p(cli_sock(&self.tempdir))]);
+        v.extend([t("runtime-dir"), p(self.runtime_dir.clone())]);
+        v.extend([t("cli-listen"), p(cli_sock(&self.runtime_dir))]);
         if let Some(us) = self.poll_sleep_usec {
             v.extend([t("poll-sleep-usec"), us.to_string()]);
         }
@@ -152,7 +214,7 @@ impl Startup {
             t("statseg"),
             t("{"),
             t("socket-name"),
-            p(stats_sock(&self.tempdir)),
+            p(stats_sock(&self.runtime_dir)),
         ]);
         v.extend(self.statseg_config.iter().cloned());
         v.push(t("}"));
@@ -160,7 +222,7 @@ impl Startup {
             t("socksvr"),
             t("{"),
             t("socket-name"),
-            p(api_sock(&self.tempdir)),
+            p(api_sock(&self.runtime_dir)),
             t("}"),
         ]);
         v.extend([t("node"), t("{")]);
@@ -232,6 +294,7 @@ mod tests {
     fn argv_is_pinned() {
         let s = Startup {
             tempdir: PathBuf::from("/tmp/vpp-unittest-suites.basic.test_x"),
+            runtime_dir: PathBuf::from("/tmp/asf-0123456789ab"),
             cpus: vec![0, 1, 2],
             coredump_size: "unlimited".into(),
             variant: Some("skx".into()),
@@ -257,13 +320,13 @@ mod tests {
             ],
         };
         let expected = "unix { nodaemon nosyslog full-coredump coredump-size unlimited \
-            runtime-dir /tmp/vpp-unittest-suites.basic.test_x \
-            cli-listen /tmp/vpp-unittest-suites.basic.test_x/cli.sock } \
+            runtime-dir /tmp/asf-0123456789ab \
+            cli-listen /tmp/asf-0123456789ab/cli.sock } \
             api-trace { on } api-segment { prefix vpp-unittest-suites.basic.test_x-PREFIXHASH } \
             cpu { main-core 0 corelist-workers 1,2 } memory { main-heap-size 1G } \
             physmem { max-size 32m } \
-            statseg { socket-name /tmp/vpp-unittest-suites.basic.test_x/stats.sock per-node-counters on } \
-            socksvr { socket-name /tmp/vpp-unittest-suites.basic.test_x/api.sock } \
+            statseg { socket-name /tmp/asf-0123456789ab/stats.sock per-node-counters on } \
+            socksvr { socket-name /tmp/asf-0123456789ab/api.sock } \
             node { default { variant skx 100 } } api-fuzz { off } \
             plugins { plugin dpdk_plugin.so { disable } plugin rdma_plugin.so { disable } \
             plugin lisp_unittest_plugin.so { enable } plugin unittest_plugin.so { enable } \
@@ -305,7 +368,7 @@ mod tests {
     #[test]
     fn minimal_argv_has_no_optional_stanzas() {
         let s = Startup {
-            tempdir: PathBuf::from("/t/c"),
+            runtime_dir: PathBuf::from("/t/c"),
             cpus: vec![3],
             coredump_size: "4g".into(),
             debug_cli: true,
@@ -321,7 +384,7 @@ mod tests {
     #[test]
     fn poll_sleep_goes_into_unix() {
         let s = Startup {
-            tempdir: PathBuf::from("/tmp/x"),
+            runtime_dir: PathBuf::from("/tmp/x"),
             cpus: vec![0],
             coredump_size: "unlimited".into(),
             poll_sleep_usec: Some(100),
@@ -332,6 +395,47 @@ mod tests {
             line.starts_with("unix { nodaemon nosyslog full-coredump coredump-size unlimited runtime-dir /tmp/x cli-listen /tmp/x/cli.sock poll-sleep-usec 100 }"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_runtime_link_is_short_and_replaces_only_a_link_of_its_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().to_path_buf();
+        let long = base.join("d".repeat(150));
+        std::fs::create_dir(&long).unwrap();
+        let link = runtime_link(&long);
+        assert_eq!(link.as_os_str().len(), "/tmp/asf-".len() + 12);
+        assert_ne!(link, runtime_link(&base), "one link per temp dir");
+        // Room for the longest socket VPP makes there, with a namespace id
+        // of 64 bytes (the API's limit).
+        assert!(
+            link.join("app_ns_sockets")
+                .join("n".repeat(64))
+                .as_os_str()
+                .len()
+                <= 107
+        );
+        // A stale link of an earlier run is replaced; the sockets made
+        // through it are in the temp dir.
+        std::os::unix::fs::symlink("/nonexistent", &link).unwrap();
+        assert_eq!(link_runtime_dir(&long).unwrap(), link);
+        assert_eq!(std::fs::read_link(&link).unwrap(), long);
+        let sock = std::os::unix::net::UnixListener::bind(api_sock(&link)).unwrap();
+        assert!(long.join("api.sock").exists());
+        drop(sock);
+        unlink_runtime_dir(&base); // not its link: kept
+        assert!(std::fs::symlink_metadata(&link).is_ok());
+        unlink_runtime_dir(&long);
+        assert!(std::fs::symlink_metadata(&link).is_err());
+        // Something else in its place is named, not removed.
+        std::fs::create_dir(&link).unwrap();
+        let e = link_runtime_dir(&long).unwrap_err().to_string();
+        assert!(
+            e.contains(&link.display().to_string()) && e.contains("not a symlink"),
+            "{e}"
+        );
+        assert!(link.is_dir());
+        std::fs::remove_dir(&link).unwrap();
     }
 
     #[test]

@@ -161,7 +161,10 @@ impl Run {
             .filter_map(|e| {
                 let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
                 let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-                text.contains(&needle)
+                // A VPP names its class dir by a short link on its command
+                // line (its runtime dir), and runs in the class dir.
+                let cwd = std::fs::read_link(e.path().join("cwd")).unwrap_or_default();
+                (text.contains(&needle) || cwd.to_string_lossy().contains(&needle))
                     .then(|| format!("{}: {text}", e.file_name().to_string_lossy()))
             })
             .collect()

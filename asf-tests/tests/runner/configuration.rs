@@ -59,32 +59,41 @@ fn api_definitions_from_files_and_a_bad_file_named_in_the_error() {
     );
 }
 
-/// A class whose VPP serves the app socket API makes its app namespace
-/// sockets under the class temp dir; a temp base that leaves no room for
-/// their names is a clear error before VPP starts, not VPP's bare retval
-/// -1 from `app_namespace_add_del_v4`.
+/// A class's VPP makes its sockets (API, stats, CLI, app namespaces)
+/// through a short link to the class temp dir: a class whose VPP serves the
+/// app socket API runs under a temp base of 100 characters, where a socket
+/// in the class temp dir could not be made (its path would be over 107
+/// bytes), and the link goes with the class.
 #[test]
-fn no_room_for_app_namespace_sockets_is_a_clear_error() {
+fn app_namespace_sockets_fit_under_a_temp_base_of_100_characters() {
     let r = Run::new();
-    let class = "/vpp-unittest-suites.test_quic.crypto_handler_mid_transfer_with_key_update";
-    // A class temp dir of 95 bytes: its api.sock fits (104), its
-    // app_ns_sockets/<id> leave 107 - 111 bytes for the id.
-    let base_len = 95 - class.len();
     let tmp = r.tmp.path().as_os_str().len();
     assert!(
-        base_len > tmp + 1,
-        "the temp dir {tmp} bytes is too long for this test"
+        tmp + 2 < 100,
+        "the temp dir of {tmp} bytes is too long for this test"
     );
-    let base = r.tmp.path().join("b".repeat(base_len - tmp - 1));
-    let test = "test_quic::crypto_handler_mid_transfer_with_key_update::test_quic_handler_switch_mid_transfer_with_key_update";
-    let (_, text) = r.run(
-        &["--oversubscribe", "--exact", test],
-        &[("ASF_TMP_DIR", base.to_str().unwrap())],
+    let base = r.tmp.path().join("b".repeat(100 - tmp - 1));
+    assert_eq!(base.as_os_str().len(), 100);
+    let (out, text) = r.run(
+        &["asf_sockets::"],
+        &[
+            ("ASF_TMP_DIR", base.to_str().unwrap()),
+            ("ASF_KEEP_TMP", "yes"),
+        ],
     );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Passed tests: 2"), "{text}");
+    let class = base.join("vpp-unittest-suites.asf_sockets.sockets");
     assert!(
-        text.contains("app namespace sockets go to")
-            && text.contains("set ASF_TMP_DIR to a shorter directory"),
-        "{text}"
+        class.join("api.sock").as_os_str().len() > 107,
+        "the test must put the class dir past a socket's limit"
     );
-    assert_eq!(r.launches(), 0, "VPP started:\n{text}");
+    // The link went with the class.
+    let link = asf_core::vpp::startup::runtime_link(&class);
+    assert!(class.is_dir(), "{text}");
+    assert!(
+        std::fs::symlink_metadata(&link).is_err(),
+        "{} left behind",
+        link.display()
+    );
 }

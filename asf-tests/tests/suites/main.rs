@@ -17,6 +17,7 @@ mod asf_cli;
 mod asf_helpers;
 mod asf_host;
 mod asf_interface;
+mod asf_sockets;
 mod asf_solo;
 mod asf_stats;
 mod asf_workers;

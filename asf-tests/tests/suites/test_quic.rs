@@ -526,9 +526,9 @@ impl EchoExt {
             evt_q_len.as_str(),
             "use-app-socket-api",
         ]);
-        let tempdir = t.tempdir().display().to_string();
-        let server_socket = format!("{tempdir}/app_ns_sockets/{SERVER_APPNS}");
-        let client_socket = format!("{tempdir}/app_ns_sockets/{CLIENT_APPNS}");
+        let runtime_dir = t.runtime_dir().display().to_string();
+        let server_socket = format!("{runtime_dir}/app_ns_sockets/{SERVER_APPNS}");
+        let client_socket = format!("{runtime_dir}/app_ns_sockets/{CLIENT_APPNS}");
         let mut server_args = common.clone();
         server_args.extend(strs(&[
             "server",

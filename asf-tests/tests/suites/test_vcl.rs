@@ -253,7 +253,7 @@ fn loops_ip4_tear_down(t: &mut TestCase) -> TestResult {
 
 /// `update_vcl_app_env` on a fresh `{scope: "true"}`: the namespace id and
 /// secret when given, and the session API socket of namespace `attach_sock`
-/// (`<tempdir>/app_ns_sockets/<attach_sock>`), or VPP's binary API socket
+/// (`<runtime dir>/app_ns_sockets/<attach_sock>`), or VPP's binary API socket
 /// when `attach_sock` is empty.
 fn vcl_app_env(
     t: &TestCase,
@@ -288,7 +288,7 @@ fn vcl_app_env(
 
 /// The session API socket of app namespace `name`.
 fn sapi_sock_path(t: &TestCase, name: &str) -> String {
-    t.tempdir()
+    t.runtime_dir()
         .join("app_ns_sockets")
         .join(name)
         .display()

@@ -14,10 +14,10 @@ use crate::vpp_objects::admin;
 
 /// `VppVhostInterface(test, sock_filename, use_custom_mac, mac_address).add_vpp_config()`:
 /// a vhost-user client interface; returns its `sw_if_index`. The socket is
-/// in the class temp dir (the original's `/tmp/sockN` is shared by every
-/// run on the machine).
+/// in the class temp dir, named through VPP's runtime dir so that its path
+/// fits (the original's `/tmp/sockN` is shared by every run on the machine).
 fn add_vhost(t: &mut TestCase, sock: &str, custom_mac: Option<&str>) -> TestResult<u32> {
-    let sock_filename = t.tempdir().join(sock).display().to_string();
+    let sock_filename = t.runtime_dir().join(sock).display().to_string();
     let r = t.api().request(&CreateVhostUserIfV2 {
         is_server: false,
         sock_filename: sock_filename.into(),

@@ -17,21 +17,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The longest app namespace id VPP's tests use (`default`, `server`,
-/// `client`), with a byte to spare: the room a class that serves the app
-/// socket API needs after `<temp dir>/app_ns_sockets/`.
-const APP_NS_ID_ROOM: usize = 8;
-
 /// Polls until `api.sock` accepts a connection and `sockclnt_create`
 /// succeeds, failing early when VPP dies.
 pub(super) fn wait_ready(
     vpp: &Arc<VppProcess>,
-    tempdir: &Path,
+    runtime_dir: &Path,
     limit: Duration,
     api_dirs: &[PathBuf],
     extern_api_dirs: &[PathBuf],
 ) -> Result<ApiClient, VppError> {
-    let sock = startup::api_sock(tempdir);
+    let sock = startup::api_sock(runtime_dir);
     let deadline = Instant::now() + limit;
     let mut last = String::from("api.sock never appeared");
     loop {
@@ -76,6 +71,19 @@ pub(super) fn wait_ready(
 /// Takes an exclusive lock on `<tempdir>.lock`, held until the returned
 /// value is dropped or the process exits.
 pub(super) fn lock_class(tempdir: &Path) -> Result<nix::fcntl::Flock<File>, VppError> {
+    lock_class_with(tempdir, nix::fcntl::FlockArg::LockExclusive)
+}
+
+/// The class lock if no other run holds it now (another run of the same
+/// class that has begun meanwhile owns the class's leftovers).
+pub fn try_lock_class(tempdir: &Path) -> Option<nix::fcntl::Flock<File>> {
+    lock_class_with(tempdir, nix::fcntl::FlockArg::LockExclusiveNonblock).ok()
+}
+
+fn lock_class_with(
+    tempdir: &Path,
+    how: nix::fcntl::FlockArg,
+) -> Result<nix::fcntl::Flock<File>, VppError> {
     let path = class_lock(tempdir);
     let err = |source| VppError::TempDir {
         path: path.clone(),
@@ -92,8 +100,7 @@ pub(super) fn lock_class(tempdir: &Path) -> Result<nix::fcntl::Flock<File>, VppE
         .mode(0o600)
         .open(&path)
         .map_err(err)?;
-    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, errno)| err(std::io::Error::from(errno)))
+    nix::fcntl::Flock::lock(file, how).map_err(|(_, errno)| err(std::io::Error::from(errno)))
 }
 
 /// Removes and re-creates the temp dir, owner-only. `remove_dir_all` does
@@ -120,8 +127,17 @@ impl ClassRun<'_> {
     /// Starts VPP and connects to it.
     pub(super) fn boot(&self, tempdir: &Path) -> Result<TestCase, String> {
         let desc = self.class.desc;
+        // VPP's sockets are made through a short link to the temp dir, so
+        // they fit a socket path whatever the length of ASF_TMP_DIR.
+        let runtime_dir = startup::link_runtime_dir(tempdir).map_err(|e| {
+            format!(
+                "cannot link VPP's runtime dir to {}: {e}",
+                tempdir.display()
+            )
+        })?;
         let startup = Startup {
             tempdir: tempdir.to_path_buf(),
+            runtime_dir: runtime_dir.clone(),
             cpus: self.plan.cpus.clone(),
             coredump_size: self.config.coredump_size.clone(),
             variant: self.config.variant.clone(),
@@ -144,36 +160,6 @@ impl ClassRun<'_> {
                 .oversubscribed
                 .then_some(OVERSUBSCRIBED_POLL_SLEEP_USEC),
         };
-        for sock in [
-            startup::api_sock(tempdir),
-            startup::stats_sock(tempdir),
-            startup::cli_sock(tempdir),
-        ] {
-            let len = sock.as_os_str().len();
-            if len > 107 {
-                return Err(chain(&VppError::SocketPathTooLong { path: sock, len }));
-            }
-        }
-        // VPP makes `<runtime dir>/app_ns_sockets/<namespace id>` for each
-        // app namespace when its session layer serves the app socket API;
-        // a path over the limit makes `app_namespace_add_del` fail with
-        // retval -1 and no word of why.
-        if startup
-            .vpp_config
-            .iter()
-            .any(|c| c.contains("use-app-socket-api"))
-        {
-            let dir = tempdir.join("app_ns_sockets");
-            let used = dir.as_os_str().len() + 1;
-            let room = 107usize.saturating_sub(used);
-            if room < APP_NS_ID_ROOM {
-                return Err(chain(&VppError::AppNsSocketRoom {
-                    dir,
-                    room,
-                    need: APP_NS_ID_ROOM,
-                }));
-            }
-        }
         let argv = startup.argv();
         tracing::info!("vpp_cmdline args: {:?}", argv);
         if self.debug == Some(Mode::Attach) {
@@ -203,7 +189,7 @@ impl ClassRun<'_> {
         debug::announce(self.debug, vpp.pid(), &self.config.vpp_bin);
         let mut api = wait_ready(
             &vpp,
-            tempdir,
+            &runtime_dir,
             start_limit,
             &self.config.api_dirs,
             &self.config.extern_api_dirs,
@@ -224,7 +210,7 @@ impl ClassRun<'_> {
         } else if let Some(secs) = desc.api_timeout {
             api.set_timeout(Some(Duration::from_secs(u64::from(secs))));
         }
-        Ok(self.test_case(api, vpp, tempdir, tempdir.to_path_buf()))
+        Ok(self.test_case(api, vpp, tempdir, runtime_dir))
     }
 
     /// `DEBUG=attach`: use the VPP whose sockets are in `VPP_SOCKET_DIR`

@@ -157,7 +157,7 @@ impl ClassRun<'_> {
         tracing::info!(
             "Temporary dir is {}, api socket is {}",
             tempdir.display(),
-            startup::api_sock(&tempdir).display()
+            startup::api_sock(&startup::runtime_link(&tempdir)).display()
         );
 
         let mut case = match self.boot(&tempdir) {

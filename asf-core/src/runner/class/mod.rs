@@ -11,5 +11,6 @@ mod state;
 mod teardown;
 mod verdict;
 
+pub use boot::try_lock_class;
 pub use lifecycle::run;
 pub use teardown::remove_leftovers;

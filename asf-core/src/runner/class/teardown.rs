@@ -13,13 +13,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Removes what a class's VPP and tests may leave on the host: the VPP's
-/// API segment files in /dev/shm and the class's recorded host objects
+/// API segment files in /dev/shm, the link to its runtime dir in /tmp
+/// (`vpp::startup::runtime_link`) and the class's recorded host objects
 /// (namespaces, interfaces). Returns what could not be removed. Used at the
 /// start of a class (an earlier run was killed), after its VPP stops or
 /// fails to start, when the class process is told to go, and by the parent
 /// when the class process died.
 pub fn remove_leftovers(tempdir: &Path) -> Vec<String> {
     startup::remove_api_segment_files(tempdir);
+    startup::unlink_runtime_dir(tempdir);
     crate::host::ledger::remove(tempdir, crate::host::ledger::Scope::Class)
 }
 
