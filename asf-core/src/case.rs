@@ -29,6 +29,8 @@ pub(crate) struct ClassInfo {
     pub keep_vpp_objects: bool,
     /// `show_at_teardown`.
     pub show_at_teardown: &'static [&'static str],
+    /// `requires_vpp`.
+    pub requires_vpp: Option<&'static str>,
 }
 
 /// The test case a test function receives: the VPP of its class and the
@@ -352,7 +354,7 @@ impl TestCase {
                     tracing::info!("subtest {name} skipped: {skip}");
                     None
                 }
-                Err(e) => Some((false, e.to_string())),
+                Err(e) => Some((AssertionFailed::is_in(&*e), e.to_string())),
             },
             Err(payload) => Some((
                 true,
@@ -443,6 +445,15 @@ impl TestCase {
                 ));
             }
         }
+        if let Some(want) = self.class.requires_vpp {
+            if let Some(skip) = self
+                .require_vpp(want)
+                .err()
+                .and_then(|e| e.downcast::<Skip>().ok())
+            {
+                return Some(skip.0);
+            }
+        }
         let missing: Vec<&str> = self
             .class
             .requires_messages
@@ -457,6 +468,28 @@ impl TestCase {
             ));
         }
         None
+    }
+
+    /// Skips the test (or, in a subtest, the subtest) when the VPP under
+    /// test is older than `release` (`"26.10"`): for a check of behaviour
+    /// that changed in that release, where `requires_vpp` on the test would
+    /// skip too much. The version is asked of VPP (`show_version`).
+    pub fn require_vpp(&mut self, release: &str) -> TestResult {
+        crate::vpp::release::Release::parse(release)?;
+        let version = self.api.show_version()?.version.to_string();
+        match crate::vpp::release::too_old(release, &version) {
+            Some(reason) => Err(Skip::new(reason).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the VPP under test is `release` (`"26.10"`) or newer, for a
+    /// check of behaviour that changed there inside a test that runs on
+    /// older VPPs too; a version asf cannot read counts as new.
+    pub fn vpp_at_least(&mut self, release: &str) -> TestResult<bool> {
+        crate::vpp::release::Release::parse(release)?;
+        let version = self.api.show_version()?.version.to_string();
+        Ok(crate::vpp::release::too_old(release, &version).is_none())
     }
 
     /// The stats segment reader (`statistics` of VPP's framework), connected
@@ -676,6 +709,43 @@ impl std::fmt::Display for Skip {
 }
 
 impl Error for Skip {}
+
+/// A check of what VPP did that did not hold (Python's `AssertionError`):
+/// returned as a test's error, anywhere in its chain of sources, it makes
+/// the test a FAIL, as a failed `assert!` does, where any other error is an
+/// ERROR. The vocabulary's checks of packets and counters return it
+/// (a tag that is not there, fewer packets than an assertion wants), so a
+/// port gives the verdict its Python original gives:
+/// `return Err(AssertionFailed::new(format!("...")).into())`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssertionFailed(pub String);
+
+impl AssertionFailed {
+    /// A failed check with what was wrong.
+    pub fn new(message: impl Into<String>) -> AssertionFailed {
+        AssertionFailed(message.into())
+    }
+
+    /// Whether `e`, or an error it wraps, is a failed check.
+    pub fn is_in(e: &(dyn Error + 'static)) -> bool {
+        let mut next = Some(e);
+        while let Some(e) = next {
+            if e.is::<AssertionFailed>() {
+                return true;
+            }
+            next = e.source();
+        }
+        false
+    }
+}
+
+impl std::fmt::Display for AssertionFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for AssertionFailed {}
 
 /// A group of expected counter differences: per interface, or error counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -41,7 +41,7 @@ pub use asf_macros::vpp_test;
 /// Packets as Rust values (the `asf-packet` crate): scapy's layers,
 /// dissection, checksums, pcap files.
 pub use asf_packet as packet;
-pub use case::{Skip, TestCase, TestResult};
+pub use case::{AssertionFailed, Skip, TestCase, TestResult};
 pub use model::Tag;
 pub use runner::parent::main;
 

@@ -21,6 +21,9 @@ pub struct HostNeeds {
     pub programs: &'static [&'static str],
     /// A check of the host of the test's own; `Some(reason)` skips.
     pub skip_if: Option<HostCheck>,
+    /// `requires_vpp = "26.10"`: the oldest VPP release with what it tests
+    /// (a behaviour, CLI output or API that changed); an older VPP skips it.
+    pub vpp_release: Option<&'static str>,
 }
 
 impl HostNeeds {
@@ -29,6 +32,7 @@ impl HostNeeds {
         root: false,
         programs: &[],
         skip_if: None,
+        vpp_release: None,
     };
 }
 
@@ -101,6 +105,7 @@ impl ClassDesc {
             requires_messages: self.requires_messages,
             keep_vpp_objects: self.keep_vpp_objects,
             show_at_teardown: self.show_at_teardown,
+            requires_vpp: self.host.vpp_release,
         }
     }
 

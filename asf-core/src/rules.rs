@@ -40,6 +40,9 @@ pub struct Facts {
     /// when there are none to read (the stand-in, whose definitions come
     /// from VPP itself), and then only the check after boot decides.
     pub messages_defined: Option<BTreeSet<String>>,
+    /// The VPP's version as `vpp --version` prints it; None when it could
+    /// not be asked (then `requires_vpp` is decided after boot).
+    pub vpp_version: Option<String>,
 }
 
 /// The fields of `/etc/os-release` the rules look at.
@@ -253,7 +256,19 @@ pub fn host_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
             None => format!("`{p}`"),
         })
         .collect();
-    (!missing.is_empty()).then(|| format!("needs {} on PATH, not found", missing.join(" and ")))
+    if !missing.is_empty() {
+        return Some(format!(
+            "needs {} on PATH, not found",
+            missing.join(" and ")
+        ));
+    }
+    vpp_release_reason(needs, facts)
+}
+
+/// Why the VPP under test is older than `requires_vpp` asks, if its version
+/// is known before boot and it is.
+pub fn vpp_release_reason(needs: &HostNeeds, facts: &Facts) -> Option<String> {
+    crate::vpp::release::too_old(needs.vpp_release?, facts.vpp_version.as_deref()?)
 }
 
 /// The plugins of `requires_plugins` that no plugin directory of the VPP
@@ -415,6 +430,30 @@ mod tests {
             cpus_available: 4,
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn a_vpp_older_than_requires_vpp_skips_before_boot() {
+        static NEEDS: ClassDesc = ClassDesc {
+            host: HostNeeds {
+                vpp_release: Some("26.10"),
+                ..HostNeeds::NONE
+            },
+            ..class(&[], None)
+        };
+        // Version unknown before boot: decided after boot.
+        assert!(plan_class(&NEEDS, &facts()).skip.is_none());
+        let on = |v: &str| {
+            let mut f = facts();
+            f.vpp_version = Some(v.into());
+            plan_class(&NEEDS, &f).skip.map(|s| s.to_string())
+        };
+        assert_eq!(
+            on("vpp v26.06-release built by root on b at 2026-06-20T10:00:00").as_deref(),
+            Some("needs VPP 26.10 or newer; this VPP is vpp v26.06-release built by root on b at 2026-06-20T10:00:00")
+        );
+        assert_eq!(on("vpp v26.10-rc0~374-gb575ec2c56d built by root"), None);
+        assert_eq!(on("vpp v27.02-rc1 built by root"), None);
     }
 
     #[test]
@@ -636,6 +675,7 @@ mod tests {
                 root: true,
                 programs: &["curl", "frobnicate"],
                 skip_if: None,
+                vpp_release: None,
             },
             ..TestDesc::for_tests(&CLASS, "test_x", 2, &[])
         };

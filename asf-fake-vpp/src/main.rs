@@ -21,6 +21,15 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // As VPP: `-v`/`--version` prints the version and exits.
+    if matches!(args.as_slice(), [a] if a == "-v" || a == "--version") {
+        println!(
+            "vpp v{} built by asf on fake-vpp at {}",
+            cli::VERSION,
+            cli::BUILD_DATE
+        );
+        return ExitCode::SUCCESS;
+    }
     let started = Instant::now();
     let startup = match startup::Startup::parse(&args) {
         Ok(s) => s,

@@ -55,6 +55,7 @@ pub struct Options {
     pub requires_root: bool,
     pub requires_programs: Vec<LitStr>,
     pub skip_if: Option<Path>,
+    pub requires_vpp: Option<LitStr>,
 }
 
 /// Which scopes accept an option.
@@ -90,6 +91,7 @@ const NON_TAG_OPTIONS: &[(&str, Allowed)] = &[
     ("requires_root", Allowed::Both),
     ("requires_programs", Allowed::Both),
     ("skip_if", Allowed::Both),
+    ("requires_vpp", Allowed::Both),
 ];
 
 /// Every option: its spelling, where it may stand, and (for tags) the
@@ -211,6 +213,16 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
                 opts.requires_programs = list;
             }
             "skip_if" => opts.skip_if = Some(parse_path(&meta, name)?),
+            "requires_vpp" => {
+                let lit = parse_str(&meta, name)?;
+                if !is_release(&lit.value()) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "`requires_vpp` takes the oldest VPP release with what is tested, as VPP numbers its releases: e.g. `requires_vpp = \"26.10\"`",
+                    ));
+                }
+                opts.requires_vpp = Some(lit);
+            }
             "expected_failure" => {
                 no_value(&meta, name)?;
                 opts.expected_failure = Some(meta.path.segments[0].ident.span());
@@ -230,6 +242,15 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
     });
     parser.parse2(tokens)?;
     Ok(opts)
+}
+
+/// `YY.MM`, as VPP numbers its releases (`26.06`, `26.10`).
+fn is_release(text: &str) -> bool {
+    let Some((y, m)) = text.split_once('.') else {
+        return false;
+    };
+    let num = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    num(y) && num(m) && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
 }
 
 fn path_text(path: &Path) -> String {

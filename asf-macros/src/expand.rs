@@ -216,11 +216,16 @@ fn host_needs(opts: &Options) -> TokenStream {
             })
         },
     };
+    let vpp_release = match &opts.requires_vpp {
+        None => quote!(::core::option::Option::None),
+        Some(r) => quote!(::core::option::Option::Some(#r)),
+    };
     quote! {
         ::asf_core::__private::HostNeeds {
             root: #root,
             programs: &[#(#programs),*],
             skip_if: #skip_if,
+            vpp_release: #vpp_release,
         }
     }
 }

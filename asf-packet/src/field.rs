@@ -49,6 +49,26 @@ impl Value {
     }
 }
 
+/// Bytes fields longer than this are shortened in text (not with `{:#}`).
+pub const SHORT_BYTES: usize = 64;
+const SHORT_HEAD: usize = 32;
+const SHORT_TAIL: usize = 16;
+
+/// Bytes as scapy shows them: quoted, printable ASCII as it is, the rest
+/// as `\xNN`.
+fn quoted(f: &mut fmt::Formatter<'_>, b: &[u8]) -> fmt::Result {
+    f.write_str("'")?;
+    for &c in b {
+        match c {
+            b'\\' => f.write_str("\\\\")?,
+            b'\'' => f.write_str("\\'")?,
+            0x20..=0x7e => write!(f, "{}", c as char)?,
+            _ => write!(f, "\\x{c:02x}")?,
+        }
+    }
+    f.write_str("'")
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -58,18 +78,16 @@ impl fmt::Display for Value {
             Value::Mac(m) => write!(f, "{m}"),
             Value::Ip4(a) => write!(f, "{a}"),
             Value::Ip6(a) => write!(f, "{a}"),
-            Value::Bytes(b) => {
-                f.write_str("'")?;
-                for &c in b {
-                    match c {
-                        b'\\' => f.write_str("\\\\")?,
-                        b'\'' => f.write_str("\\'")?,
-                        0x20..=0x7e => write!(f, "{}", c as char)?,
-                        _ => write!(f, "\\x{c:02x}")?,
-                    }
-                }
-                f.write_str("'")
+            // Whole with `{:#}`; else a long one (a padded payload) as its
+            // first and last bytes and its length, so failure text stays
+            // readable: `'abc…'...'…xyz' (9000 bytes)`.
+            Value::Bytes(b) if b.len() > SHORT_BYTES && !f.alternate() => {
+                quoted(f, &b[..SHORT_HEAD])?;
+                f.write_str("...")?;
+                quoted(f, &b[b.len() - SHORT_TAIL..])?;
+                write!(f, " ({} bytes)", b.len())
             }
+            Value::Bytes(b) => quoted(f, b),
             Value::Flags(bits, names) => {
                 let set: Vec<&str> = names
                     .iter()
@@ -100,7 +118,11 @@ impl fmt::Display for Value {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{v}")?;
+                    if f.alternate() {
+                        write!(f, "{v:#}")?;
+                    } else {
+                        write!(f, "{v}")?;
+                    }
                 }
                 f.write_str("]")
             }

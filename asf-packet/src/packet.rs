@@ -9,9 +9,18 @@ use crate::{Padding, Raw};
 
 /// A packet as a stack of layers, outermost first (scapy's
 /// `Ether()/IP()/UDP()/Raw()`, written `Ether::new() / Ipv4::new(..) / ...`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Its `Debug` (what `assert_eq!` prints) is [`Packet::show`]: each layer's
+/// fields, a long payload shortened.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Packet {
     layers: Vec<Layer>,
+}
+
+impl fmt::Debug for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Packet [{}]\n{}", self.summary(), self.show())
+    }
 }
 
 /// How the bytes of a capture start: its link type.
@@ -214,8 +223,20 @@ impl Packet {
     }
 
     /// A multi-line dump of every layer and field, as scapy's `show2()`
-    /// prints it (what VPP's framework's `ppp` logs).
+    /// prints it (what VPP's framework's `ppp` logs), but for a bytes field
+    /// over 64 bytes (a padded payload), shown as its first and last bytes
+    /// and its length; [`Packet::show_full`] shows it whole.
     pub fn show(&self) -> String {
+        self.show_fields(false)
+    }
+
+    /// [`Packet::show`] with every byte of every field, however long (the
+    /// text asf keeps beside a failed capture's pcap).
+    pub fn show_full(&self) -> String {
+        self.show_fields(true)
+    }
+
+    fn show_fields(&self, full: bool) -> String {
         let mut out = String::new();
         let quoted = self.quoted_from();
         for (i, (l, name)) in self.layers.iter().zip(self.titles()).enumerate() {
@@ -226,7 +247,11 @@ impl Packet {
             };
             out.push_str(&format!("{indent}###[ {name} ]### \n"));
             for (f, v) in l.fields() {
-                out.push_str(&format!("{indent}  {f:<10}= {v}\n"));
+                if full {
+                    out.push_str(&format!("{indent}  {f:<10}= {v:#}\n"));
+                } else {
+                    out.push_str(&format!("{indent}  {f:<10}= {v}\n"));
+                }
             }
         }
         out

@@ -482,3 +482,43 @@ fn unset_hop_limit_is_scapys() {
     // A hop limit set is kept.
     assert_eq!(hlim(ip().hlim(7) / Nd::ns(tgt)), 7);
 }
+
+#[test]
+fn a_long_payload_is_shortened_in_text_and_kept_whole_in_full() {
+    let p = Ether::default()
+        / Ipv4::new("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap())
+        / Udp::new(1234, 1234)
+        / Raw::new([b'x'; 9000]);
+    let p = Packet::ether(&p.build());
+    let short = p.show();
+    assert!(
+        short.contains(&format!(
+            "load      = '{}'...'{}' (9000 bytes)\n",
+            "x".repeat(32),
+            "x".repeat(16)
+        )),
+        "{short}"
+    );
+    assert!(short.len() < 1000, "{} characters", short.len());
+    // assert_eq! on packets prints the same.
+    let debug = format!("{p:?}");
+    assert!(
+        debug.len() < 1200 && debug.contains("(9000 bytes)"),
+        "{debug}"
+    );
+    assert!(
+        debug.contains("type      = 0x800"),
+        "EtherTypes in hex: {debug}"
+    );
+    let full = p.show_full();
+    assert!(
+        full.contains(&"x".repeat(9000)),
+        "show_full keeps every byte"
+    );
+    // Short payloads are shown whole.
+    let small = (Ether::default() / Raw::new([b'y'; 64])).show();
+    assert!(
+        small.contains(&format!("'{}'\n", "y".repeat(64))),
+        "{small}"
+    );
+}

@@ -429,6 +429,14 @@ fn gather_facts(config: &Config, pool: &CpuPool, cli: &Cli, classes: &[model::Cl
             .any(|c| !c.desc.requires_messages.is_empty())
             .then(|| messages_defined(&config.api_dirs, &config.extern_api_dirs))
             .flatten(),
+        vpp_version: classes
+            .iter()
+            .any(|c| {
+                c.desc.host.vpp_release.is_some()
+                    || c.tests.iter().any(|t| t.host.vpp_release.is_some())
+            })
+            .then(|| crate::vpp::binary::version(&config.vpp_bin))
+            .flatten(),
     }
 }
 

@@ -19,6 +19,38 @@ pub fn links_libasan(bin: &Path) -> bool {
     bytes.windows(10).any(|w| w == b"libasan.so")
 }
 
+/// The version the binary prints for `--version` (`vpp v26.06-rc2~7-g...
+/// built by ...`), its first line; None when it prints none within 10 s
+/// (a binary too old for the flag, or not VPP). Never run under a shell.
+pub fn version(bin: &Path) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(bin)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut out = String::new();
+    child.stdout.take()?.read_to_string(&mut out).ok()?;
+    let line = out.lines().next()?.trim();
+    line.starts_with("vpp v").then(|| line.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,4 +4,5 @@
 pub mod binary;
 pub mod core;
 pub mod process;
+pub mod release;
 pub mod startup;

@@ -3,15 +3,18 @@
 //! tear-down of the test or class that made them. Needs root and iproute2;
 //! runs against the stand-in VPP as well as a real one.
 
-use std::sync::Mutex;
-
 use asf_core::helper::Helper;
 use asf_core::host::{self, Netns};
 use asf_core::{vpp_test, TestCase, TestResult};
 
-/// What the tests made, for the later tests to check.
-static MADE: Mutex<Vec<String>> = Mutex::new(Vec::new());
-static CLASS_NS: Mutex<Option<Netns>> = Mutex::new(None);
+/// What the class's tests made (namespace and interface names), for its
+/// later tests to check.
+#[derive(Default)]
+struct Made(Vec<String>);
+
+/// The namespace the class's set-up made.
+#[derive(Default)]
+struct ClassNs(Option<Netns>);
 
 fn netns_exists(name: &str) -> bool {
     host::ip(&["netns", "list"])
@@ -22,7 +25,7 @@ fn netns_exists(name: &str) -> bool {
 
 fn class_namespace(t: &mut TestCase) -> TestResult {
     let ns = t.create_namespace()?;
-    *CLASS_NS.lock().unwrap_or_else(|e| e.into_inner()) = Some(ns);
+    t.class_data::<ClassNs>().0 = Some(ns);
     Ok(())
 }
 
@@ -69,8 +72,8 @@ mod plumbing {
         ns.del_route("10.98.0.0/16")?;
         ns.set_down(&hi.host_if_name)?;
         assert!(!ns.is_up(&hi.host_if_name)?);
-        MADE.lock()
-            .unwrap_or_else(|e| e.into_inner())
+        t.class_data::<Made>()
+            .0
             .extend([ns.name().to_string(), hi.vpp_if_name.clone()]);
         Ok(())
     }
@@ -98,14 +101,16 @@ mod plumbing {
     #[vpp_test]
     fn test_tear_down_removed_the_earlier_tests_objects(t: &mut TestCase) -> TestResult {
         t.require_earlier(&["test_namespace_plumbing"])?;
-        let made = MADE.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let made = t
+            .class_data_ref::<Made>()
+            .map(|m| m.0.clone())
+            .unwrap_or_default();
         assert_eq!(made.len(), 2, "the first test ran: {made:?}");
         assert!(!netns_exists(&made[0]), "{} left", made[0]);
         assert!(!host::link_exists(&made[1]), "{} left", made[1]);
-        let class_ns = CLASS_NS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let class_ns = t
+            .class_data_ref::<ClassNs>()
+            .and_then(|c| c.0.clone())
             .ok_or("no class namespace")?;
         assert!(
             netns_exists(class_ns.name()),

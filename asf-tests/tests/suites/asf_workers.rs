@@ -30,12 +30,19 @@ mod one_worker {
             .find(|l| l.contains("vpp_wk_0"))
             .ok_or_else(|| format!("no worker in:\n{out}"))?;
         let fields: Vec<&str> = line.split_whitespace().collect();
-        // ID Name LWP CPU ...
-        assert_eq!(
-            fields.get(3).copied(),
-            Some(worker_cpu.to_string().as_str()),
-            "{line}"
-        );
+        let cpu = if out.lines().next().is_some_and(|h| h.contains("lcore")) {
+            // Up to 26.06: ID Name Type LWP "Sched Policy (Priority)" lcore
+            // Core Socket State; the policy is two words, `other (0)`.
+            fields
+                .iter()
+                .position(|f| f.starts_with('(') && f.ends_with(')'))
+                .and_then(|i| fields.get(i + 1))
+                .copied()
+        } else {
+            // ID Name LWP CPU ...
+            fields.get(3).copied()
+        };
+        assert_eq!(cpu, Some(worker_cpu.to_string().as_str()), "{out}");
         Ok(())
     }
 

@@ -72,7 +72,12 @@ pub fn punt_police_and_redirect(
     pg::send_and_expect(t, pg0, pkts, pg1)?;
     // remove the redirect. expect full drop.
     objects::remove(t, &ip_punt_redirect)?;
-    pg::send_and_assert_no_replies(t, pg0, pkts, "IP no punt config")?;
+    pg::send_and_assert_no_replies_with(
+        t,
+        pg0,
+        pkts,
+        &pg::SendOptions::remark("IP no punt config"),
+    )?;
     // Add a redirect that is not input port selective
     let ip_punt_redirect = objects::add(t, redirect(u32::MAX, pg1, nh_addr))?;
     pg::send_and_expect(t, pg0, pkts, pg1)?;
@@ -242,7 +247,7 @@ pub fn interface_rx(t: &mut TestCase, cover: &str, flows: [(&str, &str); 2]) -> 
             / Raw::new([0xa5; 100]);
         let pkts_dst = vec![pkt; 10];
         let remark = format!("IP in table {out}");
-        pg::send_and_assert_no_replies(t, pg0, &pkts_dst, &remark)?;
+        pg::send_and_assert_no_replies_with(t, pg0, &pkts_dst, &pg::SendOptions::remark(&remark))?;
         // add a route in the next table to forward via its interface
         let host = format!("{dst}/{}", if dst.is_ipv4() { 32 } else { 128 });
         let path = RoutePath::via(remote_ip(rx_if, dst), rx_if.sw_if_index());
@@ -722,8 +727,18 @@ pub fn deag_test(t: &mut TestCase, a: &DeagAddresses) -> TestResult {
     // hit the respective default routes in the second table
     let pkts_dst = tcp_a5(pg0, ip(a.from_dst)?, ip(a.dst)?);
     let pkts_src = tcp_a5(pg0, ip(a.from_src)?, ip(a.src_dst)?);
-    pg::send_and_assert_no_replies(t, pg0, &pkts_dst, "IP in dst table")?;
-    pg::send_and_assert_no_replies(t, pg0, &pkts_src, "IP in src table")?;
+    pg::send_and_assert_no_replies_with(
+        t,
+        pg0,
+        &pkts_dst,
+        &pg::SendOptions::remark("IP in dst table"),
+    )?;
+    pg::send_and_assert_no_replies_with(
+        t,
+        pg0,
+        &pkts_src,
+        &pg::SendOptions::remark("IP in src table"),
+    )?;
     // add a route in the dst table to forward via pg1
     let via = |i: &PgInterface| RoutePath::via(remote_ip(i, any), i.sw_if_index());
     objects::add(t, IpRoute::new(&host(a.dst), [via(pg1)])?.in_table(1))?;
@@ -737,5 +752,5 @@ pub fn deag_test(t: &mut TestCase, a: &DeagAddresses) -> TestResult {
         IpRoute::new(&host(a.loop_dst), [lookup_in(0, FibPathType::Normal)])?,
     )?;
     let p_l = tcp_a5(pg0, ip(a.loop_src)?, ip(a.loop_dst)?);
-    pg::send_and_assert_no_replies(t, pg0, &p_l, "IP lookup loop")
+    pg::send_and_assert_no_replies_with(t, pg0, &p_l, &pg::SendOptions::remark("IP lookup loop"))
 }

@@ -7,7 +7,6 @@
 //! The checks, on the ACL, the auto-SDL entries and their time-outs, are
 //! the original's.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::api::auto_sdl::AutoSdlConfig;
@@ -52,13 +51,14 @@ mod unit {
 }
 
 /// VPP's interface to the host (the original's tap0), the namespace
-/// holding the host's end, and the veth pair.
-static TAP: Mutex<Option<(u32, Netns, HostInterface)>> = Mutex::new(None);
+/// holding the host's end, and the veth pair: the running test's, from
+/// set-up to tear-down (kept in the class's data).
+#[derive(Default)]
+struct Tap(Option<(u32, Netns, HostInterface)>);
 
-fn tap() -> TestResult<(u32, Netns)> {
-    TAP.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
+fn tap(t: &TestCase) -> TestResult<(u32, Netns)> {
+    t.class_data_ref::<Tap>()
+        .and_then(|tap| tap.0.clone())
         .map(|(sw, ns, _)| (sw, ns))
         .ok_or_else(|| "no host interface from set-up".into())
 }
@@ -71,16 +71,16 @@ fn set_up(t: &mut TestCase) -> TestResult {
         t,
         &[&format!("{HOST_TAP_IP4}/24"), &format!("{HOST_TAP_IP6}/64")],
     )?;
-    *TAP.lock().unwrap_or_else(|e| e.into_inner()) = Some((sw, ns, hi));
+    t.class_data::<Tap>().0 = Some((sw, ns, hi));
     Ok(())
 }
 
 /// The original's tearDown: addresses off, the interface deleted, SDL
 /// off, and no SDL entry left.
 fn tear_down(t: &mut TestCase) -> TestResult {
-    let (sw, _, hi) = TAP
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
+    let (sw, _, hi) = t
+        .class_data::<Tap>()
+        .0
         .take()
         .ok_or("no host interface from set-up")?;
     for p in [format!("{VPP_TAP_IP4}/24"), format!("{VPP_TAP_IP6}/64")] {
@@ -188,7 +188,7 @@ mod auto_sdl {
     /// Auto SDL test
     #[vpp_test]
     fn test_auto_sdl(t: &mut TestCase) -> TestResult {
-        let (sw, ns) = tap()?;
+        let (sw, ns) = tap(t)?;
         add_address(t, sw, &format!("{VPP_TAP_IP4}/24"))?;
         add_address(t, sw, &format!("{VPP_TAP_IP6}/64"))?;
 
@@ -299,7 +299,7 @@ mod auto_sdl {
     /// Auto SDL with appns test -- ip4
     #[vpp_test]
     fn test_auto_sdl_appns_ip4(t: &mut TestCase) -> TestResult {
-        let (sw, ns) = tap()?;
+        let (sw, ns) = tap(t)?;
         // Test tap0 in appns 1
         let table_id = 1;
         ip_table(t, table_id, true)?;
@@ -379,7 +379,7 @@ mod auto_sdl {
     /// Auto SDL with appns test -- ip6
     #[vpp_test]
     fn test_auto_sdl_appns_ip6(t: &mut TestCase) -> TestResult {
-        let (sw, ns) = tap()?;
+        let (sw, ns) = tap(t)?;
         // Test tap0 in appns 1
         let table_id = 1;
         ip6_table(t, table_id, true)?;
@@ -453,7 +453,7 @@ mod auto_sdl {
     /// Auto SDL scale test
     #[vpp_test(ignore = "test disabled for auto sdl")]
     fn test_auto_sdl_scale(t: &mut TestCase) -> TestResult {
-        let (sw, ns) = tap()?;
+        let (sw, ns) = tap(t)?;
         // Test 4: Scale
         // Send 250 packets from different sources. Should create 250 auto-SDL
         // and SDL entries

@@ -1146,7 +1146,7 @@ mod classifier_punt {
         };
         // allow a session but not matching the stream: expect to drop
         create_classify_session(t, &table, &m(sport + 10), 0, 0)?;
-        pg::send_and_assert_no_replies(t, &p[0], &pkts, "")?;
+        pg::send_and_assert_no_replies(t, &p[0], &pkts)?;
         // allow a session matching the stream: expect to pass
         create_classify_session(t, &table, &m(sport), 0, 0)?;
         pg::send_and_expect_only(t, &p[0], &pkts, &p[1])?;
@@ -1224,7 +1224,7 @@ mod classifier_punt_ipv6 {
         let pkts = vec![ip6_punt_packet(&p, sport, dport); 2];
         // allow a session not matching the stream: expect to drop
         create_classify_session(t, &table, &ip6_punt_match(&p, sport + 10), 0, 0)?;
-        pg::send_and_assert_no_replies(t, &p[0], &pkts, "")?;
+        pg::send_and_assert_no_replies(t, &p[0], &pkts)?;
         // allow a session matching the stream: expect to pass
         create_classify_session(t, &table, &ip6_punt_match(&p, sport), 0, 0)?;
         pg::send_and_expect_only(t, &p[0], &pkts, &p[1])?;

@@ -13,7 +13,7 @@ use asf_vocab::api::l2::SwInterfaceSetL2Xconnect;
 use asf_vocab::objects::{
     self, GreTunnel, IpRoute, IpTable, MplsLabel, MplsTunnel, RoutePath, Teib, VppObject,
 };
-use asf_vocab::pg::{self, PacketInfos, PgInterface, SubInterface, VtrOp};
+use asf_vocab::pg::{self, PacketInfos, PgInterface, SubInterface, Vtr};
 
 /// `TUNNEL_API_ENCAP_DECAP_FLAG_ENCAP_COPY_DSCP`.
 const COPY_DSCP: u8 = 4;
@@ -504,7 +504,7 @@ mod gre {
         //    is unresolved - or resolves via the default route - which
         //    which is a drop.
         let tx = create_stream_ip4(pg0, v4("5.5.5.5"), v4("4.4.4.4"), 0, 0);
-        pg::send_and_assert_no_replies(t, pg0, &tx, "")?;
+        pg::send_and_assert_no_replies(t, pg0, &tx)?;
         // Add a route that resolves the tunnel's destination
         let route_tun_dst = route(
             t,
@@ -536,11 +536,11 @@ mod gre {
             pg0.local_ip4(),
             pg0.remote_ip4(),
         );
-        pg::send_and_assert_no_replies(
+        pg::send_and_assert_no_replies_with(
             t,
             pg0,
             &tx,
-            "GRE packets forwarded despite no SRC address match",
+            &pg::SendOptions::remark("GRE packets forwarded despite no SRC address match"),
         )?;
         // Configure IPv6 on the PG interface so we can route IPv6
         // packets
@@ -554,11 +554,13 @@ mod gre {
             pg0.local_ip6(),
             pg0.remote_ip6(),
         );
-        pg::send_and_assert_no_replies(
+        pg::send_and_assert_no_replies_with(
             t,
             pg0,
             &tx,
-            "IPv6 GRE packets forwarded despite IPv6 not enabled on tunnel",
+            &pg::SendOptions::remark(
+                "IPv6 GRE packets forwarded despite IPv6 not enabled on tunnel",
+            ),
         )?;
         // Enable IPv6 on the tunnel
         gre.config_ip6(t)?;
@@ -682,7 +684,12 @@ mod gre {
         //    is unresolved - or resolves via the default route - which
         //    which is a drop.
         let tx = create_stream_ip6(pg2, v6("5005::1"), v6("4004::1"), 0, 0);
-        pg::send_and_assert_no_replies(t, pg2, &tx, "GRE packets forwarded without DIP resolved")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg2,
+            &tx,
+            &pg::SendOptions::remark("GRE packets forwarded without DIP resolved"),
+        )?;
         // Add a route that resolves the tunnel's destination
         let route_tun_dst = route(
             t,
@@ -788,7 +795,12 @@ mod gre {
             pg0.local_ip4(),
             pg0.remote_ip4(),
         );
-        pg::send_and_assert_no_replies(t, pg2, &tx, "GRE decap packets in wrong VRF")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg2,
+            &tx,
+            &pg::SendOptions::remark("GRE decap packets in wrong VRF"),
+        )?;
         pg2.unconfig_ip4(t)?;
         // test case cleanup
         objects::remove(t, &route_tun_dst)?;
@@ -831,8 +843,8 @@ mod gre {
         xconnect(t, gre_if_11.sw_if_index(), gre_if_12.sw_if_index(), true)?;
         // Configure both to pop thier respective VLAN tags,
         // so that during the x-coonect they will subsequently push
-        gre_if_12.set_vtr(t, VtrOp::Pop1, 12, 0, 0)?;
-        gre_if_11.set_vtr(t, VtrOp::Pop1, 11, 0, 0)?;
+        gre_if_12.set_vtr(t, Vtr::Pop1)?;
+        gre_if_11.set_vtr(t, Vtr::Pop1)?;
         // Send traffic in both directiond - expect the VLAN tags to
         // be swapped.
         let tx = create_tunnel_stream_l2o4(t, &pg0, v4("2.2.2.2"), pg0.local_ip4(), Some(11));
@@ -872,7 +884,7 @@ mod gre {
         )?;
         // packets to the tunnels destination should be dropped
         let tx = create_stream_ip4(pg0, v4("1.1.1.1"), v4("1.1.1.2"), 0, 0);
-        pg::send_and_assert_no_replies(t, pg2, &tx, "")?;
+        pg::send_and_assert_no_replies(t, pg2, &tx)?;
         tracing::info!("{}", t.ppcli("sh adj 7")?);
         // break the loop
         route_dst.paths = vec![RoutePath::via(pg1.remote_ip4().into(), pg1.sw_if_index())];
@@ -921,7 +933,7 @@ mod gre {
                 pg0.local_ip4(),
                 pg0.remote_ip4(),
             );
-            pg::send_and_assert_no_replies(t, pg0, &tx, "")?;
+            pg::send_and_assert_no_replies(t, pg0, &tx)?;
             // for-each peer
             for ii in 1..4 {
                 let route_addr = format!("4.4.4.{ii}");
@@ -935,9 +947,9 @@ mod gre {
                     vec![RoutePath::via(peer.into(), gre_if.sw_if_index)],
                 )?;
                 // all packets dropped at this point
-                pg::send_and_assert_no_replies(t, pg0, &tx_e, "")?;
+                pg::send_and_assert_no_replies(t, pg0, &tx_e)?;
                 intf.admin_down(t)?.admin_up(t)?;
-                pg::send_and_assert_no_replies(t, pg0, &tx_e, "")?;
+                pg::send_and_assert_no_replies(t, pg0, &tx_e)?;
                 // Add a TEIB entry resolves the peer
                 let teib = objects::add(t, Teib::new(gre_if.sw_if_index, peer, nh))?;
                 // Send a packet stream that is routed into the tunnel
@@ -955,8 +967,8 @@ mod gre {
                 verify_decapped_4o4(&rx, &tx_i);
                 // delete and re-add the TEIB
                 objects::remove(t, &teib)?;
-                pg::send_and_assert_no_replies(t, pg0, &tx_e, "")?;
-                pg::send_and_assert_no_replies(t, pg0, &tx_i, "")?;
+                pg::send_and_assert_no_replies(t, pg0, &tx_e)?;
+                pg::send_and_assert_no_replies(t, pg0, &tx_i)?;
                 objects::add(t, teib)?;
                 let rx = pg::send_and_expect(t, pg0, &tx_e, itf)?;
                 verify_tunneled_4o4(&rx, &tx_e, itf.local_ip4(), nh, 0, 0);
@@ -1025,7 +1037,7 @@ mod gre {
                 verify_decapped_6(&rx, &tx_i);
                 // delete and re-add the TEIB
                 objects::remove(t, &teib)?;
-                pg::send_and_assert_no_replies(t, pg0, &tx_e, "")?;
+                pg::send_and_assert_no_replies(t, pg0, &tx_e)?;
                 objects::add(t, teib)?;
                 let rx = pg::send_and_expect(t, pg0, &tx_e, itf)?;
                 verify_tunneled_6o6(&rx, &tx_e, itf.local_ip6(), nh, 2, 0);

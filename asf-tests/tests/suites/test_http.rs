@@ -10,7 +10,6 @@
 use asf_core::helper::Helper;
 use asf_core::host::Netns;
 use asf_core::{vpp_test, TestCase, TestResult};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::api::session::SessionEnableDisable;
@@ -20,8 +19,10 @@ use crate::vpp_objects::{af_packet_to_vpp, interface_address};
 const CLIENT_IP4: &str = "172.0.0.2";
 const SERVER_IP4: &str = "172.0.0.1";
 
-/// The namespace of the running test, from set-up.
-static NS: Mutex<Option<Netns>> = Mutex::new(None);
+/// The namespace of the running test, from set-up (kept in the class's
+/// data; each test's set-up replaces it).
+#[derive(Default)]
+struct TestNs(Option<Netns>);
 
 /// The original's setUp: the host side 172.0.0.2/24, VPP's side
 /// 172.0.0.1/24, up; the session layer on.
@@ -29,7 +30,7 @@ fn set_up(t: &mut TestCase) -> TestResult {
     let (ns, _, sw) = af_packet_to_vpp(t, &[&format!("{CLIENT_IP4}/24")])?;
     interface_address(t, sw, &format!("{SERVER_IP4}/24"), true)?;
     t.api().request(&SessionEnableDisable { is_enable: true })?;
-    *NS.lock().unwrap_or_else(|e| e.into_inner()) = Some(ns);
+    t.class_data::<TestNs>().0 = Some(ns);
     Ok(())
 }
 
@@ -49,10 +50,9 @@ mod http_tps {
     fn test_http_tps(t: &mut TestCase) -> TestResult {
         let fname = "test_file_1M";
         t.cli("http tps uri http://0.0.0.0/8080")?;
-        let ns = NS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let ns = t
+            .class_data_ref::<TestNs>()
+            .and_then(|c| c.0.clone())
             .ok_or("no namespace from set-up")?;
         let r = t.run_helper(
             Helper::new("curl")

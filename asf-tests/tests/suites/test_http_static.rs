@@ -1,7 +1,6 @@
 //! Port of `test/asf/test_http_static.py`.
 
 use std::io::Write;
-use std::sync::Mutex;
 
 use crate::api::http_static::{HttpStaticDisable, HttpStaticEnableV5, HttpStaticGet};
 use asf_core::host::Netns;
@@ -17,7 +16,9 @@ struct Fixture {
     temp2: tempfile::NamedTempFile,
 }
 
-static FIXTURE: Mutex<Option<Fixture>> = Mutex::new(None);
+/// The class's [`Fixture`], from set_up_class to tear_down_class.
+#[derive(Default)]
+struct ClassFixture(Option<Fixture>);
 
 fn temp_file(text: &[u8]) -> TestResult<tempfile::NamedTempFile> {
     let mut f = tempfile::Builder::new().tempfile_in("/tmp")?;
@@ -32,21 +33,23 @@ fn set_up_class(t: &mut TestCase) -> TestResult {
     let temp = temp_file(b"Hello world")?;
     let temp2 = temp_file(b"Hello world2")?;
     let ns = host_interface_to_vpp(t)?;
-    *FIXTURE.lock().unwrap_or_else(|e| e.into_inner()) = Some(Fixture { ns, temp, temp2 });
+    t.class_data::<ClassFixture>().0 = Some(Fixture { ns, temp, temp2 });
     Ok(())
 }
 
 /// The original's tearDownClass: the files go (the namespace and the veth
 /// pair go with the class).
-fn tear_down_class(_t: &mut TestCase) -> TestResult {
-    FIXTURE.lock().unwrap_or_else(|e| e.into_inner()).take();
+fn tear_down_class(t: &mut TestCase) -> TestResult {
+    t.class_data::<ClassFixture>().0.take();
     Ok(())
 }
 
 /// The namespace and the two file names relative to /tmp.
-fn fixture() -> TestResult<(Netns, String, String)> {
-    let guard = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
-    let f = guard.as_ref().ok_or("no fixture from set_up_class")?;
+fn fixture(t: &TestCase) -> TestResult<(Netns, String, String)> {
+    let f = t
+        .class_data_ref::<ClassFixture>()
+        .and_then(|c| c.0.as_ref())
+        .ok_or("no fixture from set_up_class")?;
     let rel = |p: &tempfile::NamedTempFile| {
         p.path()
             .strip_prefix("/tmp")
@@ -76,7 +79,7 @@ mod vapi {
 
     #[vpp_test]
     fn test_http_static_vapi(t: &mut TestCase) -> TestResult {
-        let (ns, temp, temp2) = fixture()?;
+        let (ns, temp, temp2) = fixture(t)?;
         t.api().request(&HttpStaticEnableV5 {
             www_root: "/tmp".into(),
             uri: "tcp://0.0.0.0:80".into(),
@@ -132,7 +135,7 @@ mod cli {
 
     #[vpp_test]
     fn test_http_static_cli(t: &mut TestCase) -> TestResult {
-        let (ns, temp, temp2) = fixture()?;
+        let (ns, temp, temp2) = fixture(t)?;
         t.cli("http static server www-root /tmp uri tcp://0.0.0.0/80 cache-size 2m")?;
         let p = curl_in(t, &ns, &[&format!("10.10.1.2/{temp}")])?;
         assert!(has(&p.stdout, "Hello world"), "{p:?}");

@@ -692,7 +692,7 @@ mod ip_null {
         pg::send_and_expect(t, pg0, &pkts, pg1)?;
         // insert a more specific as a drop
         let r2 = special(t, "1.1.1.1/32", FibPathType::Drop, 0)?;
-        pg::send_and_assert_no_replies(t, pg0, &pkts, "Drop Route")?;
+        pg::send_and_assert_no_replies_with(t, pg0, &pkts, &pg::SendOptions::remark("Drop Route"))?;
         objects::remove(t, &r2)?;
         pg::send_and_expect(t, pg0, &pkts, pg1)?;
         Ok(())
@@ -780,7 +780,12 @@ mod ip_disabled {
         let pm = from_pg1(pg1, v4("10.10.10.10"), v4("232.1.1.1"));
         // PG1 does not forward IP traffic
         for p in [&pu, &pm] {
-            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IP disabled")?;
+            pg::send_and_assert_no_replies_with(
+                t,
+                pg1,
+                std::slice::from_ref(p),
+                &pg::SendOptions::remark("IP disabled"),
+            )?;
         }
         // IP enable PG1
         pg1.config_ip4(t)?;
@@ -792,7 +797,12 @@ mod ip_disabled {
         pg1.unconfig_ip4(t)?;
         // PG1 does not forward IP traffic
         for p in [&pu, &pm] {
-            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IP disabled")?;
+            pg::send_and_assert_no_replies_with(
+                t,
+                pg1,
+                std::slice::from_ref(p),
+                &pg::SendOptions::remark("IP disabled"),
+            )?;
         }
         Ok(())
     }
@@ -845,8 +855,18 @@ mod ip_sub_nets {
         // Configure some non-/24 subnets on an IP interface
         IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.10/16", true)?;
         let (pn, pb) = (to("10.10.0.0"), to("10.10.255.255"));
-        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pn), "IP Network address")?;
-        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&pb), "IP Broadcast address")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            std::slice::from_ref(&pn),
+            &pg::SendOptions::remark("IP Network address"),
+        )?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            std::slice::from_ref(&pb),
+            &pg::SendOptions::remark("IP Broadcast address"),
+        )?;
         // remove the sub-net and we are forwarding via the cover again
         IpInterfaceAddress::add_del(t.api(), sw, "10.10.10.10/16", false)?;
         pg::send_and_expect(t, pg1, &[pn], pg1)?;
@@ -1021,7 +1041,12 @@ mod ip_input {
             },
             100,
         );
-        pg::send_and_assert_no_replies(t, pg0, &n(p_long), "too long")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &n(p_long),
+            &pg::SendOptions::remark("too long"),
+        )?;
         // bad chksum - this is dropped
         let p_chksum = pg0_to_pg1(
             &p,
@@ -1031,13 +1056,28 @@ mod ip_input {
             },
             100,
         );
-        pg::send_and_assert_no_replies(t, pg0, &n(p_chksum), "bad checksum")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &n(p_chksum),
+            &pg::SendOptions::remark("bad checksum"),
+        )?;
         // bad version - this is dropped
         let p_ver = pg0_to_pg1(&p, |ip| Ipv4 { version: 3, ..ip }, 100);
-        pg::send_and_assert_no_replies(t, pg0, &n(p_ver), "funky version")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &n(p_ver),
+            &pg::SendOptions::remark("funky version"),
+        )?;
         // fragment offset 1 - this is dropped
         let p_frag = pg0_to_pg1(&p, |ip| Ipv4 { frag: 1, ..ip }, 100);
-        pg::send_and_assert_no_replies(t, pg0, &n(p_frag), "frag offset")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &n(p_frag),
+            &pg::SendOptions::remark("frag offset"),
+        )?;
         // TTL expired packet
         let p_ttl = pg0_to_pg1(&p, |ip| Ipv4 { ttl: 1, ..ip }, 100);
         let rxs = pg::send_and_expect_some(t, pg0, &n(p_ttl), pg0)?;
@@ -1070,7 +1110,7 @@ mod ip_input {
                 / Ipv4::new(v4(src), pg0.local_ip4())
                 / Icmp::echo_request(4, 4)
                 / Raw::new([0x0a; 18]);
-            pg::send_and_assert_no_replies(t, pg0, &vec![p_s0; 17], "")?;
+            pg::send_and_assert_no_replies(t, pg0, &vec![p_s0; 17])?;
         }
         Ok(())
     }
@@ -1128,10 +1168,20 @@ mod ip_directed_broadcast {
         // cannot fail; the port checks the address)
         let rx = pg::send_and_expect(t, pg1, &p0, pg0)?;
         assert_eq!(rx[0].expect::<Ether>().dst, "ff:ff:ff:ff:ff:ff".parse()?);
-        pg::send_and_assert_no_replies(t, pg0, &p1, "directed broadcast disabled")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &p1,
+            &pg::SendOptions::remark("directed broadcast disabled"),
+        )?;
         // toggle directed broadcast on pg0
         directed_broadcast(t, pg0, false)?;
-        pg::send_and_assert_no_replies(t, pg1, &p0, "directed broadcast disabled")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            &p0,
+            &pg::SendOptions::remark("directed broadcast disabled"),
+        )?;
         directed_broadcast(t, pg0, true)?;
         pg::send_and_expect(t, pg1, &p0, pg0)?;
         pg0.unconfig_ip4(t)?;
@@ -1870,8 +1920,8 @@ mod ip_punt {
             // we reject packets for source addresses in the wrong vlan/VRF
             let pkts = to_vpp(&|_| stranger, v6);
             // single and dual loop
-            pg::send_and_assert_no_replies(t, pg0, &pkts[..1], "")?;
-            pg::send_and_assert_no_replies(t, pg0, &pkts, "")?;
+            pg::send_and_assert_no_replies(t, pg0, &pkts[..1])?;
+            pg::send_and_assert_no_replies(t, pg0, &pkts)?;
             t.assert_error_counter_equal(counter, pkts.len() as u64 + 1);
             // using the same source in different tables, should reject
             // for the table that the source is not present in
@@ -1883,7 +1933,7 @@ mod ip_punt {
                 // single loop accept and drop
                 // followed by both in the same frame/loop
                 pg::send_and_expect(t, pg0, &pkts[first..=first], pg1)?;
-                pg::send_and_assert_no_replies(t, pg0, &pkts[1..2], "")?;
+                pg::send_and_assert_no_replies(t, pg0, &pkts[1..2])?;
                 pg::send_and_expect_with(t, pg0, &four_times(&pkts), pg1, &n_rx(4))?;
             }
         }

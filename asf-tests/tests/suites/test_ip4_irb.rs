@@ -11,12 +11,12 @@ const REMOTE_HOSTS_COUNT: usize = 250;
 const SIZES: [usize; 4] = [64, 512, 1518, 9018];
 
 /// The class's BVI (pg interfaces come back with `pg::interfaces`).
-static BVI: std::sync::Mutex<Option<PgInterface>> = std::sync::Mutex::new(None);
+#[derive(Default)]
+struct Bvi(Option<PgInterface>);
 
-fn bvi0() -> TestResult<PgInterface> {
-    BVI.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
+fn bvi0(t: &TestCase) -> TestResult<PgInterface> {
+    t.class_data_ref::<Bvi>()
+        .and_then(|b| b.0.clone())
         .ok_or_else(|| "no BVI from set_up_class".into())
 }
 
@@ -48,12 +48,12 @@ fn set_up_class(t: &mut TestCase) -> TestResult {
     let half = REMOTE_HOSTS_COUNT / 2;
     pgs[0].set_remote_hosts(hosts[..half].to_vec());
     pgs[1].set_remote_hosts(hosts[half..].to_vec());
-    *BVI.lock().unwrap_or_else(|e| e.into_inner()) = Some(bvi);
+    t.class_data::<Bvi>().0 = Some(bvi);
     Ok(())
 }
 
-fn tear_down_class(_t: &mut TestCase) -> TestResult {
-    BVI.lock().unwrap_or_else(|e| e.into_inner()).take();
+fn tear_down_class(t: &mut TestCase) -> TestResult {
+    t.class_data::<Bvi>().0.take();
     Ok(())
 }
 
@@ -160,7 +160,7 @@ fn verify_capture_l2_to_ip(
 
 fn send_and_verify_l2_to_ip(t: &mut TestCase, infos: &mut PacketInfos) -> TestResult {
     let pgs = pg::interfaces(t)?;
-    let bvi = bvi0()?;
+    let bvi = bvi0(t)?;
     let stream1 = create_stream_l2_to_ip(t, &pgs[0], &bvi, &pgs[2], infos);
     let stream2 = create_stream_l2_to_ip(t, &pgs[1], &bvi, &pgs[2], infos);
     t.cli("clear trace")?;
@@ -193,7 +193,7 @@ mod irb {
     #[vpp_test]
     fn test_ip4_irb_1(t: &mut TestCase) -> TestResult {
         let pgs = pg::interfaces(t)?;
-        let bvi = bvi0()?;
+        let bvi = bvi0(t)?;
         let mut infos = PacketInfos::new();
         let stream = create_stream(t, &pgs[2], &bvi, &mut infos);
         pgs[2].add_stream(t, &stream)?;
@@ -217,7 +217,7 @@ mod irb {
     fn test_ip4_irb_2(t: &mut TestCase) -> TestResult {
         let mut infos = PacketInfos::new();
         send_and_verify_l2_to_ip(t, &mut infos)?;
-        bvi0()?.set_mac(t, mac("00:00:00:11:11:33"))?;
+        bvi0(t)?.set_mac(t, mac("00:00:00:11:11:33"))?;
         send_and_verify_l2_to_ip(t, &mut infos)?;
         pg::interface(t, "pg1")?.assert_nothing_captured_remark(t, "UU Flood")?;
         Ok(())

@@ -395,7 +395,12 @@ mod ip6_disabled {
         let both = [pu, pm];
         // PG1 does not forward IP traffic
         for p in &both {
-            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IPv6 disabled")?;
+            pg::send_and_assert_no_replies_with(
+                t,
+                pg1,
+                std::slice::from_ref(p),
+                &pg::SendOptions::remark("IPv6 disabled"),
+            )?;
         }
         // IP enable PG1
         pg1.config_ip6(t)?;
@@ -410,7 +415,12 @@ mod ip6_disabled {
         pg1.unconfig_ip6(t)?;
         // PG1 does not forward IP traffic
         for p in &both {
-            pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(p), "IPv6 disabled")?;
+            pg::send_and_assert_no_replies_with(
+                t,
+                pg1,
+                std::slice::from_ref(p),
+                &pg::SendOptions::remark("IPv6 disabled"),
+            )?;
         }
         Ok(())
     }
@@ -832,7 +842,7 @@ fn no_replies(
     } else {
         Ether::new(pg0.remote_mac(), pg0.local_mac()) / ip / Udp::new(1234, 1234) / Raw::new(a5)
     };
-    pg::send_and_assert_no_replies(t, pg0, &vec![pkt; NUM_PKTS], msg)
+    pg::send_and_assert_no_replies_with(t, pg0, &vec![pkt; NUM_PKTS], &pg::SendOptions::remark(msg))
 }
 
 const ALL_0S: &str = "::";
@@ -1111,7 +1121,7 @@ mod ip6_link_local {
         let gre_if = gre_with_ll(t, mp, ll1)?;
         let p_echo_request_1 = gre_echo(&pg0, ll2, ll1);
         // no route back at this point
-        pg::send_and_assert_no_replies(t, &pg0, std::slice::from_ref(&p_echo_request_1), "")?;
+        pg::send_and_assert_no_replies(t, &pg0, std::slice::from_ref(&p_echo_request_1))?;
         // add teib entry for the peer
         objects::add(t, Teib::new(gre_if.sw_if_index, v6(ll2), pg0.remote_ip4()))?;
         let ll = t.cli(&format!("sh ip6-ll gre0 {ll2}"))?;
@@ -2074,7 +2084,7 @@ mod ipv6 {
             / Ipv6::new(h1.ip6, pg1.local_ip6())
             / Nd::na(h1.ip6, 0)
             / NdOpt::src_ll(h1.mac);
-        pg::send_and_assert_no_replies(t, pg1, &[na], "")?;
+        pg::send_and_assert_no_replies(t, pg1, &[na])?;
         assert_eq!(nd_counter(t, "rx/replies", pg1)?, 1);
         Ok(())
     }
@@ -2113,11 +2123,11 @@ mod ipv6 {
         let n_tx_rep_pg0 = nd_counter(t, "tx/replies", &pg0)?;
         // An NS from a non link source address
         let p = ns_to_pg0(&pg0, v6("2002::2"), pg0.local_ip6());
-        pg::send_and_assert_no_replies(
+        pg::send_and_assert_no_replies_with(
             t,
             &pg0,
             &[p],
-            "No response to NS source by address not on sub-net",
+            &pg::SendOptions::remark("No response to NS source by address not on sub-net"),
         )?;
         assert_eq!(nd_counter(t, "rx/requests", &pg0)?, n_rx_req_pg0 + 1);
         // An NS for sent to a solicited mcast group the router is
@@ -2125,7 +2135,12 @@ mod ipv6 {
 
         // An NS whose target address is one the router does not own
         let p = ns_to_pg0(&pg0, pg0.remote_ip6(), v6("fd::ffff"));
-        pg::send_and_assert_no_replies(t, &pg0, &[p], "No response to NS for unknown target")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            &pg0,
+            &[p],
+            &pg::SendOptions::remark("No response to NS for unknown target"),
+        )?;
         assert_eq!(nd_counter(t, "rx/requests", &pg0)?, n_rx_req_pg0 + 2);
         // A neighbor entry that has no associated FIB-entry
         pg0.generate_remote_hosts(4);
@@ -2167,7 +2182,7 @@ mod ipv6 {
         send_and_expect_na(t, &pg0, &p, h3.ip6_ll, local_ll)?;
         // do not respond to a NS for the peer's address
         let p = ns_to_pg0(&pg0, h3.ip6_ll, h3.ip6_ll);
-        pg::send_and_assert_no_replies(t, &pg0, &[p], "")?;
+        pg::send_and_assert_no_replies(t, &pg0, &[p])?;
         // we should have learned an ND entry for the peer's link-local
         // but not inserted a route to it in the FIB
         assert!(objects::find_nbr(
@@ -2247,7 +2262,12 @@ mod ipv6 {
         let pkts = [rs(pg0.local_mac(), pg0.remote_ip6(), pg0.local_ip6())];
         send_and_expect_ra(t, pg0, &pkts, None, ipv6_misc, &none, None)?;
         // For the next RS sent the RA should be rate limited
-        pg::send_and_assert_no_replies(t, pg0, &pkts, "RA rate limited")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &pkts,
+            &pg::SendOptions::remark("RA rate limited"),
+        )?;
         // When we reconfigure the IPv6 RA config,
         // we reset the RA rate limiting,
         // so we need to do this before each test below so as not to drop
@@ -2257,7 +2277,12 @@ mod ipv6 {
         // An RS sent from a non-link local source
         unicast(t)?;
         let pkts = [rs(pg0.local_mac(), v6("2002::ffff"), pg0.local_ip6())];
-        pg::send_and_assert_no_replies(t, pg0, &pkts, "RS from non-link source")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &pkts,
+            &pg::SendOptions::remark("RS from non-link source"),
+        )?;
         // Source an RS from a link local address
         unicast(t)?;
         let ll = pg0.remote_mac().link_local();
@@ -2266,7 +2291,12 @@ mod ipv6 {
         // Source an RS from a link local address
         // Ensure suppress also applies to solicited RS
         ra(t, pg0, false, true, true)?;
-        pg::send_and_assert_no_replies(t, pg0, &pkts, "Suppressed RS from link-local")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &pkts,
+            &pg::SendOptions::remark("Suppressed RS from link-local"),
+        )?;
         // Send the RS multicast
         ra(t, pg0, true, true, false)?; // Reset suppress flag to zero
         unicast(t)?;
@@ -2715,7 +2745,12 @@ mod ipv6_nd_proxy {
         // expect no response since it's from an address that is not
         // on the link that has the prefix configured
         let ns_pg1 = ns(pg1, h2.ip6, pg0.local_ip6(), h2.mac);
-        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&ns_pg1), "Off link NS")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            std::slice::from_ref(&ns_pg1),
+            &pg::SendOptions::remark("Off link NS"),
+        )?;
         // Add proxy support for the host
         let proxy = |sw_if_index, ip| Ip6NdProxy { sw_if_index, ip };
         let proxy_1 = objects::add(t, proxy(pg1.sw_if_index(), h2.ip6))?;
@@ -2785,7 +2820,12 @@ mod ipv6_nd_proxy {
         )?);
         // no longer proxy-ing...
         for (via, ns) in [(pg0, &ns_pg0), (pg1, &ns_pg1), (pg2, &ns_pg2)] {
-            pg::send_and_assert_no_replies(t, via, std::slice::from_ref(ns), "Proxy unconfigured")?;
+            pg::send_and_assert_no_replies_with(
+                t,
+                via,
+                std::slice::from_ref(ns),
+                &pg::SendOptions::remark("Proxy unconfigured"),
+            )?;
         }
         // no longer forwarding. traffic generates NS out of the glean/main
         // interface

@@ -30,13 +30,14 @@ struct Fixture {
     hosts: HashMap<u32, Vec<Host>>,
 }
 
-static FIXTURE: std::sync::Mutex<Option<std::sync::Arc<Fixture>>> = std::sync::Mutex::new(None);
+/// The class's [`Fixture`], from set_up_class to tear_down_class (shared,
+/// so a test holds it while it drives `t`).
+#[derive(Default)]
+struct ClassFixture(Option<std::sync::Arc<Fixture>>);
 
-fn fixture() -> TestResult<std::sync::Arc<Fixture>> {
-    FIXTURE
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
+fn fixture(t: &TestCase) -> TestResult<std::sync::Arc<Fixture>> {
+    t.class_data_ref::<ClassFixture>()
+        .and_then(|c| c.0.clone())
         .ok_or_else(|| "no fixture from set_up_class".into())
 }
 
@@ -74,13 +75,12 @@ fn set_up_class(t: &mut TestCase) -> TestResult {
     }
     let hosts = create_hosts_and_learn(t, &pgs, &subs, MAC_ENTRIES_COUNT)?;
     t.ppcli("show l2fib")?;
-    *FIXTURE.lock().unwrap_or_else(|e| e.into_inner()) =
-        Some(std::sync::Arc::new(Fixture { pgs, subs, hosts }));
+    t.class_data::<ClassFixture>().0 = Some(std::sync::Arc::new(Fixture { pgs, subs, hosts }));
     Ok(())
 }
 
-fn tear_down_class(_t: &mut TestCase) -> TestResult {
-    FIXTURE.lock().unwrap_or_else(|e| e.into_inner()).take();
+fn tear_down_class(t: &mut TestCase) -> TestResult {
+    t.class_data::<ClassFixture>().0.take();
     Ok(())
 }
 
@@ -193,7 +193,7 @@ fn verify_capture(
 }
 
 fn run_l2bd_test(t: &mut TestCase, pkts_per_burst: usize) -> TestResult {
-    let f = fixture()?;
+    let f = fixture(t)?;
     let mut infos = PacketInfos::new();
     for i in 0..f.pgs.len() {
         let pkts = create_stream(t, &f, i, pkts_per_burst, &mut infos);

@@ -545,7 +545,12 @@ mod mpls {
             Some(1),
             65,
         );
-        pg::send_and_assert_no_replies(t, pg0, &tx, "Invalid Checksum")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &tx,
+            &pg::SendOptions::remark("Invalid Checksum"),
+        )?;
         // An MPLS xconnect - EOS label in IP out, uniform mode
         mpls_route(
             t,
@@ -618,7 +623,12 @@ mod mpls {
         // so this traffic should be dropped.
         let route_33_neos = mpls_route(t, MplsRoute::new(33, false, [via(pg0.remote_ip4(), pg0)]))?;
         let tx = labelled4(pg0, &[l(33), l(99)]);
-        pg::send_and_assert_no_replies(t, pg0, &tx, "MPLS non-EOS packets popped and forwarded")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &tx,
+            &pg::SendOptions::remark("MPLS non-EOS packets popped and forwarded"),
+        )?;
         // A recursive EOS x-connect, which resolves through another x-connect
         // in pipe mode
         let route_34_eos = mpls_route(
@@ -1039,7 +1049,12 @@ mod mpls {
         // The first test case has an MPLS TTL of 0
         // all packet should be dropped
         let tx = labelled4(pg0, &[l(0).ttl(0)]);
-        pg::send_and_assert_no_replies(t, pg0, &tx, "MPLS TTL=0 packets forwarded")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &tx,
+            &pg::SendOptions::remark("MPLS TTL=0 packets forwarded"),
+        )?;
         // a stream with a non-zero MPLS TTL
         // PG0 is in the default table
         let tx = labelled4(pg0, &[l(0)]);
@@ -1323,7 +1338,12 @@ mod mpls {
         };
         // Drop due to interface lookup miss
         t.cli("clear trace")?;
-        pg::send_and_assert_no_replies(t, pg0, &mcast(1), "RPF-ID drop none")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &mcast(1),
+            &pg::SendOptions::remark("RPF-ID drop none"),
+        )?;
         // set the RPF-ID of the entry to match the input packet's
         route_232_1_1_1.update_rpf_id(t, 55)?;
         tracing::info!("{}", t.cli("sh ip mfib index 1 232.1.1.1")?);
@@ -1341,10 +1361,20 @@ mod mpls {
             Some(1),
             65,
         );
-        pg::send_and_assert_no_replies(t, pg0, &tx, "Invalid Checksum")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &tx,
+            &pg::SendOptions::remark("Invalid Checksum"),
+        )?;
         // set the RPF-ID of the entry to not match the input packet's
         route_232_1_1_1.update_rpf_id(t, 56)?;
-        pg::send_and_assert_no_replies(t, pg0, &mcast(257), "RPF-ID drop 56")
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg0,
+            &mcast(257),
+            &pg::SendOptions::remark("RPF-ID drop 56"),
+        )
     }
 
     /// MPLS IPv6 Multicast Tail
@@ -1390,7 +1420,7 @@ mod mpls {
         let ff = Some(v6("ff01::1"));
         // Drop due to interface lookup miss
         let tx = create_stream_labelled_ip6(pg0, &[l(34)], 64, ff, None);
-        pg::send_and_assert_no_replies(t, pg0, &tx, "RPF Miss")?;
+        pg::send_and_assert_no_replies_with(t, pg0, &tx, &pg::SendOptions::remark("RPF Miss"))?;
         // set the RPF-ID of the entry to match the input packet's
         route_ff.update_rpf_id(t, 55)?;
         let tx = create_stream_labelled_ip6(pg0, &[l(34)], 64, ff, None);
@@ -1403,7 +1433,7 @@ mod mpls {
         // set the RPF-ID of the entry to not match the input packet's
         route_ff.update_rpf_id(t, 56)?;
         let tx = create_stream_labelled_ip6(pg0, &[l(34)], 64, ff, None);
-        pg::send_and_assert_no_replies(t, pg0, &tx, "RPF-ID drop 56")
+        pg::send_and_assert_no_replies_with(t, pg0, &tx, &pg::SendOptions::remark("RPF-ID drop 56"))
     }
 
     /// MPLS 6PE
@@ -1522,7 +1552,12 @@ mod mpls_disabled {
             ),
         )?;
         // PG1 does not forward IP traffic
-        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&tx), "MPLS disabled")?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            std::slice::from_ref(&tx),
+            &pg::SendOptions::remark("MPLS disabled"),
+        )?;
         // MPLS enable PG1
         pg1.enable_mpls(t)?;
         tracing::info!("{}", t.cli("show mpls interface")?);
@@ -1532,8 +1567,18 @@ mod mpls_disabled {
         // Disable PG1
         pg1.disable_mpls(t)?;
         // PG1 does not forward IP traffic
-        pg::send_and_assert_no_replies(t, pg1, std::slice::from_ref(&tx), "IPv6 disabled")?;
-        pg::send_and_assert_no_replies(t, pg1, &[tx], "IPv6 disabled")
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            std::slice::from_ref(&tx),
+            &pg::SendOptions::remark("IPv6 disabled"),
+        )?;
+        pg::send_and_assert_no_replies_with(
+            t,
+            pg1,
+            &[tx],
+            &pg::SendOptions::remark("IPv6 disabled"),
+        )
     }
 }
 

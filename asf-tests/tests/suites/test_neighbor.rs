@@ -157,7 +157,12 @@ fn send1(
 }
 
 fn no_reply(t: &mut TestCase, input: &PgInterface, p: &Packet, remark: &str) -> TestResult {
-    pg::send_and_assert_no_replies(t, input, std::slice::from_ref(p), remark)
+    pg::send_and_assert_no_replies_with(
+        t,
+        input,
+        std::slice::from_ref(p),
+        &pg::SendOptions::remark(remark),
+    )
 }
 
 fn nbr(t: &mut TestCase, sw: u32, ip: impl Into<IpAddr>) -> TestResult<bool> {
@@ -962,7 +967,7 @@ mod arp {
                 garp(op, h2[1].mac, pg2.local_mac(), h2[1].mac, h2[1].ip4),
                 garp(op, h2[1].mac, Mac::BROADCAST, h2[1].mac, h2[1].ip4),
             ];
-            pg::send_and_assert_no_replies(t, &pg1, &p1, "")?;
+            pg::send_and_assert_no_replies(t, &pg1, &p1)?;
             assert!(!nbr(t, pg1.sw_if_index(), h2[1].ip4)?);
         }
         // they are all dropped because the subnet's don't match

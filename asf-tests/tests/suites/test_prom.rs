@@ -1,18 +1,18 @@
 //! Port of `test/asf/test_prom.py`.
 
-use std::sync::Mutex;
-
 use asf_core::host::Netns;
 use asf_core::{vpp_test, TestCase, TestResult};
 
 use crate::vpp_objects::{curl_in, host_interface_to_vpp};
 
-static NS: Mutex<Option<Netns>> = Mutex::new(None);
+/// The namespace the class's set-up plumbed to VPP.
+#[derive(Default)]
+struct ClassNs(Option<Netns>);
 
 /// The original's setUpClass: a namespace plumbed to VPP.
 fn set_up_class(t: &mut TestCase) -> TestResult {
     let ns = host_interface_to_vpp(t)?;
-    *NS.lock().unwrap_or_else(|e| e.into_inner()) = Some(ns);
+    t.class_data::<ClassNs>().0 = Some(ns);
     Ok(())
 }
 
@@ -35,10 +35,9 @@ mod prom {
         t.cli("prom enable")?;
         t.sleep(1.0, "wait for min-scrape-interval to expire");
 
-        let ns = NS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let ns = t
+            .class_data_ref::<ClassNs>()
+            .and_then(|c| c.0.clone())
             .ok_or("no namespace from set_up_class")?;
         let p = curl_in(t, &ns, &["10.10.1.2/stats.prom"])?;
         assert!(p.stdout.contains("TYPE"), "no TYPE in /stats.prom: {p:?}");

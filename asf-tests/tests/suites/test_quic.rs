@@ -61,7 +61,6 @@
 //! there is none (VPP's own answer is a bare retval -1).
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use asf_core::helper::{Helper, HelperExit, RunningHelper};
@@ -188,13 +187,16 @@ struct State {
     secrets: (Option<u64>, Option<u64>),
 }
 
-/// The running test's [`State`] (set-up to tear-down).
-static STATE: Mutex<Option<State>> = Mutex::new(None);
+/// The running test's [`State`] (set-up to tear-down), kept in the
+/// class's data.
+#[derive(Default)]
+struct TestState(Option<State>);
 
 /// The [`State`] set-up left.
-fn state() -> TestResult<State> {
-    let guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
-    Ok((*guard).ok_or("no loopbacks from the test's set-up")?)
+fn state(t: &TestCase) -> TestResult<State> {
+    Ok(t.class_data_ref::<TestState>()
+        .and_then(|s| s.0)
+        .ok_or("no loopbacks from the test's set-up")?)
 }
 
 /// `self.uri`: `quic://<loop0's address>/1234`.
@@ -244,7 +246,7 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
     };
     let created = asf_vocab::objects::create_loopback_interfaces(t, 2)?;
     let lo = [created[0], created[1]];
-    *STATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(State { lo, secrets });
+    t.class_data::<TestState>().0 = Some(State { lo, secrets });
     for (table_id, &sw) in (1_u32..).zip(lo.iter()) {
         admin(t, sw, true)?;
         if table_id != 0 {
@@ -292,7 +294,7 @@ fn quic_set_up(t: &mut TestCase, cfg: &Cfg) -> TestResult {
 /// back to table 0, down (the loopbacks and tables go with the test's objects).
 fn quic_tear_down(t: &mut TestCase) -> TestResult {
     t.cli("show quic")?;
-    let st = state()?;
+    let st = state(t)?;
     let lo = st.lo;
     app_ns(t, SERVER_APPNS, st.secrets.0, lo[0], false)?;
     app_ns(t, CLIENT_APPNS, st.secrets.1, lo[1], false)?;
@@ -304,13 +306,13 @@ fn quic_tear_down(t: &mut TestCase) -> TestResult {
         set_table_ip4(t, sw, 0)?;
         admin(t, sw, false)?;
     }
-    STATE.lock().unwrap_or_else(|e| e.into_inner()).take();
+    t.class_data::<TestState>().0.take();
     Ok(())
 }
 
 /// `QUICEchoIntTestCase.server`: VPP's builtin server on loop0's namespace.
 fn int_server(t: &mut TestCase, args: &[&str]) -> TestResult {
-    let uri = quic_uri(state()?.lo[0]);
+    let uri = quic_uri(state(t)?.lo[0]);
     let server_args = format!("uri {uri} fifo-size 64k appns {SERVER_APPNS} ");
     t.unittest_cli(
         &format!("vperf server {server_args}{}", args.join(" ")),
@@ -321,7 +323,7 @@ fn int_server(t: &mut TestCase, args: &[&str]) -> TestResult {
 
 /// `QUICEchoIntTestCase.client`: VPP's builtin client on loop1's namespace.
 fn int_client(t: &mut TestCase, args: &[&str]) -> TestResult {
-    let uri = quic_uri(state()?.lo[0]);
+    let uri = quic_uri(state(t)?.lo[0]);
     let client_args = format!("uri {uri} fifo-size 64k{INT_TEST_BYTES} appns {CLIENT_APPNS} ");
     t.unittest_cli(
         &format!("vperf client {client_args}{}", args.join(" ")),
@@ -382,7 +384,7 @@ fn nsim_disable(t: &mut TestCase, names: &[String; 2]) -> TestResult {
 /// `self._nsim_enable(); try: f() finally: self._nsim_disable()`: nsim is
 /// disabled also when `f` fails (an error or a failed assertion).
 fn with_nsim(t: &mut TestCase, f: fn(&mut TestCase) -> TestResult) -> TestResult {
-    let lo = state()?.lo;
+    let lo = state(t)?.lo;
     let names = [if_name(t, lo[0])?, if_name(t, lo[1])?];
     nsim_enable(t, &names)?;
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(t)));
@@ -511,7 +513,7 @@ impl EchoExt {
     fn new(t: &mut TestCase, cfg: &Cfg) -> TestResult<EchoExt> {
         let ext = cfg.ext.ok_or("not an external (vpp_echo) class")?;
         let program = t.vpp_program("vpp_echo")?;
-        let uri = quic_uri(state()?.lo[0]);
+        let uri = quic_uri(state(t)?.lo[0]);
         let evt_q_len = EVT_Q_LEN.to_string();
         let common = strs(&[
             "uri",

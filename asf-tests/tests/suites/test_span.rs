@@ -9,7 +9,7 @@ use asf_vocab::api::gre::GreTunnelType;
 use asf_vocab::api::span::SpanState;
 use asf_vocab::objects::{self, BridgeDomainPort, GreTunnel, L2Xconnect, Span, VxlanTunnel};
 use asf_vocab::pg::{
-    self, extend_packet, remove_tag, PgInterface, SubInterface, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE,
+    self, extend_packet, remove_tag, PgInterface, SubInterface, Vtr, DOT1AD_TYPE, DOT1Q_TYPE,
 };
 
 const PKTS_PER_BURST: usize = 257;
@@ -38,9 +38,9 @@ fn set_up_class(t: &mut TestCase) -> TestResult {
     let pgs = pg::create_interfaces(t, 0..3)?;
     let sub_if = SubInterface::dot1q(t, &pgs[0], 100)?;
     let vlan_sub_if = SubInterface::dot1q(t, &pgs[2], 300)?;
-    vlan_sub_if.set_vtr(t, VtrOp::Pop1, 0, 300, 0)?;
+    vlan_sub_if.set_vtr(t, Vtr::Pop1)?;
     let qinq_sub_if = SubInterface::dot1ad(t, &pgs[2], 33, 400, 500)?;
-    qinq_sub_if.set_vtr(t, VtrOp::Pop2, 0, 500, 400)?;
+    qinq_sub_if.set_vtr(t, Vtr::Pop2)?;
     // setup all interfaces
     for i in &pgs {
         i.admin_up(t)?;
@@ -328,7 +328,7 @@ mod span {
         let gre_intf = pg::interface_of(t, gre_if.sw_if_index)?;
         gre_intf.admin_up(t)?;
         let gre_sub_if = SubInterface::dot1q(t, &gre_intf, 500)?;
-        gre_sub_if.set_vtr(t, VtrOp::Pop1, 0, 500, 0)?;
+        gre_sub_if.set_vtr(t, Vtr::Pop1)?;
         gre_sub_if.admin_up(t)?;
         l2_rx_mirror(t, gre_sub_if.sw_if_index(), |_, p| {
             remove_tags(decap_gre(&pg2, p)?, &[(DOT1Q_TYPE, 500)])

@@ -611,7 +611,7 @@ mod vxlan2 {
             / Ipv4::new(ip4("4.3.2.1"), ip4("1.2.3.4"))
             / Udp::new(20000, 10000)
             / Raw::new([0xa5; 1450]);
-        pg::send_and_assert_no_replies(t, &pgs[1], &[p], "")
+        pg::send_and_assert_no_replies(t, &pgs[1], &[p])
     }
 }
 

@@ -7,6 +7,7 @@ use asf_core::api::client::ApiClient;
 use asf_core::case::TestResult;
 
 use super::object::AddDel;
+pub use crate::api::l2::L2PortType;
 
 /// A bridge domain (`VppBridgeDomain`): learning, forwarding, flooding,
 /// unknown-unicast flooding and ARP termination on by default, as VPP's
@@ -77,28 +78,63 @@ impl AddDel for BridgeDomain {
     }
 }
 
-/// An interface in a bridge domain (`VppBridgeDomainPort`).
+/// An interface in a bridge domain (`VppBridgeDomainPort`): a normal port,
+/// the BVI, or the unknown-unicast forwarding port, in a split-horizon
+/// group or not.
+///
+/// ```ignore
+/// objects::add(t, BridgeDomainPort::new(1, pg0.sw_if_index()).shg(1))?;
+/// objects::add(t, BridgeDomainPort::new(1, pg1.sw_if_index()).port_type(L2PortType::UuFwd))?;
+/// ```
 #[derive(Clone, Debug)]
 pub struct BridgeDomainPort {
     /// The bridge domain.
     pub bd_id: u32,
     /// The interface.
     pub sw_if_index: u32,
-    /// Its split-horizon group.
+    /// Its split-horizon group (0: none).
     pub shg: u8,
-    /// A BVI rather than a normal port.
-    pub bvi: bool,
+    /// What the port is: normal, BVI or unknown-unicast forwarding
+    /// (`L2_API_PORT_TYPE_*`).
+    pub port_type: L2PortType,
 }
 
 impl BridgeDomainPort {
-    /// `sw_if_index` in `bd_id`, a normal port.
+    /// `sw_if_index` in `bd_id`, a normal port in no split-horizon group
+    /// (`VppBridgeDomainPort(test, bd, itf)`).
     pub fn new(bd_id: u32, sw_if_index: u32) -> BridgeDomainPort {
         BridgeDomainPort {
             bd_id,
             sw_if_index,
             shg: 0,
-            bvi: false,
+            port_type: L2PortType::Normal,
         }
+    }
+
+    /// In split-horizon group `shg` (`VppBridgeDomainPort(..., shg=)`).
+    pub fn shg(mut self, shg: u8) -> BridgeDomainPort {
+        self.shg = shg;
+        self
+    }
+
+    /// As the BVI or the unknown-unicast forwarding port
+    /// (`VppBridgeDomainPort(..., port_type=)`).
+    pub fn port_type(mut self, port_type: L2PortType) -> BridgeDomainPort {
+        self.port_type = port_type;
+        self
+    }
+
+    /// Whether a bridge domain's details list this port: as a member, or,
+    /// for the unknown-unicast forwarding port (which VPP lists apart), as
+    /// `uu_fwd_sw_if_index`.
+    pub fn in_details(&self, d: &crate::api::l2::BridgeDomainDetails) -> bool {
+        d.bd_id == self.bd_id
+            && (d
+                .sw_if_details
+                .iter()
+                .any(|s| s.sw_if_index == self.sw_if_index)
+                || (self.port_type == L2PortType::UuFwd
+                    && d.uu_fwd_sw_if_index == self.sw_if_index))
     }
 }
 
@@ -112,15 +148,10 @@ impl AddDel for BridgeDomainPort {
     type Request = crate::api::l2::SwInterfaceSetL2Bridge;
 
     fn request(&self, enable: bool) -> Self::Request {
-        use crate::api::l2::L2PortType;
         crate::api::l2::SwInterfaceSetL2Bridge {
             rx_sw_if_index: self.sw_if_index,
             bd_id: self.bd_id,
-            port_type: if self.bvi {
-                L2PortType::Bvi
-            } else {
-                L2PortType::Normal
-            },
+            port_type: self.port_type,
             shg: self.shg,
             enable,
         }
@@ -131,11 +162,7 @@ impl AddDel for BridgeDomainPort {
             bd_id: self.bd_id,
             sw_if_index: u32::MAX,
         })?;
-        Ok(found.iter().any(|d| {
-            d.sw_if_details
-                .iter()
-                .any(|s| s.sw_if_index == self.sw_if_index)
-        }))
+        Ok(found.iter().any(|d| self.in_details(d)))
     }
 }
 
@@ -250,5 +277,44 @@ impl AddDel for L2Xconnect {
         Ok(out.lines().any(|l| {
             l.split_whitespace().collect::<Vec<_>>() == ["l2", "xconnect", rx.as_str(), tx.as_str()]
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::l2::{BridgeDomainDetails, BridgeDomainSwIf};
+
+    #[test]
+    fn a_port_of_any_type_is_found_where_vpp_lists_it() {
+        let d = BridgeDomainDetails {
+            bd_id: 7,
+            bvi_sw_if_index: 3,
+            uu_fwd_sw_if_index: 5,
+            sw_if_details: vec![
+                BridgeDomainSwIf {
+                    sw_if_index: 1,
+                    shg: 1,
+                    ..Default::default()
+                },
+                BridgeDomainSwIf {
+                    sw_if_index: 3,
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert!(BridgeDomainPort::new(7, 1).shg(1).in_details(&d));
+        assert!(BridgeDomainPort::new(7, 3)
+            .port_type(L2PortType::Bvi)
+            .in_details(&d));
+        // VPP lists the unknown-unicast forwarding port apart from the members.
+        let uu = BridgeDomainPort::new(7, 5).port_type(L2PortType::UuFwd);
+        assert!(uu.in_details(&d));
+        assert!(!BridgeDomainPort::new(7, 5).in_details(&d));
+        assert!(!BridgeDomainPort::new(8, 1).in_details(&d));
+        let r = uu.request(true);
+        assert_eq!((r.port_type, r.shg, r.enable), (L2PortType::UuFwd, 0, true));
+        assert_eq!(BridgeDomainPort::new(7, 1).shg(2).request(false).shg, 2);
     }
 }

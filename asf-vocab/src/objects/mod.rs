@@ -24,7 +24,7 @@ pub use ip::{
     find_nbr, find_route, route_v2_dump, Ip6LinkLocalAddress, Ip6NdProxy, IpInterfaceAddress,
     IpMRoute, IpPathMtu, IpRoute, IpRouteV2, IpTable, MRoutePath, MplsLabel, Neighbor, RoutePath,
 };
-pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2Xconnect};
+pub use l2::{BridgeDomain, BridgeDomainPort, L2FibEntry, L2PortType, L2Xconnect};
 pub use loopback::{create_loopback_interfaces, Loopback};
 pub use mpls::{MplsIpBind, MplsRoute, MplsTable};
 pub use object::{add, register, remove, AddDel, VppObject};

@@ -31,10 +31,11 @@ pub use interface::{
     create_bvi_interfaces, create_interfaces, create_interfaces_with, interface, interface_of,
     interfaces, Host, PgConfig, PgInterface, PgMode, RaConfig, RaPrefix,
 };
-pub use sub::{remove_tag, SubInterface, Tags, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
+pub use sub::{add_tag, remove_tag, SubInterface, Tags, Vtr, VtrOp, DOT1AD_TYPE, DOT1Q_TYPE};
 pub use traffic::{
     bind_udp_dport, enable_capture, is_ipv6_misc, past_resolution_throttle, pg_send,
-    send_and_assert_no_replies, send_and_expect, send_and_expect_load_balancing,
-    send_and_expect_multi, send_and_expect_only, send_and_expect_some, send_and_expect_with, start,
-    start_with, CaptureError, Expect, Filter, Send, SendOptions,
+    send_and_assert_no_replies, send_and_assert_no_replies_with, send_and_expect,
+    send_and_expect_load_balancing, send_and_expect_multi, send_and_expect_only,
+    send_and_expect_some, send_and_expect_with, start, start_with, CaptureError, Expect, Filter,
+    Send, SendOptions,
 };

@@ -9,14 +9,15 @@ use crate::api::interface::{
     CreateSubif, CreateVlanSubif, DeleteSubif, IfStatusFlags, SubIfFlags, SwInterfaceSetFlags,
 };
 use crate::api::l2::L2InterfaceVlanTagRewrite;
-use asf_core::case::{TestCase, TestResult};
+use asf_core::case::{AssertionFailed, TestCase, TestResult};
 
 /// The EtherType of an 802.1Q tag.
 pub const DOT1Q_TYPE: u16 = 0x8100;
 /// The EtherType of an 802.1ad service tag.
 pub const DOT1AD_TYPE: u16 = 0x88a8;
 
-/// VLAN tag rewrite operations (`L2_VTR_OP`).
+/// VLAN tag rewrite operations (`L2_VTR_OP`); a [`Vtr`] carries one with
+/// its tags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum VtrOp {
@@ -38,6 +39,127 @@ pub enum VtrOp {
     Translate2To1 = 7,
     /// Translate two tags to two.
     Translate2To2 = 8,
+}
+
+/// A VLAN tag rewrite: an operation with the tags it uses, as VPP's
+/// framework's `set_vtr(vtr, push1q=, tag=, inner=, outer=)` takes them.
+/// The operations on one tag take `tag`; those that make two tags take
+/// `outer` and `inner`; `push_dot1q` (Python's `push1q`) says whether the
+/// tags pushed are 802.1Q (`true`, 0x8100) or 802.1ad (`false`, 0x88a8).
+/// What an operation does not use is not sent, as in Python:
+///
+/// | Python | asf |
+/// |---|---|
+/// | `set_vtr(L2_VTR_OP.L2_POP_1)` | `set_vtr(t, Vtr::Pop1)` |
+/// | `set_vtr(L2_VTR_OP.L2_PUSH_1, push1q=1, tag=100)` | `set_vtr(t, Vtr::Push1 { push_dot1q: true, tag: 100 })` |
+/// | `set_vtr(L2_VTR_OP.L2_TRANSLATE_1_2, push1q=0, outer=200, inner=100)` | `set_vtr(t, Vtr::Translate1To2 { push_dot1q: false, outer: 200, inner: 100 })` |
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vtr {
+    /// No rewrite (`L2_DISABLED`).
+    Disabled,
+    /// Push one tag (`L2_PUSH_1`).
+    Push1 {
+        /// 802.1Q rather than 802.1ad.
+        push_dot1q: bool,
+        /// The tag's VLAN.
+        tag: u16,
+    },
+    /// Push two tags (`L2_PUSH_2`).
+    Push2 {
+        /// 802.1Q rather than 802.1ad for the outer tag.
+        push_dot1q: bool,
+        /// The outer tag's VLAN.
+        outer: u16,
+        /// The inner tag's VLAN.
+        inner: u16,
+    },
+    /// Pop one tag (`L2_POP_1`).
+    Pop1,
+    /// Pop two tags (`L2_POP_2`).
+    Pop2,
+    /// Translate one tag to one (`L2_TRANSLATE_1_1`).
+    Translate1To1 {
+        /// 802.1Q rather than 802.1ad.
+        push_dot1q: bool,
+        /// The new tag's VLAN.
+        tag: u16,
+    },
+    /// Translate one tag to two (`L2_TRANSLATE_1_2`).
+    Translate1To2 {
+        /// 802.1Q rather than 802.1ad for the outer tag.
+        push_dot1q: bool,
+        /// The outer tag's VLAN.
+        outer: u16,
+        /// The inner tag's VLAN.
+        inner: u16,
+    },
+    /// Translate two tags to one (`L2_TRANSLATE_2_1`).
+    Translate2To1 {
+        /// 802.1Q rather than 802.1ad.
+        push_dot1q: bool,
+        /// The new tag's VLAN.
+        tag: u16,
+    },
+    /// Translate two tags to two (`L2_TRANSLATE_2_2`).
+    Translate2To2 {
+        /// 802.1Q rather than 802.1ad for the outer tag.
+        push_dot1q: bool,
+        /// The outer tag's VLAN.
+        outer: u16,
+        /// The inner tag's VLAN.
+        inner: u16,
+    },
+}
+
+impl Vtr {
+    /// Its operation.
+    pub fn op(self) -> VtrOp {
+        match self {
+            Vtr::Disabled => VtrOp::Disabled,
+            Vtr::Push1 { .. } => VtrOp::Push1,
+            Vtr::Push2 { .. } => VtrOp::Push2,
+            Vtr::Pop1 => VtrOp::Pop1,
+            Vtr::Pop2 => VtrOp::Pop2,
+            Vtr::Translate1To1 { .. } => VtrOp::Translate1To1,
+            Vtr::Translate1To2 { .. } => VtrOp::Translate1To2,
+            Vtr::Translate2To1 { .. } => VtrOp::Translate2To1,
+            Vtr::Translate2To2 { .. } => VtrOp::Translate2To2,
+        }
+    }
+
+    /// `l2_interface_vlan_tag_rewrite` for `sw_if_index`: `tag1` the tag
+    /// or the outer tag, `tag2` the inner tag, as VPP's framework fills
+    /// them.
+    pub fn request(self, sw_if_index: u32) -> L2InterfaceVlanTagRewrite {
+        let (push, tag1, tag2) = match self {
+            Vtr::Disabled | Vtr::Pop1 | Vtr::Pop2 => (false, 0, 0),
+            Vtr::Push1 { push_dot1q, tag }
+            | Vtr::Translate1To1 { push_dot1q, tag }
+            | Vtr::Translate2To1 { push_dot1q, tag } => (push_dot1q, tag, 0),
+            Vtr::Push2 {
+                push_dot1q,
+                outer,
+                inner,
+            }
+            | Vtr::Translate1To2 {
+                push_dot1q,
+                outer,
+                inner,
+            }
+            | Vtr::Translate2To2 {
+                push_dot1q,
+                outer,
+                inner,
+            } => (push_dot1q, outer, inner),
+        };
+        L2InterfaceVlanTagRewrite {
+            sw_if_index,
+            vtr_op: self.op() as u32,
+            push_dot1q: u32::from(push),
+            tag1: u32::from(tag1),
+            tag2: u32::from(tag2),
+        }
+    }
 }
 
 /// The tags of a sub-interface.
@@ -133,7 +255,7 @@ impl SubInterface {
             intf: super::interface::interface_of(t, sw_if_index)?,
         };
         // As VPP's framework: no tag rewrite to start with.
-        sub.set_vtr(t, VtrOp::Disabled, 0, 0, 0)?;
+        sub.set_vtr(t, Vtr::Disabled)?;
         Ok(sub)
     }
 
@@ -211,23 +333,10 @@ impl SubInterface {
         self.tags
     }
 
-    /// Sets the VLAN tag rewrite (`set_vtr`): `tag1`, `tag2` as VPP takes
-    /// them for the operation.
-    pub fn set_vtr(
-        &self,
-        t: &mut TestCase,
-        op: VtrOp,
-        push_dot1q: u32,
-        tag1: u32,
-        tag2: u32,
-    ) -> TestResult<&Self> {
-        t.api().request(&L2InterfaceVlanTagRewrite {
-            sw_if_index: self.sw_if_index,
-            vtr_op: op as u32,
-            push_dot1q,
-            tag1,
-            tag2,
-        })?;
+    /// Sets the VLAN tag rewrite (`set_vtr`); see [`Vtr`] for how Python's
+    /// arguments map.
+    pub fn set_vtr(&self, t: &mut TestCase, vtr: Vtr) -> TestResult<&Self> {
+        t.api().request(&vtr.request(self.sw_if_index))?;
         Ok(self)
     }
 
@@ -271,15 +380,22 @@ impl SubInterface {
     }
 }
 
-/// Inserts a tag right after the Ethernet header; the tag carries the old
-/// EtherType and the Ethernet header gets `tag_type` (scapy's layer for an
-/// 802.1ad tag here is `Dot1Q`, as in VPP's framework).
-fn add_tag(p: Packet, vlan: u16, tag_type: u16) -> Packet {
+/// `p` with a tag of `vlan` inserted right after its Ethernet header
+/// (`_add_tag` of VPP's framework): the tag carries the frame's EtherType on
+/// (scapy's: the next layer's, or 0x9000 for a frame with nothing after
+/// its header) and the Ethernet header gets `tag_type` (`DOT1Q_TYPE`, or
+/// `DOT1AD_TYPE` for an outer tag; scapy's layer for an 802.1ad tag here is
+/// `Dot1Q`, as in VPP's framework). A packet that does not start with
+/// Ethernet is returned as it is.
+pub fn add_tag(p: Packet, vlan: u16, tag_type: u16) -> Packet {
     let mut layers = p.layers().to_vec();
+    let bare = layers.len() == 1;
     let Some(Layer::Ether(eth)) = layers.first_mut() else {
         return p;
     };
-    let old = eth.ty;
+    // An unset type follows the next layer at build time; with no next
+    // layer, scapy's `packet.type` reads Ether's default.
+    let old = eth.ty.or(bare.then_some(ETHER_DEFAULT_TYPE));
     eth.ty = Some(tag_type);
     let tag = Dot1Q {
         vlan,
@@ -290,11 +406,24 @@ fn add_tag(p: Packet, vlan: u16, tag_type: u16) -> Packet {
     Packet::from_layers(layers)
 }
 
-/// Takes the tag after the Ethernet header off, checking the Ethernet
+/// Scapy's `Ether.type` when nothing says otherwise (`LOOP`).
+const ETHER_DEFAULT_TYPE: u16 = 0x9000;
+
+/// An EtherType as failure text shows it: `0x8100`, or `None` when unset.
+fn ethertype(ty: Option<u16>) -> String {
+    ty.map_or_else(|| "None".into(), |t| format!("{t:#06x}"))
+}
+
+/// `p` without the tag after its Ethernet header, checking the Ethernet
 /// header's EtherType (`tag_type`) and the tag's VLAN; the Ethernet header
-/// gets the tag's EtherType (`_remove_tag` of VPP's tests).
+/// gets the tag's EtherType (`_remove_tag` of VPP's framework). A packet
+/// that is not so tagged is a failed check ([`AssertionFailed`]: a FAIL,
+/// as Python's `assertEqual`), its text showing the packet.
 pub fn remove_tag(p: Packet, vlan: u16, tag_type: u16) -> TestResult<Packet> {
     let mut layers = p.layers().to_vec();
+    let fail = |what: String| -> TestResult<Packet> {
+        Err(AssertionFailed::new(format!("{what}:\n{}", p.show())).into())
+    };
     let (eth_ty, tag) = match (layers.first(), layers.get(1)) {
         (Some(Layer::Ether(e)), Some(Layer::Dot1Q(t))) => (e.ty, t.clone()),
         (Some(Layer::Ether(e)), Some(Layer::Dot1AD(t))) => (
@@ -306,22 +435,17 @@ pub fn remove_tag(p: Packet, vlan: u16, tag_type: u16) -> TestResult<Packet> {
                 ty: t.ty,
             },
         ),
-        _ => return Err(format!("no tag after the Ethernet header:\n{}", p.show()).into()),
+        _ => return fail("no tag after the Ethernet header".into()),
     };
     if eth_ty != Some(tag_type) {
-        return Err(format!(
-            "the Ethernet header's type is {eth_ty:x?}, expected {tag_type:#x}:\n{}",
-            p.show()
-        )
-        .into());
+        return fail(format!(
+            "the Ethernet header's type is {}, expected {}",
+            ethertype(eth_ty),
+            ethertype(Some(tag_type))
+        ));
     }
     if tag.vlan != vlan {
-        return Err(format!(
-            "the tag's VLAN is {}, expected {vlan}:\n{}",
-            tag.vlan,
-            p.show()
-        )
-        .into());
+        return fail(format!("the tag's VLAN is {}, expected {vlan}", tag.vlan));
     }
     layers.remove(1);
     if let Some(Layer::Ether(eth)) = layers.first_mut() {
@@ -368,6 +492,58 @@ mod tests {
     use asf_packet::{Ipv4, Udp};
 
     #[test]
+    fn a_rewrite_sends_the_tags_as_vpps_framework_does() {
+        let f = |v: Vtr| {
+            let r = v.request(9);
+            (r.sw_if_index, r.vtr_op, r.push_dot1q, r.tag1, r.tag2)
+        };
+        assert_eq!(f(Vtr::Disabled), (9, 0, 0, 0, 0));
+        assert_eq!(
+            f(Vtr::Push1 {
+                push_dot1q: true,
+                tag: 100
+            }),
+            (9, 1, 1, 100, 0)
+        );
+        let push2 = Vtr::Push2 {
+            push_dot1q: false,
+            outer: 200,
+            inner: 100,
+        };
+        assert_eq!(f(push2), (9, 2, 0, 200, 100));
+        assert_eq!(
+            (f(Vtr::Pop1), f(Vtr::Pop2)),
+            ((9, 3, 0, 0, 0), (9, 4, 0, 0, 0))
+        );
+        assert_eq!(
+            f(Vtr::Translate1To1 {
+                push_dot1q: true,
+                tag: 7
+            }),
+            (9, 5, 1, 7, 0)
+        );
+        let t12 = Vtr::Translate1To2 {
+            push_dot1q: true,
+            outer: 300,
+            inner: 400,
+        };
+        assert_eq!(f(t12), (9, 6, 1, 300, 400));
+        assert_eq!(
+            f(Vtr::Translate2To1 {
+                push_dot1q: false,
+                tag: 8
+            }),
+            (9, 7, 0, 8, 0)
+        );
+        let t22 = Vtr::Translate2To2 {
+            push_dot1q: false,
+            outer: 1,
+            inner: 2,
+        };
+        assert_eq!(f(t22), (9, 8, 0, 1, 2));
+    }
+
+    #[test]
     fn tags_go_on_and_come_off_as_vpps_framework_puts_them() {
         let p = Ether::default() / Ipv4::default() / Udp::default();
         let q = add_tag(add_tag(p.clone(), 300, DOT1Q_TYPE), 200, DOT1AD_TYPE);
@@ -384,9 +560,33 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("VLAN is 100"));
-        assert!(remove_tag(one, 100, DOT1AD_TYPE)
-            .unwrap_err()
-            .to_string()
-            .contains("expected 0x88a8"));
+        let e = remove_tag(one, 100, DOT1AD_TYPE).unwrap_err();
+        assert!(
+            e.to_string().contains("type is 0x8100, expected 0x88a8"),
+            "{e}"
+        );
+        assert!(AssertionFailed::is_in(&*e), "a mismatch is a failed check");
+    }
+
+    #[test]
+    fn a_bare_frame_passes_its_type_to_the_tag_as_scapy_does() {
+        // Ether(src=..., dst=...) with nothing after it: scapy's
+        // `packet.type` is Ether's default, 0x9000, and the tag gets it.
+        let bare = Packet::from(Ether::default());
+        let tagged = add_tag(bare, 5, DOT1Q_TYPE);
+        assert_eq!(tagged.get::<Dot1Q>().unwrap().ty, Some(0x9000));
+        let bytes = tagged.build();
+        assert_eq!(&bytes[12..18], &[0x81, 0x00, 0x00, 0x05, 0x90, 0x00]);
+        // With a payload the tag's type follows it (0x800), as scapy's
+        // overloaded `type` does; a type set by the test is kept.
+        let ip = add_tag(Ether::default() / Ipv4::default(), 5, DOT1Q_TYPE);
+        assert_eq!(&ip.build()[16..18], &[0x08, 0x00]);
+        let set = Ether {
+            ty: Some(0x1234),
+            ..Ether::default()
+        };
+        let kept = add_tag(Packet::from(set), 5, DOT1AD_TYPE);
+        assert_eq!(kept.get::<Dot1Q>().unwrap().ty, Some(0x1234));
+        assert_eq!(kept.get::<Ether>().unwrap().ty, Some(DOT1AD_TYPE));
     }
 }

@@ -9,7 +9,7 @@ use asf_packet::pcap::{self, LinkType, PcapError};
 use asf_packet::{Bindings, HopByHop, Ipv6, Nd, NdMsg, Packet, UdpLayer};
 
 use super::interface::{PgInterface, PgMode, PgState};
-use asf_core::case::{StatsDiff, TestCase, TestResult};
+use asf_core::case::{AssertionFailed, StatsDiff, TestCase, TestResult};
 use asf_packet::{Arp, Ether, Mac, NdOpt, NdOption};
 
 /// How long the packet generator may run before a test gives up waiting
@@ -618,7 +618,11 @@ fn summary(packets: &[Packet]) -> String {
 fn decoded(headline: &str, packets: &[Packet]) -> String {
     let mut out = format!("{headline}\n");
     for (i, p) in packets.iter().enumerate() {
-        out.push_str(&format!("Packet #{i}:\n{}\n\n{}\n", p.hexdump(), p.show()));
+        out.push_str(&format!(
+            "Packet #{i}:\n{}\n\n{}\n",
+            p.hexdump(),
+            p.show_full()
+        ));
     }
     out
 }
@@ -786,6 +790,18 @@ pub struct SendOptions {
     pub filter: Filter,
     /// The other interfaces that must stay silent (`assert_nothing_captured`).
     pub silent: Vec<PgInterface>,
+    /// Said in the error and the log (`remark=` of VPP's framework).
+    pub remark: Option<String>,
+}
+
+impl SendOptions {
+    /// The defaults with a remark (`remark="..."`).
+    pub fn remark(text: impl Into<String>) -> SendOptions {
+        SendOptions {
+            remark: Some(text.into()),
+            ..SendOptions::default()
+        }
+    }
 }
 
 /// Adds the stream, captures on every pg interface of the class, and
@@ -905,20 +921,21 @@ pub fn send_and_expect_some(
         .read_capture(t, Filter::default())?
         .unwrap_or_default();
     if rx.is_empty() {
-        return Err(CaptureError::Nothing {
+        // `assertTrue(len(rx) > 0)` in VPP's framework: a FAIL.
+        let nothing = CaptureError::Nothing {
             intf: output.name().to_string(),
             timeout: "None".into(),
             expected: 1,
-        }
-        .into());
+        };
+        return Err(AssertionFailed::new(nothing.to_string()).into());
     }
     if rx.len() > packets.len() {
-        return Err(format!(
+        return Err(AssertionFailed::new(format!(
             "len(rx) ({}) > len(pkts) ({}) on {}",
             rx.len(),
             packets.len(),
             output.name()
-        )
+        ))
         .into());
     }
     Ok(rx)
@@ -937,11 +954,11 @@ pub fn send_and_expect_load_balancing(
     for o in outputs {
         let rx = o.read_capture(t, Filter::default())?.unwrap_or_default();
         if rx.is_empty() {
-            return Err(format!(
+            return Err(AssertionFailed::new(format!(
                 "0 != len(rx) ({}) on {}: no packet was balanced to it",
                 rx.len(),
                 o.name()
-            )
+            ))
             .into());
         }
         out.push(rx);
@@ -955,15 +972,38 @@ pub fn send_and_assert_no_replies(
     t: &mut TestCase,
     input: &PgInterface,
     packets: &[Packet],
-    remark: &str,
 ) -> TestResult {
-    pg_send(t, input, packets, None)?;
-    for i in t.class_data::<PgState>().interfaces.clone() {
+    send_and_assert_no_replies_with(t, input, packets, &SendOptions::default())
+}
+
+/// The same with options (`remark=`, `timeout=`, `stats_diff=`, a worker,
+/// no trace); `n_rx`, `filter` and `silent` do not apply.
+pub fn send_and_assert_no_replies_with(
+    t: &mut TestCase,
+    input: &PgInterface,
+    packets: &[Packet],
+    o: &SendOptions,
+) -> TestResult {
+    let snapshot = match &o.stats_diff {
+        Some(d) => Some(t.snapshot_stats(d)?),
+        None => None,
+    };
+    input.add_stream_on(t, packets, o.worker)?;
+    let all = t.class_data::<PgState>().interfaces.clone();
+    enable_capture(t, &all)?;
+    start_with(t, !o.no_trace)?;
+    let deadline = o.timeout.map(|d| Instant::now() + d);
+    for i in all {
         let mut e = Expect::new(&i, 0);
-        if !remark.is_empty() {
-            e.remark = Some(remark.to_string());
-        }
+        e.remark.clone_from(&o.remark);
+        e.timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         i.get_capture_with(t, &e)?;
+    }
+    if let Some(r) = &o.remark {
+        tracing::debug!("send_and_assert_no_replies: {r}");
+    }
+    if let (Some(d), Some(snap)) = (&o.stats_diff, &snapshot) {
+        t.compare_stats_with_snapshot(d, snap);
     }
     Ok(())
 }

@@ -249,24 +249,37 @@ impl ClassRun<'_> {
                 // The class's tear_down runs after every test whose set-up
                 // succeeded, also when the test failed or skipped itself (as
                 // unittest's tearDown), unless VPP is gone.
-                let outcome = test_set_up(&mut case, test.name)
-                    .and_then(|()| run_hook(desc.set_up, &mut case))
-                    .and_then(|()| {
-                        let ran = with_subtests(run_hook(Some(test.run), &mut case), &mut case);
-                        if vpp_lost(&case).is_some() {
-                            return ran;
+                // `requires_vpp` on the test, when the version was not
+                // known before boot (VPP without `--version`).
+                let too_old = match test.host.vpp_release {
+                    Some(want) => case
+                        .require_vpp(want)
+                        .err()
+                        .and_then(|e| e.downcast::<crate::case::Skip>().ok()),
+                    None => None,
+                };
+                let outcome = match too_old {
+                    Some(skip) => Err(Failure::Skip(skip.0)),
+                    None => Ok(()),
+                }
+                .and_then(|()| test_set_up(&mut case, test.name))
+                .and_then(|()| run_hook(desc.set_up, &mut case))
+                .and_then(|()| {
+                    let ran = with_subtests(run_hook(Some(test.run), &mut case), &mut case);
+                    if vpp_lost(&case).is_some() {
+                        return ran;
+                    }
+                    match (ran, run_hook(desc.tear_down, &mut case)) {
+                        (ran, Ok(())) => ran,
+                        (Ok(()) | Err(Failure::Skip(_)), Err(t)) => Err(t),
+                        (Err(Failure::Panic(m)), Err(t)) => {
+                            Err(Failure::Panic(format!("{m}\ntear_down: {t}")))
                         }
-                        match (ran, run_hook(desc.tear_down, &mut case)) {
-                            (ran, Ok(())) => ran,
-                            (Ok(()) | Err(Failure::Skip(_)), Err(t)) => Err(t),
-                            (Err(Failure::Panic(m)), Err(t)) => {
-                                Err(Failure::Panic(format!("{m}\ntear_down: {t}")))
-                            }
-                            (Err(Failure::Error(m)), Err(t)) => {
-                                Err(Failure::Error(format!("{m}\ntear_down: {t}")))
-                            }
+                        (Err(Failure::Error(m)), Err(t)) => {
+                            Err(Failure::Error(format!("{m}\ntear_down: {t}")))
                         }
-                    });
+                    }
+                });
                 let outcome = match (outcome, test_tear_down(&mut case, test.name)) {
                     (Ok(()), Err(e)) => Err(e),
                     // Both: the test's failure first, then what tear-down found.

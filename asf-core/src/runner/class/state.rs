@@ -46,6 +46,7 @@ pub(super) struct ClassRun<'a> {
 }
 
 /// A failed test or hook, replaced by the VPP-died message when VPP is gone.
+#[derive(Debug)]
 pub(super) enum Failure {
     Panic(String),
     Error(String),

@@ -101,16 +101,23 @@ pub(super) fn with_subtests(ran: Result<(), Failure>, case: &mut TestCase) -> Re
     })
 }
 
+/// What a returned error means: a skip, a failed check (Python's
+/// `AssertionError`: a FAIL, as a panic), or an ERROR.
+fn failure_of(e: Box<dyn std::error::Error + Send + Sync>) -> Failure {
+    match e.downcast::<crate::case::Skip>() {
+        Ok(skip) => Failure::Skip(skip.0),
+        Err(e) if crate::case::AssertionFailed::is_in(&*e) => Failure::Panic(chain(&*e)),
+        Err(e) => Failure::Error(chain(&*e)),
+    }
+}
+
 pub(super) fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Failure> {
     let Some(hook) = hook else {
         return Ok(());
     };
     match panic::catch_unwind(AssertUnwindSafe(|| hook(case))) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => match e.downcast::<crate::case::Skip>() {
-            Ok(skip) => Err(Failure::Skip(skip.0)),
-            Err(e) => Err(Failure::Error(chain(&*e))),
-        },
+        Ok(Err(e)) => Err(failure_of(e)),
         Err(_) => {
             let msg = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
             Err(Failure::Panic(
@@ -123,6 +130,40 @@ pub(super) fn run_hook(hook: Option<Hook>, case: &mut TestCase) -> Result<(), Fa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_check_is_a_fail_and_other_errors_are_errors() {
+        use crate::case::{AssertionFailed, Skip};
+        #[derive(Debug)]
+        struct Wrapper(AssertionFailed);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("remove_dot1_layer")
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let fail = failure_of(AssertionFailed::new("the tag's VLAN is 100, expected 101").into());
+        assert!(
+            matches!(&fail, Failure::Panic(m) if m.contains("VLAN is 100")),
+            "{fail:?}"
+        );
+        let wrapped = failure_of(Box::new(Wrapper(AssertionFailed::new("no tag"))));
+        assert!(
+            matches!(&wrapped, Failure::Panic(m) if m.contains("no tag")),
+            "{wrapped:?}"
+        );
+        assert!(matches!(
+            failure_of("VPP refused it".into()),
+            Failure::Error(_)
+        ));
+        assert!(
+            matches!(failure_of(Skip::new("no tap").into()), Failure::Skip(m) if m == "no tap")
+        );
+    }
 
     #[test]
     fn outcomes_map_to_verdicts_as_unittest_does() {
