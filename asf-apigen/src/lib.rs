@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod codegen;
+pub mod compat;
 mod error;
 mod names;
 pub mod schema;
