@@ -15,7 +15,7 @@ mod buffers {
     }
 
     /// Scalar Frame Enqueue Compatibility
-    #[vpp_test]
+    #[vpp_test(requires_vpp = "26.10")]
     fn test_scalar_frame_enqueue(t: &mut TestCase) -> TestResult {
         t.unittest_cli("test buffer scalar-frame-enqueue", "failed")?;
         Ok(())
@@ -41,6 +41,7 @@ fn buffer_pool_totals(t: &mut TestCase) -> TestResult<Vec<u64>> {
 /// Packed Buffer Pool Layout Tests
 #[vpp_test(
     name = "TestBufferPoolPackedLayout",
+    requires_vpp = "26.10",
     vpp_config = "buffers { layout packed page-size 4k buffers-per-numa 128 default data-size 3072 }",
     requires_cli = ["show buffers"]
 )]
@@ -60,6 +61,7 @@ mod packed_layout {
 /// Natural Buffer Pool Layout Tests
 #[vpp_test(
     name = "TestBufferPoolNaturalLayout",
+    requires_vpp = "26.10",
     vpp_config = "buffers { layout natural page-size 4k buffers-per-numa 128 default data-size 3072 }",
     requires_cli = ["show buffers"]
 )]

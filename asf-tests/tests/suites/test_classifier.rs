@@ -422,7 +422,7 @@ mod classifier_ip {
     ///     - Create iACL with source IP address of pg1 remote IP address.
     ///     - Send and verify received packets on pg1 interface.
     ///     - Verify that the input ACL misses error counter is incremented.
-    #[vpp_test]
+    #[vpp_test(requires_vpp = "26.10")]
     fn test_iacl_src_ip_miss(t: &mut TestCase) -> TestResult {
         let a = pg::interface(t, "pg1")?.remote_ip4();
         let mask = mask_ip(Ip4Mask {
@@ -472,7 +472,7 @@ mod classifier_ip {
     ///     - Create iACL with destination IP address of pg2 remote IP address.
     ///     - Send and verify received packets on pg1 interface.
     ///     - Verify that the input ACL misses error counter is incremented.
-    #[vpp_test]
+    #[vpp_test(requires_vpp = "26.10")]
     fn test_iacl_dst_ip_miss(t: &mut TestCase) -> TestResult {
         let a = pg::interface(t, "pg2")?.remote_ip4();
         let mask = mask_ip(Ip4Mask {

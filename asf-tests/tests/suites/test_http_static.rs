@@ -72,7 +72,7 @@ fn has(haystack: &str, needle: &str) -> bool {
     requires_programs = ["curl", "ip"],
     skip_if = asf_core::host::netns_unavailable,
     requires_plugins = ["http_static_plugin.so", "af_packet_plugin.so"],
-    requires_messages = ["http_static_enable_v5", "http_static_get"]
+    requires_messages = ["http_static_enable_v5"]
 )]
 mod vapi {
     use super::*;
@@ -80,9 +80,19 @@ mod vapi {
     #[vpp_test]
     fn test_http_static_vapi(t: &mut TestCase) -> TestResult {
         let (ns, temp, temp2) = fixture(t)?;
+        // Until 26.06 the test (and VPP) wrote the port after a slash, and
+        // the server could be neither disabled nor asked (26.10's
+        // http_static_disable, http_static_get): an older VPP runs its
+        // release's test.
+        let newer = t.vpp_at_least("26.10")?;
         t.api().request(&HttpStaticEnableV5 {
             www_root: "/tmp".into(),
-            uri: "tcp://0.0.0.0:80".into(),
+            uri: if newer {
+                "tcp://0.0.0.0:80"
+            } else {
+                "tcp://0.0.0.0/80"
+            }
+            .into(),
             ..HttpStaticEnableV5::default()
         })?;
         let url = format!("10.10.1.2/{temp}");
@@ -99,6 +109,9 @@ mod vapi {
         let url2 = format!("10.10.1.2/{temp2}");
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
         assert!(has(&p.stdout, "Hello world2"), "{p:?}");
+        if !newer {
+            return Ok(());
+        }
 
         t.api().request(&HttpStaticDisable)?;
         let p = curl_in(t, &ns, &["--noproxy", "10.10.1.2", &url2])?;
@@ -148,7 +161,11 @@ mod cli {
         t.ppcli("clear http static cache")?;
         t.ppcli("show http static server sessions")?;
 
-        // Now turn the server off again
+        // Now turn the server off again (a CLI of 26.10: an older VPP runs
+        // its release's test, which ends here).
+        if !t.vpp_at_least("26.10")? {
+            return Ok(());
+        }
         t.cli("http static server disable")?;
         let p = curl_in(t, &ns, &[&url2])?;
         assert!(!has(&p.stdout, "Hello world2"), "{p:?}");
