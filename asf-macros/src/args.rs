@@ -365,3 +365,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of `#[vpp_test]` options names every one the
+    /// macro takes, so a reader finds each.
+    #[test]
+    fn every_option_is_in_the_readme() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+            .expect("README.md");
+        let table: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+        let missing: Vec<&str> = options()
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .filter(|name| {
+                !table.iter().any(|row| {
+                    row.contains(&format!("`{name}`")) || row.contains(&format!("`{name} "))
+                })
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "README's option table lacks {missing:?}"
+        );
+    }
+}
