@@ -215,7 +215,7 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
             "skip_if" => opts.skip_if = Some(parse_path(&meta, name)?),
             "requires_vpp" => {
                 let lit = parse_str(&meta, name)?;
-                if !is_release(&lit.value()) {
+                if asf_tags::parse_release(&lit.value()).is_none() {
                     return Err(syn::Error::new(
                         lit.span(),
                         "`requires_vpp` takes the oldest VPP release with what is tested, as VPP numbers its releases: e.g. `requires_vpp = \"26.10\"`",
@@ -242,15 +242,6 @@ pub fn parse(tokens: TokenStream, scope: Scope) -> syn::Result<Options> {
     });
     parser.parse2(tokens)?;
     Ok(opts)
-}
-
-/// `YY.MM`, as VPP numbers its releases (`26.06`, `26.10`).
-fn is_release(text: &str) -> bool {
-    let Some((y, m)) = text.split_once('.') else {
-        return false;
-    };
-    let num = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    num(y) && num(m) && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
 }
 
 fn path_text(path: &Path) -> String {

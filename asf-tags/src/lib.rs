@@ -1,7 +1,8 @@
 //! The tags a VPP test class or test may carry (`#[vpp_test(solo,
 //! fixme_asan)]`), spelt in one place: the attribute macro checks and
 //! expands them from here, and the runner parses `TAG`/`ASF_SKIP_TAG` and
-//! prints them from here.
+//! prints them from here. Likewise the VPP release a `requires_vpp` names
+//! ([`parse_release`]), checked by the macro and compared by the runner.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -90,6 +91,20 @@ impl Tag {
     pub fn valid_list() -> String {
         Tag::ALL.map(Tag::as_str).join(", ")
     }
+}
+
+/// The year and month of a VPP release written as VPP numbers them,
+/// `YY.MM` (`"26.06"`, `"26.10"`): one or two digits each, the month 1 to
+/// 12. None for anything else (`"v26.10"`, `"26"`, `"26.13"`).
+pub fn parse_release(text: &str) -> Option<(u16, u16)> {
+    let (y, m) = text.split_once('.')?;
+    let num = |s: &str| -> Option<u16> {
+        ((1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, month) = (num(y)?, num(m)?);
+    (1..=12).contains(&month).then_some((year, month))
 }
 
 impl fmt::Display for Tag {

@@ -16,21 +16,16 @@ pub struct Release {
 }
 
 impl Release {
-    /// `26.10` (what `requires_vpp` takes); the error says what is wrong.
+    /// `26.10` (what `requires_vpp` takes, as `asf_tags::parse_release`
+    /// reads it for the macro too); the error says what is wrong.
     pub fn parse(text: &str) -> Result<Release, String> {
-        let bad = || {
-            format!("{text:?} is not a VPP release: write it as VPP numbers them, e.g. \"26.10\"")
-        };
-        let (y, m) = text.split_once('.').ok_or_else(bad)?;
-        let num = |s: &str| -> Option<u16> {
-            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse().ok())
-                .flatten()
-        };
-        match (num(y), num(m)) {
-            (Some(year), Some(month)) if (1..=12).contains(&month) => Ok(Release { year, month }),
-            _ => Err(bad()),
-        }
+        asf_tags::parse_release(text)
+            .map(|(year, month)| Release { year, month })
+            .ok_or_else(|| {
+                format!(
+                    "{text:?} is not a VPP release: write it as VPP numbers them, e.g. \"26.10\""
+                )
+            })
     }
 
     /// The release of a version as VPP prints it (`vpp --version`, `show
