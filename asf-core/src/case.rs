@@ -446,12 +446,8 @@ impl TestCase {
             }
         }
         if let Some(want) = self.class.requires_vpp {
-            if let Some(skip) = self
-                .require_vpp(want)
-                .err()
-                .and_then(|e| e.downcast::<Skip>().ok())
-            {
-                return Some(skip.0);
+            if let Ok(Some(reason)) = self.vpp_too_old(want) {
+                return Some(reason);
             }
         }
         let missing: Vec<&str> = self
@@ -475,9 +471,7 @@ impl TestCase {
     /// that changed in that release, where `requires_vpp` on the test would
     /// skip too much. The version is asked of VPP (`show_version`).
     pub fn require_vpp(&mut self, release: &str) -> TestResult {
-        crate::vpp::release::Release::parse(release)?;
-        let version = self.api.show_version()?.version.to_string();
-        match crate::vpp::release::too_old(release, &version) {
+        match self.vpp_too_old(release)? {
             Some(reason) => Err(Skip::new(reason).into()),
             None => Ok(()),
         }
@@ -487,9 +481,15 @@ impl TestCase {
     /// check of behaviour that changed there inside a test that runs on
     /// older VPPs too; a version asf cannot read counts as new.
     pub fn vpp_at_least(&mut self, release: &str) -> TestResult<bool> {
+        Ok(self.vpp_too_old(release)?.is_none())
+    }
+
+    /// Why the VPP under test is older than `release`, if it is (its
+    /// version asked with `show_version`).
+    pub(crate) fn vpp_too_old(&mut self, release: &str) -> TestResult<Option<String>> {
         crate::vpp::release::Release::parse(release)?;
         let version = self.api.show_version()?.version.to_string();
-        Ok(crate::vpp::release::too_old(release, &version).is_none())
+        Ok(crate::vpp::release::too_old(release, &version))
     }
 
     /// The stats segment reader (`statistics` of VPP's framework), connected

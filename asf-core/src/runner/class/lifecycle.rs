@@ -251,15 +251,12 @@ impl ClassRun<'_> {
                 // unittest's tearDown), unless VPP is gone.
                 // `requires_vpp` on the test, when the version was not
                 // known before boot (VPP without `--version`).
-                let too_old = match test.host.vpp_release {
-                    Some(want) => case
-                        .require_vpp(want)
-                        .err()
-                        .and_then(|e| e.downcast::<crate::case::Skip>().ok()),
-                    None => None,
-                };
+                let too_old = test
+                    .host
+                    .vpp_release
+                    .and_then(|want| case.vpp_too_old(want).ok().flatten());
                 let outcome = match too_old {
-                    Some(skip) => Err(Failure::Skip(skip.0)),
+                    Some(reason) => Err(Failure::Skip(reason)),
                     None => Ok(()),
                 }
                 .and_then(|()| test_set_up(&mut case, test.name))
