@@ -790,7 +790,8 @@ pub struct SendOptions {
     pub filter: Filter,
     /// The other interfaces that must stay silent (`assert_nothing_captured`).
     pub silent: Vec<PgInterface>,
-    /// Said in the error and the log (`remark=` of VPP's framework).
+    /// Said in the error of a silent interface that captured something,
+    /// and logged (`remark=` of VPP's framework).
     pub remark: Option<String>,
 }
 
@@ -882,6 +883,7 @@ pub fn send_and_expect_multi(
         }
         let mut e = Expect::new(s, 0);
         e.timeout = left();
+        e.remark.clone_from(&o.remark);
         s.get_capture_with(t, &e)?;
     }
     if let (Some(d), Some(snap)) = (&o.stats_diff, &snapshot) {
@@ -984,26 +986,15 @@ pub fn send_and_assert_no_replies_with(
     packets: &[Packet],
     o: &SendOptions,
 ) -> TestResult {
-    let snapshot = match &o.stats_diff {
-        Some(d) => Some(t.snapshot_stats(d)?),
-        None => None,
+    let mut send = Send::new(input, packets);
+    send.worker = o.worker;
+    let silent = SendOptions {
+        silent: t.class_data::<PgState>().interfaces.clone(),
+        ..o.clone()
     };
-    input.add_stream_on(t, packets, o.worker)?;
-    let all = t.class_data::<PgState>().interfaces.clone();
-    enable_capture(t, &all)?;
-    start_with(t, !o.no_trace)?;
-    let deadline = o.timeout.map(|d| Instant::now() + d);
-    for i in all {
-        let mut e = Expect::new(&i, 0);
-        e.remark.clone_from(&o.remark);
-        e.timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        i.get_capture_with(t, &e)?;
-    }
+    send_and_expect_multi(t, &[send], &[], &silent)?;
     if let Some(r) = &o.remark {
         tracing::debug!("send_and_assert_no_replies: {r}");
-    }
-    if let (Some(d), Some(snap)) = (&o.stats_diff, &snapshot) {
-        t.compare_stats_with_snapshot(d, snap);
     }
     Ok(())
 }
